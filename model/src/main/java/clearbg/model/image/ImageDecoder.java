@@ -1,0 +1,131 @@
+package clearbg.model.image;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Decodes encoded images (JPEG including CMYK/YCCK, PNG 1- to 16-bit grey/RGB/palette/with alpha, BMP,
+ * and whatever other ImageIO readers are on the class path, e.g. TwelveMonkeys WebP and TIFF) into
+ * {@link FloatImage}s of 0..255 floats: 1 channel for grey sources, 3 channels (RGB) otherwise, alpha
+ * dropped. The exact conversion rules are those of {@code RasterConverter}.
+ *
+ * <p>Order of checks, each failing with an {@link ImageDecodeException} naming the source:
+ * <ol>
+ *   <li>empty input;</li>
+ *   <li>visible truncation of a JPEG (no EOI after the last scan) or PNG (no IEND chunk), because ImageIO
+ *       may otherwise return a partly grey image;</li>
+ *   <li>no reader recognises the bytes: "not an image" (text content), or "unsupported format";</li>
+ *   <li>{@code width * height} read from the header exceeds {@link DecodeLimits#maxPixels()}: refused
+ *       before the raster is decoded;</li>
+ *   <li>the reader fails, or warns of a premature end of data, while decoding the raster.</li>
+ * </ol>
+ * Only the first image of a multi-image file (TIFF, animated WebP) is decoded. Instances are immutable and
+ * thread-safe (every call creates its own reader). Bytes are read from memory, never through ImageIO's
+ * disk cache.
+ */
+public final class ImageDecoder {
+
+    static {
+        // Plugins in a jar that is not on the system class path (a Spark executor's user class loader)
+        // are found only by an explicit scan.
+        ImageIO.scanForPlugins();
+    }
+
+    private final DecodeLimits limits;
+
+    /** A decoder with {@link DecodeLimits#defaults()}. */
+    public ImageDecoder() {
+        this(DecodeLimits.defaults());
+    }
+
+    public ImageDecoder(DecodeLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    public DecodeLimits limits() {
+        return limits;
+    }
+
+    /** Reads and decodes a file; the source name in errors is the path. */
+    public FloatImage decode(Path path) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new ImageDecodeException(path.toString(), "cannot read file (" + e + ")", e);
+        }
+        return decode(bytes, path.toString());
+    }
+
+    /**
+     * Decodes {@code bytes}; {@code sourceName} (file name, URI) only labels error messages.
+     *
+     * @throws ImageDecodeException for every failure, see the class description
+     */
+    public FloatImage decode(byte[] bytes, String sourceName) {
+        return RasterConverter.toFloat(decodeBuffered(bytes, sourceName));
+    }
+
+    private BufferedImage decodeBuffered(byte[] bytes, String source) {
+        Objects.requireNonNull(bytes, "bytes");
+        if (bytes.length == 0) {
+            throw new ImageDecodeException(source, "empty file");
+        }
+        Optional<String> truncated = ByteSignatures.truncation(bytes);
+        if (truncated.isPresent()) {
+            throw new ImageDecodeException(source, truncated.get());
+        }
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageDecodeException(source, ByteSignatures.unrecognised(bytes));
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return readFirstImage(reader, source);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ImageDecodeException ide) {
+                throw ide;
+            }
+            throw new ImageDecodeException(source, "corrupt or truncated image data (" + e + ")", e);
+        }
+    }
+
+    private BufferedImage readFirstImage(ImageReader reader, String source) throws IOException {
+        String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        long pixels = width * height;
+        if (pixels > limits.maxPixels()) {
+            throw new ImageDecodeException(source, String.format(Locale.ROOT,
+                    "image is %dx%d = %d pixels, over the limit of %d pixels", width, height, pixels,
+                    limits.maxPixels()));
+        }
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
+        BufferedImage image = reader.read(0);
+        for (String warning : warnings) {
+            if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+                throw new ImageDecodeException(source, "truncated " + format + " (" + warning + ")");
+            }
+        }
+        return image;
+    }
+}
