@@ -26,9 +26,13 @@ public record RescaleT(int size) {
         }
     }
 
+    /** Resizes image (bilinear) and label (nearest) to {@code size x size}. */
     public Sample apply(Sample sample) {
-        FloatImage image = SkimageResize.bilinear(sample.image(), size, size);
-        FloatImage label = SkimageResize.nearest(sample.label(), size, size);
-        return new Sample(image, label);
+        return new Sample(image(sample.image()), SkimageResize.nearest(sample.label(), size, size));
+    }
+
+    /** Resizes an image alone (bilinear), as at inference time. */
+    public FloatImage image(FloatImage image) {
+        return SkimageResize.bilinear(image, size, size);
     }
 }

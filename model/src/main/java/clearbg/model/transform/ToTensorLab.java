@@ -28,7 +28,8 @@ public final class ToTensorLab {
         return new TensorSample(s.width(), s.height(), image(s.image()), label(s.label()));
     }
 
-    static float[] image(FloatImage in) {
+    /** The image part alone, as a {@code 3 x H x W} array (inference needs no label). */
+    public static float[] image(FloatImage in) {
         int plane = in.width() * in.height();
         int ch = in.channels();
         float[] src = in.data();

@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
 
-/** Test resources written by scripts/make_image_fixtures.py. */
+/** Test resources written by scripts/reference/make_image_fixtures.py. */
 public final class Fixtures {
 
     private static final JsonNode MANIFEST = readManifest();
