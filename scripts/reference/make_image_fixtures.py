@@ -2,7 +2,7 @@
 """Writes the test fixtures of clearbg.model.image and clearbg.model.transform.
 
 Run with the reference virtual environment (numpy, scikit-image, Pillow, opencv-python-headless):
-    /work/refvenv/bin/python scripts/make_image_fixtures.py
+    python scripts/reference/make_image_fixtures.py   (packages: scripts/reference/requirements.txt)
 Arrays are raw little-endian float32 (.f32) or uint8 (.u8), C order; manifest.json gives their shapes.
 The reference semantics are the original U-2-Net data_loader.py (RescaleT, ToTensorLab flag 0), Pillow's
 Image.resize(BILINEAR) on mode "F", and cv2.imread(IMREAD_GRAYSCALE).
@@ -17,7 +17,7 @@ import skimage
 from PIL import Image
 from skimage import transform
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "model", "src", "test", "resources")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "model", "src", "test", "resources")
 IMAGE_DIR = os.path.join(ROOT, "image")
 TRANSFORM_DIR = os.path.join(ROOT, "transform")
 MEAN = (0.485, 0.456, 0.406)

@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
-/** Reads the golden files written by scripts/make_metric_goldens.py (PySODMetrics reference values). */
+/** Reads the golden files written by scripts/reference/make_metric_goldens.py (PySODMetrics reference values). */
 final class Goldens {
 
     private static final JsonNode ROOT = load();

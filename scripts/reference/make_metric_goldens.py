@@ -7,7 +7,7 @@ Writes into model/src/test/resources/metric/:
   goldens.json                                 per-image scalars, data-set scalars and curves, EDT indices
 
 Run with the reference environment (numpy, scipy, opencv-python-headless, pysodmetrics):
-  /work/refvenv/bin/python scripts/make_metric_goldens.py
+  /work/refvenv/bin/python scripts/reference/make_metric_goldens.py
 Deterministic: fixed seeds; re-running rewrites identical files.
 """
 import json
@@ -21,7 +21,7 @@ import py_sod_metrics as sod
 import scipy
 from scipy.ndimage import distance_transform_edt
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "model", "src", "test", "resources", "metric")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "model", "src", "test", "resources", "metric")
 rng = np.random.default_rng(20240611)
 
 
