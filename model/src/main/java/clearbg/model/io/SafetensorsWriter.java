@@ -1,0 +1,115 @@
+package clearbg.model.io;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Writes a {@link StateDict} in the safetensors format ({@link SafetensorsFormat}): FLOAT32 tensors as F32,
+ * INT64 as I64, in the state dict's order, the JSON header padded with spaces to a multiple of 8 bytes so the
+ * buffer is aligned, and the metadata (if any) under {@code __metadata__}.
+ */
+public final class SafetensorsWriter {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CHUNK_ELEMENTS = 1 << 14;
+
+  private SafetensorsWriter() {}
+
+  /**
+   * Writes atomically: into a temporary file next to {@code file}, flushed to disk, then moved over
+   * {@code file} with an atomic rename. On any failure the temporary file is removed and {@code file} is left
+   * as it was.
+   *
+   * @param metadata string-to-string metadata (provenance, format, ...); {@code Map.of()} for none
+   * @throws IllegalArgumentException if a tensor is called {@code __metadata__}
+   */
+  public static void write(StateDict weights, Path file, Map<String, String> metadata) throws IOException {
+    Path target = file.toAbsolutePath();
+    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+        write(weights, out, metadata);
+        out.flush();
+        channel.force(true);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** Writes the file's bytes to {@code out}, which is neither flushed nor closed. */
+  public static void write(StateDict weights, OutputStream out, Map<String, String> metadata) throws IOException {
+    byte[] header = header(weights, metadata);
+    ByteBuffer length = ByteBuffer.allocate(SafetensorsFormat.LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    out.write(length.putLong(header.length).array());
+    out.write(header);
+    for (HostTensor t : weights.asMap().values()) {
+      writeData(t, out);
+    }
+  }
+
+  private static byte[] header(StateDict weights, Map<String, String> metadata) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    if (!metadata.isEmpty()) {
+      ObjectNode meta = root.putObject(SafetensorsFormat.METADATA_KEY);
+      metadata.forEach(meta::put);
+    }
+    long offset = 0;
+    for (Map.Entry<String, HostTensor> e : weights.asMap().entrySet()) {
+      if (e.getKey().equals(SafetensorsFormat.METADATA_KEY)) {
+        throw new IllegalArgumentException("a tensor may not be called " + SafetensorsFormat.METADATA_KEY);
+      }
+      HostTensor t = e.getValue();
+      long bytes = t.numel() * (t.type() == TensorType.FLOAT32 ? Float.BYTES : Long.BYTES);
+      ObjectNode entry = root.putObject(e.getKey());
+      entry.put("dtype", t.type() == TensorType.FLOAT32 ? "F32" : "I64");
+      ArrayNode shape = entry.putArray("shape");
+      Arrays.stream(t.shape()).forEach(shape::add);
+      entry.putArray("data_offsets").add(offset).add(offset + bytes);
+      offset += bytes;
+    }
+    byte[] json = JSON.writeValueAsBytes(root);
+    int padded = (json.length + SafetensorsFormat.ALIGNMENT - 1) / SafetensorsFormat.ALIGNMENT
+        * SafetensorsFormat.ALIGNMENT;
+    byte[] header = Arrays.copyOf(json, padded);
+    Arrays.fill(header, json.length, padded, (byte) ' ');
+    return header;
+  }
+
+  private static void writeData(HostTensor t, OutputStream out) throws IOException {
+    int elementBytes = t.type() == TensorType.FLOAT32 ? Float.BYTES : Long.BYTES;
+    ByteBuffer chunk = ByteBuffer.allocate(CHUNK_ELEMENTS * elementBytes).order(ByteOrder.LITTLE_ENDIAN);
+    int n = (int) t.numel();
+    for (int from = 0; from < n; from += CHUNK_ELEMENTS) {
+      int count = Math.min(CHUNK_ELEMENTS, n - from);
+      chunk.clear();
+      if (t.type() == TensorType.FLOAT32) {
+        chunk.asFloatBuffer().put(t.floats(), from, count);
+      } else {
+        chunk.asLongBuffer().put(t.longs(), from, count);
+      }
+      out.write(chunk.array(), 0, count * elementBytes);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package clearbg.model.io;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads weights in either supported format, recognised by content, never by file name: a zip archive
+ * ({@code PK\3\4}) or a legacy pickle ({@code \x80}) goes to {@link PthReader}; eight bytes followed by
+ * {@code '{'} (a length-prefixed JSON header) to {@link SafetensorsReader}; anything else is a
+ * {@link WeightsFormatException}.
+ */
+public final class Weights {
+  private static final int PROBE_BYTES = 9;
+
+  private Weights() {}
+
+  /** Reads the state dict in {@code file}; errors name the file. */
+  public static StateDict read(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, file.toString());
+    }
+  }
+
+  /** Reads the state dict from {@code in} (not closed); {@code sourceName} names it in error messages. */
+  public static StateDict read(InputStream in, String sourceName) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(in);
+    buffered.mark(PROBE_BYTES);
+    byte[] head = buffered.readNBytes(PROBE_BYTES);
+    buffered.reset();
+    if (head.length == 0) {
+      throw new WeightsFormatException(sourceName, "file is empty");
+    }
+    boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+    if (zip || (head[0] & 0xff) == 0x80) {
+      return PthReader.read(buffered, sourceName);
+    }
+    if (head.length == PROBE_BYTES && head[PROBE_BYTES - 1] == '{') {
+      return SafetensorsReader.read(buffered, sourceName);
+    }
+    throw new WeightsFormatException(sourceName, "neither a PyTorch checkpoint (a zip archive starting with "
+        + "PK\\3\\4) nor a safetensors file (an 8-byte header length, then a JSON object)");
+  }
+}
