@@ -3,18 +3,12 @@ package clearbg.model.io;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -38,24 +32,7 @@ public final class SafetensorsWriter {
    * @throws IllegalArgumentException if a tensor is called {@code __metadata__}
    */
   public static void write(StateDict weights, Path file, Map<String, String> metadata) throws IOException {
-    Path target = file.toAbsolutePath();
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-    try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
-        write(weights, out, metadata);
-        out.flush();
-        channel.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException | Error e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
+    AtomicFile.write(file, out -> write(weights, out, metadata));
   }
 
   /** Writes the file's bytes to {@code out}, which is neither flushed nor closed. */

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Parity with scikit-image 0.25 resize (anti_aliasing=False), the original ToTensorLab and Pillow's
- * BILINEAR resize of mode "F", from fixtures written by scripts/make_image_fixtures.py.
+ * BILINEAR resize of mode "F", from fixtures written by scripts/reference/make_image_fixtures.py.
  * Tolerances: resized images 1e-5 (on 0..1), normalised tensors 1e-5, labels exact, Pillow 1e-5.
  */
-class ReferenceParityTest {
+class TransformParityTest {
 
     private static FloatImage hwc(String name) {
         int[] s = Fixtures.shape(name);

@@ -2,7 +2,7 @@
 """Generates the small weight fixtures for clearbg.model.io tests.
 
 Run with the reference interpreter (torch 2.7.1, safetensors, numpy):
-    /work/refvenv/bin/python scripts/make_io_fixtures.py model/src/test/resources/io
+    /work/refvenv/bin/python scripts/reference/make_io_fixtures.py model/src/test/resources/io
 
 Writes PyTorch checkpoints in several layouts, a safetensors file written by the Python
 `safetensors` package, and expected.json: for every fixture and key, the dtype the Java reader

@@ -1,0 +1,88 @@
+package clearbg.model.nn;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The two published U²-Net variants as stage tables (architecture as data).
+ *
+ * <p>Encoder stages {@code stage1..stage6} and decoder stages {@code stage5d..stage1d} follow Qin et al.
+ * 2020, Table 1. Side output {@code i} (1..5) is a 3x3 conv to one channel on decoder stage {@code i}; side
+ * output 6 is on encoder stage 6.
+ */
+public enum Arch {
+    /** U²-Net (full), 44,009,869 parameters. */
+    U2NET(
+            List.of(
+                    RsuSpec.pooled(7, 3, 32, 64),
+                    RsuSpec.pooled(6, 64, 32, 128),
+                    RsuSpec.pooled(5, 128, 64, 256),
+                    RsuSpec.pooled(4, 256, 128, 512),
+                    RsuSpec.dilatedBlock(4, 512, 256, 512),
+                    RsuSpec.dilatedBlock(4, 512, 256, 512)),
+            List.of(
+                    RsuSpec.dilatedBlock(4, 1024, 256, 512),
+                    RsuSpec.pooled(4, 1024, 128, 256),
+                    RsuSpec.pooled(5, 512, 64, 128),
+                    RsuSpec.pooled(6, 256, 32, 64),
+                    RsuSpec.pooled(7, 128, 16, 64))),
+    /** U²-Net† ("U2NETP", the small model), 1,131,181 parameters. */
+    U2NETP(
+            List.of(
+                    RsuSpec.pooled(7, 3, 16, 64),
+                    RsuSpec.pooled(6, 64, 16, 64),
+                    RsuSpec.pooled(5, 64, 16, 64),
+                    RsuSpec.pooled(4, 64, 16, 64),
+                    RsuSpec.dilatedBlock(4, 64, 16, 64),
+                    RsuSpec.dilatedBlock(4, 64, 16, 64)),
+            List.of(
+                    RsuSpec.dilatedBlock(4, 128, 16, 64),
+                    RsuSpec.pooled(4, 128, 16, 64),
+                    RsuSpec.pooled(5, 128, 16, 64),
+                    RsuSpec.pooled(6, 128, 16, 64),
+                    RsuSpec.pooled(7, 128, 16, 64)));
+
+    /** Number of encoder stages; also the number of side outputs. */
+    public static final int STAGES = 6;
+
+    private final List<RsuSpec> encoder;
+    private final List<RsuSpec> decoder;
+
+    Arch(List<RsuSpec> encoder, List<RsuSpec> decoder) {
+        this.encoder = encoder;
+        this.decoder = decoder;
+    }
+
+    /** Encoder stages, {@code stage1} first. */
+    public List<RsuSpec> encoder() {
+        return encoder;
+    }
+
+    /** Decoder stages in execution order: {@code stage5d} first, {@code stage1d} last. */
+    public List<RsuSpec> decoder() {
+        return decoder;
+    }
+
+    /** Input channels of side output {@code side} (1..6). */
+    public int sideInputChannels(int side) {
+        if (side < 1 || side > STAGES) {
+            throw new IllegalArgumentException("side output must be 1.." + STAGES + ", got " + side);
+        }
+        return side == STAGES ? encoder.get(STAGES - 1).outChannels() : decoder.get(STAGES - 1 - side).outChannels();
+    }
+
+    /** The lower-case name used on the command line and in params: {@code u2net} or {@code u2netp}. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code u2net} / {@code u2netp} (case-insensitive), with an error naming the valid values. */
+    public static Arch parse(String name) {
+        for (Arch arch : values()) {
+            if (arch.cliName().equalsIgnoreCase(name.trim())) {
+                return arch;
+            }
+        }
+        throw new IllegalArgumentException("unknown architecture '" + name + "': expected u2net or u2netp");
+    }
+}

@@ -1,0 +1,34 @@
+package clearbg.model.nn;
+
+import clearbg.model.io.StateDict;
+
+/**
+ * Tells U²-Net from U²-Net† by their weights: the output channels of {@code stage2.rebnconvin} are 128 in
+ * the full model and 64 in the small one (Table 1 of the paper).
+ */
+public final class ArchDetector {
+
+    static final String PROBE_KEY = "stage2.rebnconvin.conv_s1.weight";
+
+    private ArchDetector() {}
+
+    /**
+     * The architecture whose stage table matches {@code weights}.
+     *
+     * @throws IllegalArgumentException naming the source when the weights are not a U²-Net state_dict
+     */
+    public static Arch detect(StateDict weights, String sourceName) {
+        if (!weights.contains(PROBE_KEY)) {
+            throw new IllegalArgumentException(
+                    sourceName + ": not a U²-Net state_dict (no key " + PROBE_KEY + "; " + weights.size() + " keys)");
+        }
+        long channels = weights.get(PROBE_KEY).shape()[0];
+        for (Arch arch : Arch.values()) {
+            if (arch.encoder().get(1).outChannels() == channels) {
+                return arch;
+            }
+        }
+        throw new IllegalArgumentException(
+                sourceName + ": " + PROBE_KEY + " has " + channels + " output channels, which is neither u2net (128) nor u2netp (64)");
+    }
+}

@@ -1,0 +1,82 @@
+package clearbg.model.nn;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * {@code relu(bn(conv(x)))}: a 3x3 convolution with bias, padding equal to the dilation (so the spatial
+ * size is kept), BatchNorm (eps 1e-5, PyTorch momentum 0.1: {@code running = 0.9 running + 0.1 batch}) and
+ * ReLU. The original calls it REBNCONV; its children are named {@code conv_s1} and {@code bn_s1} as there.
+ */
+public final class ConvBnRelu extends AbstractBlock {
+
+    /** PyTorch's BatchNorm eps. */
+    public static final float BN_EPS = 1e-5f;
+    /** DJL's momentum convention ({@code running = m running + (1-m) batch}) for PyTorch momentum 0.1. */
+    public static final float DJL_BN_MOMENTUM = 0.9f;
+
+    private final int inChannels;
+    private final int outChannels;
+    private final Conv2d conv;
+    private final BatchNorm bn;
+
+    /**
+     * @param inChannels input channels
+     * @param outChannels output channels
+     * @param dilation dilation and padding of the 3x3 convolution
+     */
+    public ConvBnRelu(int inChannels, int outChannels, int dilation) {
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.conv =
+                addChildBlock(
+                        "conv_s1",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(3, 3))
+                                .optPadding(new Shape(dilation, dilation))
+                                .optDilation(new Shape(dilation, dilation))
+                                .setFilters(outChannels)
+                                .build());
+        this.bn =
+                addChildBlock(
+                        "bn_s1",
+                        BatchNorm.builder().optEpsilon(BN_EPS).optMomentum(DJL_BN_MOMENTUM).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList convolved = conv.forward(store, inputs, training, params);
+        NDList normalised = bn.forward(store, convolved, training, params);
+        return new NDList(Activation.relu(normalised.singletonOrThrow()));
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape input = inputShapes[0];
+        conv.initialize(manager, dataType, input);
+        bn.initialize(manager, dataType, withChannels(input, outChannels));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {withChannels(inputShapes[0], outChannels)};
+    }
+
+    /** Input channels of the convolution. */
+    public int inChannels() {
+        return inChannels;
+    }
+
+    static Shape withChannels(Shape nchw, long channels) {
+        return new Shape(nchw.get(0), channels, nchw.get(2), nchw.get(3));
+    }
+}

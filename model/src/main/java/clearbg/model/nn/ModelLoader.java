@@ -1,0 +1,31 @@
+package clearbg.model.nn;
+
+import ai.djl.Device;
+import clearbg.model.io.StateDict;
+import clearbg.model.io.Weights;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Opens a weights file ({@code .pth} or safetensors, told apart by content) as a ready model. */
+public final class ModelLoader {
+
+    private ModelLoader() {}
+
+    /**
+     * Reads {@code path} and builds the network.
+     *
+     * @param arch the expected architecture, or null to detect it from the weights
+     * @param device where the parameters go
+     * @throws IOException when the file cannot be read or is not a weights file (the message names it)
+     */
+    public static U2NetModel load(Path path, Arch arch, Device device) throws IOException {
+        StateDict weights = Weights.read(path);
+        String source = path.toString();
+        Arch detected = ArchDetector.detect(weights, source);
+        if (arch != null && arch != detected) {
+            throw new IllegalArgumentException(
+                    source + " holds " + detected.cliName() + " weights, but --arch " + arch.cliName() + " was given");
+        }
+        return U2NetModel.fromStateDict(detected, device, weights, source);
+    }
+}

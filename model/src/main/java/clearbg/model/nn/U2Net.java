@@ -1,0 +1,151 @@
+package clearbg.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * U²-Net (Qin et al. 2020) as a DJL block, built from an {@link Arch} stage table.
+ *
+ * <pre>
+ *   e_1 = stage1(x),  e_i = stage{i}(pool(e_{i-1}))              i = 2..6
+ *   d_5 = stage5d(cat(up(e_6, e_5), e_5))
+ *   d_i = stage{i}d(cat(up(d_{i+1}, e_i), e_i))                  i = 4..1
+ *   s_i = up(side{i}(d_i), x),  s_6 = up(side6(e_6), x)          (3x3 conv to one channel)
+ *   s_0 = outconv(cat(s_1..s_6))                                  (1x1 conv, the fused map)
+ *   output = [sigmoid(s_0), sigmoid(s_1), ..., sigmoid(s_6)]     each N x 1 x H x W
+ * </pre>
+ *
+ * {@code pool} is 2x2 max-pooling in ceil mode and {@code up} bilinear resizing to the other tensor's size
+ * ({@code align_corners=False}), so any input of at least 32x32, odd sizes included, works. Children carry
+ * the original PyTorch names ({@code stage1 .. stage6}, {@code stage5d .. stage1d}, {@code side1 ..
+ * side6}, {@code outconv}), which makes the parameter names equal to the original state_dict keys.
+ */
+public final class U2Net extends AbstractBlock {
+
+    /** Number of outputs: the fused map then the six side maps. */
+    public static final int OUTPUTS = Arch.STAGES + 1;
+    /** The smallest input side length the network accepts. */
+    public static final int MIN_INPUT_SIZE = 32;
+
+    private final Arch arch;
+    private final List<Rsu> encoder = new ArrayList<>();
+    private final List<Rsu> decoder = new ArrayList<>();
+    private final List<Conv2d> sides = new ArrayList<>();
+    private final Conv2d fuse;
+
+    /** Builds the network's children from the architecture's stage table. */
+    public U2Net(Arch arch) {
+        this.arch = arch;
+        for (int i = 0; i < Arch.STAGES; i++) {
+            encoder.add(addChildBlock("stage" + (i + 1), new Rsu(arch.encoder().get(i))));
+        }
+        for (int i = 0; i < arch.decoder().size(); i++) {
+            int stage = Arch.STAGES - 1 - i;
+            decoder.add(addChildBlock("stage" + stage + "d", new Rsu(arch.decoder().get(i))));
+        }
+        for (int side = 1; side <= Arch.STAGES; side++) {
+            sides.add(addChildBlock("side" + side, conv(3, 1)));
+        }
+        fuse = addChildBlock("outconv", conv(1, 0));
+    }
+
+    private static Conv2d conv(int kernel, int padding) {
+        return Conv2d.builder()
+                .setKernelShape(new Shape(kernel, kernel))
+                .optPadding(new Shape(padding, padding))
+                .setFilters(1)
+                .build();
+    }
+
+    /** The architecture this network was built from. */
+    public Arch arch() {
+        return arch;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        requireInputShape(x.getShape());
+        NDArray[] enc = new NDArray[Arch.STAGES];
+        NDArray h = x;
+        for (int i = 0; i < Arch.STAGES; i++) {
+            if (i > 0) {
+                h = Resampling.maxPoolCeil(h);
+            }
+            h = apply(encoder.get(i), store, h, training, params);
+            enc[i] = h;
+        }
+        // sideInputs[k] feeds side output k+1: decoder stages 1..5, then encoder stage 6.
+        NDArray[] sideInputs = new NDArray[Arch.STAGES];
+        sideInputs[Arch.STAGES - 1] = enc[Arch.STAGES - 1];
+        NDArray d = enc[Arch.STAGES - 1];
+        for (int j = 0; j < decoder.size(); j++) {
+            NDArray skip = enc[Arch.STAGES - 2 - j];
+            d = apply(decoder.get(j), store, Resampling.concatChannels(Resampling.upsampleLike(d, skip), skip), training, params);
+            sideInputs[Arch.STAGES - 2 - j] = d;
+        }
+        NDList sideLogits = new NDList(Arch.STAGES);
+        for (int k = 0; k < Arch.STAGES; k++) {
+            NDArray logit = sides.get(k).forward(store, new NDList(sideInputs[k]), training, params).singletonOrThrow();
+            sideLogits.add(Resampling.upsampleLike(logit, x));
+        }
+        NDArray fused = fuse.forward(store, new NDList(sideLogits.stream().reduce(Resampling::concatChannels).orElseThrow()), training, params)
+                .singletonOrThrow();
+        NDList outputs = new NDList(OUTPUTS);
+        outputs.add(Activation.sigmoid(fused));
+        for (NDArray logit : sideLogits) {
+            outputs.add(Activation.sigmoid(logit));
+        }
+        return outputs;
+    }
+
+    private static void requireInputShape(Shape shape) {
+        if (shape.dimension() != 4 || shape.get(1) != 3) {
+            throw new IllegalArgumentException("U2Net expects an N x 3 x H x W input, got " + shape);
+        }
+        if (shape.get(2) < MIN_INPUT_SIZE || shape.get(3) < MIN_INPUT_SIZE) {
+            throw new IllegalArgumentException(
+                    "U2Net needs inputs of at least " + MIN_INPUT_SIZE + "x" + MIN_INPUT_SIZE + ", got "
+                            + shape.get(3) + "x" + shape.get(2));
+        }
+    }
+
+    private static NDArray apply(Rsu block, ParameterStore store, NDArray x, boolean training, PairList<String, Object> params) {
+        return block.forward(store, new NDList(x), training, params).singletonOrThrow();
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape input = inputShapes[0];
+        for (Rsu stage : encoder) {
+            stage.initialize(manager, dataType, ConvBnRelu.withChannels(input, stage.spec().inChannels()));
+        }
+        for (Rsu stage : decoder) {
+            stage.initialize(manager, dataType, ConvBnRelu.withChannels(input, stage.spec().inChannels()));
+        }
+        for (int side = 1; side <= Arch.STAGES; side++) {
+            sides.get(side - 1).initialize(manager, dataType, ConvBnRelu.withChannels(input, arch.sideInputChannels(side)));
+        }
+        fuse.initialize(manager, dataType, ConvBnRelu.withChannels(input, Arch.STAGES));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape out = ConvBnRelu.withChannels(inputShapes[0], 1);
+        Shape[] shapes = new Shape[OUTPUTS];
+        Arrays.fill(shapes, out);
+        return shapes;
+    }
+}

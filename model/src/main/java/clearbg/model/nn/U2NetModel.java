@@ -1,0 +1,182 @@
+package clearbg.model.nn;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import clearbg.model.io.HostTensor;
+import clearbg.model.io.StateDict;
+import clearbg.model.io.StateDictCheck;
+import clearbg.model.io.WeightsMismatchException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * A U²-Net with its parameters on one device: forward in training or inference mode, and the weights as
+ * a PyTorch-compatible state_dict.
+ *
+ * <p>Inference mode normalises with the BatchNorm running statistics; training mode with the batch's
+ * statistics and updates the running ones ({@code running = 0.9 running + 0.1 batch}, unbiased batch
+ * variance, as PyTorch) and counts the pass in {@code num_batches_tracked}. Forward results live in the
+ * manager of the input array, so a caller frees them by closing that manager. Not thread-safe: one
+ * forward at a time per instance.
+ */
+public final class U2NetModel implements AutoCloseable {
+
+    private static final Shape INIT_SHAPE = new Shape(1, 3, U2Net.MIN_INPUT_SIZE, U2Net.MIN_INPUT_SIZE);
+
+    private final Arch arch;
+    private final NDManager manager;
+    private final U2Net block;
+    private final ParameterNames names;
+    private final ParameterStore store;
+    private long batchesTracked;
+
+    private U2NetModel(Arch arch, NDManager manager) {
+        this.arch = arch;
+        this.manager = manager;
+        this.block = new U2Net(arch);
+        block.initialize(manager, DataType.FLOAT32, INIT_SHAPE);
+        this.names = ParameterNames.of(block);
+        this.store = new ParameterStore(manager, false);
+    }
+
+    /** A new network with seeded Xavier weights (see {@link GlorotInit}) on {@code device}. */
+    public static U2NetModel create(Arch arch, Device device, long seed) {
+        U2NetModel model = new U2NetModel(arch, NDManager.newBaseManager(device));
+        GlorotInit.apply(model.names.parameters(), seed);
+        return model;
+    }
+
+    /**
+     * A network holding the weights of {@code weights}; every key must be present with its shape and no
+     * other key may be there.
+     *
+     * @throws WeightsMismatchException naming the missing, unexpected and mis-shaped keys
+     */
+    public static U2NetModel fromStateDict(Arch arch, Device device, StateDict weights, String sourceName)
+            throws WeightsMismatchException {
+        U2NetModel model = new U2NetModel(arch, NDManager.newBaseManager(device));
+        try {
+            model.load(weights, sourceName);
+        } catch (WeightsMismatchException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /** The architecture. */
+    public Arch arch() {
+        return arch;
+    }
+
+    /** The DJL block. */
+    public U2Net block() {
+        return block;
+    }
+
+    /** The manager that owns the parameters. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** The device the parameters live on. */
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /**
+     * Runs the network on an {@code N x 3 x H x W} batch; returns the seven probability maps, fused first.
+     *
+     * @param training true for training mode (batch statistics, running statistics updated)
+     */
+    public NDList forward(NDArray input, boolean training) {
+        NDList out = block.forward(store, new NDList(input), training, null);
+        if (training) {
+            batchesTracked++;
+        }
+        return out;
+    }
+
+    /** Parameters and running statistics by PyTorch name, in state_dict order. */
+    public Map<String, Parameter> namedParameters() {
+        return names.parameters();
+    }
+
+    /** The trainable parameters (convolution weights and biases, BatchNorm weights and biases), in order. */
+    public List<Parameter> trainableParameters() {
+        List<Parameter> trainable = new ArrayList<>();
+        for (Parameter parameter : names.parameters().values()) {
+            if (parameter.requiresGradient()) {
+                trainable.add(parameter);
+            }
+        }
+        return trainable;
+    }
+
+    /** The number of trainable scalars, {@code sum(p.numel() for p in model.parameters())} in PyTorch. */
+    public long parameterCount() {
+        return trainableParameters().stream().mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    /** How many training forward passes every BatchNorm has seen ({@code num_batches_tracked}). */
+    public long batchesTracked() {
+        return batchesTracked;
+    }
+
+    /** The expected shape of every state_dict key. */
+    public Map<String, long[]> stateDictShapes() {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        forEachKey((key, parameter) -> shapes.put(key, parameter == null ? new long[0] : parameter.getShape().getShape()));
+        return shapes;
+    }
+
+    /** A copy of the weights as a state_dict with the original's keys, order and shapes. */
+    public StateDict stateDict() {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        forEachKey(
+                (key, parameter) -> tensors.put(
+                        key,
+                        parameter == null
+                                ? HostTensor.ofLongs(new long[0], new long[] {batchesTracked})
+                                : HostTensor.ofFloats(parameter.getShape().getShape(), parameter.getArray().toFloatArray())));
+        return StateDict.of(tensors);
+    }
+
+    /** Replaces every weight by the one in {@code weights} (checked first: nothing changes on a mismatch). */
+    public void load(StateDict weights, String sourceName) throws WeightsMismatchException {
+        StateDictCheck.requireCompatible(weights, stateDictShapes(), sourceName);
+        for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
+            entry.getValue().getArray().set(weights.get(entry.getKey()).floats());
+        }
+        batchesTracked = weights.keys().stream()
+                .filter(key -> key.endsWith(ParameterNames.BATCHES_TRACKED))
+                .mapToLong(key -> weights.get(key).longs()[0])
+                .max()
+                .orElse(0);
+    }
+
+    /** Visits every state_dict key in order; the parameter is null for {@code num_batches_tracked}. */
+    private void forEachKey(BiConsumer<String, Parameter> action) {
+        for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
+            action.accept(entry.getKey(), entry.getValue());
+            String key = entry.getKey();
+            if (key.endsWith(".running_var")) {
+                action.accept(key.substring(0, key.length() - "running_var".length()) + ParameterNames.BATCHES_TRACKED, null);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

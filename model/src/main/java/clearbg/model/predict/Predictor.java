@@ -1,0 +1,110 @@
+package clearbg.model.predict;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import clearbg.model.image.FloatImage;
+import clearbg.model.nn.U2NetModel;
+import clearbg.model.transform.Resampler;
+import clearbg.model.transform.RescaleT;
+import clearbg.model.transform.ToTensorLab;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Image in, mask at the original size out, as the original {@code u2net_test.py}:
+ *
+ * <ol>
+ *   <li>RescaleT: bilinear resize to {@code inputSize x inputSize} (aspect ratio not kept);
+ *   <li>ToTensorLab: divide by the image maximum, ImageNet mean and std per channel;
+ *   <li>U²-Net in inference mode, keep the fused map {@code d0};
+ *   <li>min-max normalise per image: {@code (d - min) / (max - min)} (all zeros when max = min);
+ *   <li>bilinear resize back to the original size (PIL's BILINEAR: a triangle filter that widens when
+ *       shrinking) and quantise to 8 bits with rounding.
+ * </ol>
+ *
+ * Images go through the network {@code batchSize} at a time. Not thread-safe (the model is not); one
+ * predictor per executor thread or a lock around it.
+ */
+public final class Predictor {
+
+    private final U2NetModel model;
+    private final PredictorSettings settings;
+
+    /** A predictor over a loaded model. The model stays owned by the caller. */
+    public Predictor(U2NetModel model, PredictorSettings settings) {
+        this.model = model;
+        this.settings = settings;
+    }
+
+    /** The settings. */
+    public PredictorSettings settings() {
+        return settings;
+    }
+
+    /** Predicts the masks of {@code images}, in order, at each image's own size. */
+    public List<MaskImage> predict(List<FloatImage> images) {
+        List<MaskImage> masks = new ArrayList<>(images.size());
+        for (int start = 0; start < images.size(); start += settings.batchSize()) {
+            masks.addAll(predictBatch(images.subList(start, Math.min(images.size(), start + settings.batchSize()))));
+        }
+        return masks;
+    }
+
+    /** Predicts one image's mask. */
+    public MaskImage predict(FloatImage image) {
+        return predict(List.of(image)).get(0);
+    }
+
+    private List<MaskImage> predictBatch(List<FloatImage> batch) {
+        int side = settings.inputSize();
+        int plane = side * side;
+        RescaleT rescale = new RescaleT(side);
+        float[] input = new float[batch.size() * 3 * plane];
+        for (int i = 0; i < batch.size(); i++) {
+            float[] tensor = ToTensorLab.image(rescale.image(batch.get(i)));
+            System.arraycopy(tensor, 0, input, i * 3 * plane, tensor.length);
+        }
+        float[] fused;
+        try (NDManager scratch = model.manager().newSubManager()) {
+            NDArray x = scratch.create(input, new Shape(batch.size(), 3, side, side));
+            fused = model.forward(x, false).get(0).toFloatArray();
+        }
+        List<MaskImage> masks = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            float[] map = new float[plane];
+            System.arraycopy(fused, i * plane, map, 0, plane);
+            FloatImage normalised = FloatImage.of(side, side, 1, minMaxNormalise(map));
+            FloatImage original = batch.get(i);
+            masks.add(quantise(Resampler.bilinear(normalised, original.width(), original.height())));
+        }
+        return masks;
+    }
+
+    /** {@code (d - min) / (max - min)} scaled to 0..255; a constant map becomes all zeros. */
+    static float[] minMaxNormalise(float[] map) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : map) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        float range = max - min;
+        float[] out = new float[map.length];
+        if (range > 0) {
+            for (int i = 0; i < map.length; i++) {
+                out[i] = (map[i] - min) / range * 255f;
+            }
+        }
+        return out;
+    }
+
+    private static MaskImage quantise(FloatImage map) {
+        float[] data = map.data();
+        byte[] values = new byte[data.length];
+        for (int i = 0; i < data.length; i++) {
+            values[i] = (byte) Math.max(0, Math.min(255, Math.round(data[i])));
+        }
+        return new MaskImage(map.width(), map.height(), values);
+    }
+}

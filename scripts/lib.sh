@@ -1,0 +1,17 @@
+# Shared settings for the scripts in this folder; sourced, not run.
+# shellcheck shell=bash
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+APP_JAR="$ROOT/jobs/target/clearbg-app.jar"
+# DJL must never reach the network: the PyTorch natives come from the Maven artifacts.
+export OPT_OUT_TRACKING=true
+JAVA_OPTS_DEFAULT=(-Dai.djl.offline=true -Dai.djl.default_engine=PyTorch -DOPT_OUT_TRACKING=true)
+
+# Builds the application jar when it is missing or older than any source file.
+ensure_app_jar() {
+  if [[ ! -f "$APP_JAR" ]] || [[ -n "$(find "$ROOT/pom.xml" "$ROOT/model" "$ROOT/jobs" -newer "$APP_JAR" \
+        \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -print -quit 2>/dev/null)" ]]; then
+    echo "clearbg: building the application jar (mvn package)..." >&2
+    (cd "$ROOT" && mvn -B -q -DskipTests package) >&2
+  fi
+}
