@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.razorvine.pickle.PickleException;
@@ -31,7 +33,7 @@ import net.razorvine.pickle.PickleException;
  * <p>Layout: checkpoints wrapping the state dict ({@code {"state_dict": sd, ...}} or {@code {"model": sd,
  * ...}}) are unwrapped, and a {@code "module."} prefix on every key (DataParallel) is removed; see
  * {@link CheckpointLayout}. The legacy non-zip format ({@code _use_new_zipfile_serialization=False}) is
- * rejected with a hint. The whole archive is held in memory while it is read.
+ * rejected with a hint. Storage records are read one at a time, each once even when tensors share it.
  */
 public final class PthReader {
   private static final Map<String, DType> STORAGE_TYPES = Map.of(
@@ -47,20 +49,37 @@ public final class PthReader {
 
   /** Reads the state dict in {@code file}; errors name the file. */
   public static StateDict read(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return read(in, file.toString());
+    String source = file.toString();
+    try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      checkMagic(in, source);
+    }
+    try (ZipRecords zip = ZipRecords.open(file, source)) {
+      return read(zip, source);
     }
   }
 
   /**
    * Reads the state dict from {@code in} (not closed); {@code sourceName} names the source in error messages.
+   * The stream is first copied to a temporary file (a zip archive is read through its central directory, at
+   * its end), which is deleted afterwards.
    *
    * @throws WeightsFormatException if the stream is not a readable PyTorch zip checkpoint holding a state dict
    */
   public static StateDict read(InputStream in, String sourceName) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in);
     checkMagic(buffered, sourceName);
-    ZipRecords zip = ZipRecords.read(buffered, sourceName);
+    Path copy = Files.createTempFile("clearbg-weights-", ".pth");
+    try {
+      Files.copy(buffered, copy, StandardCopyOption.REPLACE_EXISTING);
+      try (ZipRecords zip = ZipRecords.open(copy, sourceName)) {
+        return read(zip, sourceName);
+      }
+    } finally {
+      Files.deleteIfExists(copy);
+    }
+  }
+
+  private static StateDict read(ZipRecords zip, String sourceName) throws IOException {
     Object root;
     try (TorchUnpickler unpickler = new TorchUnpickler()) {
       root = unpickler.loads(zip.pickle());
@@ -68,7 +87,7 @@ public final class PthReader {
       throw new WeightsFormatException(sourceName, "cannot unpickle data.pkl: " + e.getMessage(), e);
     }
     ByteOrder order = byteOrder(zip.byteOrder(), sourceName);
-    Map<String, ByteBuffer> storages = new LinkedHashMap<>();
+    Map<String, ByteBuffer> storages = new HashMap<>();
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     for (Map.Entry<String, TensorRef> e : CheckpointLayout.stateDict(root, sourceName).entrySet()) {
       TensorRef t = e.getValue();
@@ -122,7 +141,7 @@ public final class PthReader {
   }
 
   private static ByteBuffer storageBytes(ZipRecords zip, StorageRef s, DType dtype, ByteOrder order,
-      String source) throws WeightsFormatException {
+      String source) throws IOException {
     byte[] bytes = zip.storage(s.key());
     if (bytes.length < s.numel() * dtype.size()) {
       throw new WeightsFormatException(source, "storage " + s.key() + " holds " + bytes.length + " bytes, "

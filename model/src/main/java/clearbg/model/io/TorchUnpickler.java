@@ -2,6 +2,7 @@ package clearbg.model.io;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
@@ -11,7 +12,8 @@ import net.razorvine.pickle.Unpickler;
 
 /**
  * Unpickles the {@code data.pkl} record of a {@code torch.save} zip archive into plain Java objects, without
- * running any Python: dicts become {@link LinkedHashMap}s (file order kept), tensors become {@link TensorRef}s
+ * running any Python: dicts become {@link LinkedHashMap}s (file order kept, which Pyrolite's own EMPTY_DICT and
+ * SETITEMS handling loses), tensors become {@link TensorRef}s
  * that point into the archive's storage records, and any other Python class becomes an {@link OpaqueObject}
  * (so a checkpoint may carry optimiser state or arguments next to its state dict).
  *
@@ -43,8 +45,6 @@ final class TorchUnpickler extends Unpickler implements AutoCloseable {
     private static final long serialVersionUID = 1L;
   }
 
-  private static final short BUILD = 98;
-
   private final Map<String, IObjectConstructor> globals = Map.of(
       "torch._utils._rebuild_tensor_v2", TorchUnpickler::rebuildTensor,
       "torch._utils._rebuild_parameter", args -> args[0],
@@ -66,7 +66,15 @@ final class TorchUnpickler extends Unpickler implements AutoCloseable {
       case Opcodes.EMPTY_DICT:
         stack.add(new LinkedHashMap<>());
         return NO_RETURN_VALUE;
-      case BUILD:
+      case Opcodes.SETITEMS:
+        List<Object> items = stack.pop_all_since_marker();
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> dict = (Map<Object, Object>) stack.peek();
+        for (int i = 0; i + 1 < items.size(); i += 2) {
+          dict.put(items.get(i), items.get(i + 1));
+        }
+        return NO_RETURN_VALUE;
+      case Opcodes.BUILD:
         stack.pop(); // the state: OrderedDict metadata or attributes of an opaque object, both unused
         Object target = stack.peek();
         if (!(target instanceof OrderedDict) && !(target instanceof OpaqueObject)) {

@@ -15,13 +15,18 @@ import java.nio.file.Path;
 public final class Weights {
   private static final int PROBE_BYTES = 9;
 
+  private enum Format { PTH, SAFETENSORS }
+
   private Weights() {}
 
   /** Reads the state dict in {@code file}; errors name the file. */
   public static StateDict read(Path file) throws IOException {
+    String source = file.toString();
+    byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
-      return read(in, file.toString());
+      head = in.readNBytes(PROBE_BYTES);
     }
+    return detect(head, source) == Format.PTH ? PthReader.read(file) : SafetensorsReader.read(file);
   }
 
   /** Reads the state dict from {@code in} (not closed); {@code sourceName} names it in error messages. */
@@ -30,17 +35,22 @@ public final class Weights {
     buffered.mark(PROBE_BYTES);
     byte[] head = buffered.readNBytes(PROBE_BYTES);
     buffered.reset();
+    return detect(head, sourceName) == Format.PTH
+        ? PthReader.read(buffered, sourceName) : SafetensorsReader.read(buffered, sourceName);
+  }
+
+  private static Format detect(byte[] head, String source) throws WeightsFormatException {
     if (head.length == 0) {
-      throw new WeightsFormatException(sourceName, "file is empty");
+      throw new WeightsFormatException(source, "file is empty");
     }
     boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
     if (zip || (head[0] & 0xff) == 0x80) {
-      return PthReader.read(buffered, sourceName);
+      return Format.PTH;
     }
     if (head.length == PROBE_BYTES && head[PROBE_BYTES - 1] == '{') {
-      return SafetensorsReader.read(buffered, sourceName);
+      return Format.SAFETENSORS;
     }
-    throw new WeightsFormatException(sourceName, "neither a PyTorch checkpoint (a zip archive starting with "
+    throw new WeightsFormatException(source, "neither a PyTorch checkpoint (a zip archive starting with "
         + "PK\\3\\4) nor a safetensors file (an 8-byte header length, then a JSON object)");
   }
 }
