@@ -1,5 +1,6 @@
 package clearbg.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,10 +35,17 @@ public final class ClearBg implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns the exit code (for tests). */
+    /** Runs the command line on the standard streams and returns the exit code. */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line, printing to {@code out} and {@code err}, and returns the exit code. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         EngineSettings.applyOfflineDefaults();
         return new CommandLine(new ClearBg())
+                .setOut(out)
+                .setErr(err)
                 .setExecutionExceptionHandler(new FailureHandler())
                 .execute(args);
     }

@@ -1,0 +1,181 @@
+package clearbg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code clearbg remove} end to end on generated images with the small model. */
+class RemoveCommandTest {
+
+    @TempDir
+    static Path shared;
+
+    static Path weights;
+
+    @BeforeAll
+    static void writeWeights() {
+        weights = shared.resolve("u2netp.safetensors");
+        assertEquals(0, CliRun.of("init", "--arch", "u2netp", "--seed", "11", weights.toString()).exitCode());
+    }
+
+    @Test
+    void cutsOutFoldersRecursivelyKeepingTheLayoutAndSkipsExistingOutputs(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        write(in.resolve("a.jpg"), photo(90, 70), "jpg");
+        write(in.resolve("sub/deeper/b.png"), photo(64, 128), "png");
+        write(in.resolve("sub/c.bmp"), photo(41, 33), "bmp");
+        Files.writeString(in.resolve("sub/readme.txt"), "not an image");
+        Map<String, String> before = hashes(in);
+        Path out = dir.resolve("out");
+
+        CliRun first = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", out.toString(), "--batch", "2");
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().contains("done 3, skipped 0"), first.out());
+        assertTrue(first.out().contains("not images 1"), first.out());
+        assertSize(out.resolve("a.png"), 90, 70, true);
+        assertSize(out.resolve("sub/deeper/b.png"), 64, 128, true);
+        assertSize(out.resolve("sub/c.png"), 41, 33, true);
+        assertEquals(before, hashes(in), "inputs are never modified");
+
+        CliRun second = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", out.toString());
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(second.out().contains("done 0, skipped 3"), second.out());
+
+        CliRun masks = CliRun.of("remove", "--weights", weights.toString(), in.resolve("a.jpg").toString(),
+                "--out", dir.resolve("masks").toString(), "--mask-only");
+        assertEquals(0, masks.exitCode(), masks.err());
+        assertSize(dir.resolve("masks/a.png"), 90, 70, false);
+
+        CliRun white = CliRun.of("remove", "--weights", weights.toString(), in.resolve("a.jpg").toString(),
+                "--out", dir.resolve("white").toString(), "--bgcolor", "255,255,255");
+        assertEquals(0, white.exitCode(), white.err());
+        assertFalse(ImageIO.read(dir.resolve("white/a.png").toFile()).getColorModel().hasAlpha());
+    }
+
+    @Test
+    void badInputsAreReportedByNameAndDoNotStopTheRun(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        write(in.resolve("good.png"), photo(50, 40), "png");
+        byte[] jpeg = encode(photo(60, 60), "jpg");
+        Files.createDirectories(in);
+        Files.write(in.resolve("truncated.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
+        Files.write(in.resolve("empty.png"), new byte[0]);
+        Files.writeString(in.resolve("text.png"), "hello, I am text");
+        write(in.resolve("huge.png"), photo(400, 300), "png");
+        Path out = dir.resolve("out");
+
+        CliRun run = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", out.toString(),
+                "--max-pixels", "100000");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("done 1,"), run.out());
+        assertTrue(run.out().contains("failed 4"), run.out());
+        assertTrue(run.err().contains("truncated.jpg: truncated JPEG"), run.err());
+        assertTrue(run.err().contains("empty.png: empty file"), run.err());
+        assertTrue(run.err().contains("text.png: not an image"), run.err());
+        assertTrue(run.err().contains("huge.png: image is 400x300"), run.err());
+        assertTrue(Files.exists(out.resolve("good.png")));
+        assertFalse(Files.exists(out.resolve("truncated.png")));
+        try (Stream<Path> files = Files.walk(out)) {
+            assertEquals(1, files.filter(Files::isRegularFile).count(), "no temporary files are left");
+        }
+    }
+
+    @Test
+    void exitsWithOneWhenNothingCouldBeProcessedAndTwoOnUsageErrors(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in);
+        Files.writeString(in.resolve("bad.jpg"), "text");
+        assertEquals(1, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("o").toString()).exitCode());
+        assertEquals(1, CliRun.of("remove", "--weights", weights.toString(), dir.resolve("missing").toString(), "--out", dir.resolve("o").toString()).exitCode());
+
+        CliRun inside = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", in.resolve("out").toString());
+        assertEquals(2, inside.exitCode());
+        assertTrue(inside.err().contains("inside the input folder"), inside.err());
+        assertEquals(2, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", "o", "--bgcolor", "300,0,0").exitCode());
+        assertEquals(2, CliRun.of("remove", "--weights", dir.resolve("nope.pth").toString(), in.toString(), "--out", "o").exitCode());
+
+        CliRun wrongArch = CliRun.of("remove", "--weights", weights.toString(), "--arch", "u2net", in.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, wrongArch.exitCode());
+        assertTrue(wrongArch.err().contains("holds u2netp weights"), wrongArch.err());
+    }
+
+    static BufferedImage photo(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(new Color(40, 90, 160));
+            g.fillRect(0, 0, width, height);
+            g.setColor(new Color(240, 200, 30));
+            g.fillOval(width / 4, height / 4, width / 2, height / 2);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    static byte[] encode(BufferedImage image, String format) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(image, format, bytes), format);
+        return bytes.toByteArray();
+    }
+
+    static void write(Path file, BufferedImage image, String format) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, encode(image, format));
+    }
+
+    private static void assertSize(Path png, int width, int height, boolean alpha) throws IOException {
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertEquals(width, image.getWidth(), png.toString());
+        assertEquals(height, image.getHeight(), png.toString());
+        assertEquals(alpha, image.getColorModel().hasAlpha(), png.toString());
+    }
+
+    private static Map<String, String> hashes(Path root) throws Exception {
+        Map<String, String> hashes = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+                hashes.put(root.relativize(file).toString(), HexFormat.of().formatHex(digest) + "@" + Files.getLastModifiedTime(file));
+            }
+        }
+        return hashes;
+    }
+
+    @Test
+    void batchingDoesNotChangeTheMasks(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        write(in.resolve("p.jpg"), photo(77, 51), "jpg");
+        write(in.resolve("q.png"), photo(120, 95), "png");
+        assertEquals(0, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("one").toString(), "--mask-only", "--batch", "1").exitCode());
+        assertEquals(0, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("two").toString(), "--mask-only", "--batch", "2").exitCode());
+        for (String name : new String[] {"p.png", "q.png"}) {
+            BufferedImage a = ImageIO.read(dir.resolve("one").resolve(name).toFile());
+            BufferedImage b = ImageIO.read(dir.resolve("two").resolve(name).toFile());
+            int worst = 0;
+            for (int y = 0; y < a.getHeight(); y++) {
+                for (int x = 0; x < a.getWidth(); x++) {
+                    worst = Math.max(worst, Math.abs(a.getRaster().getSample(x, y, 0) - b.getRaster().getSample(x, y, 0)));
+                }
+            }
+            assertTrue(worst <= 1, name + ": batch 1 and batch 2 differ by " + worst + " levels");
+        }
+    }
+}
