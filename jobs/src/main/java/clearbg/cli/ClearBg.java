@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             InitCommand.class,
             RemoveCommand.class,
+            MetricsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClearBg implements Runnable {
