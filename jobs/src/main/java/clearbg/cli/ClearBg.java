@@ -1,5 +1,6 @@
 package clearbg.cli;
 
+import clearbg.jobs.OfflineEngine;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ public final class ClearBg implements Runnable {
 
     /** Runs the command line, printing to {@code out} and {@code err}, and returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        EngineSettings.applyOfflineDefaults();
+        OfflineEngine.applyDefaults();
         return new CommandLine(new ClearBg())
                 .setOut(out)
                 .setErr(err)

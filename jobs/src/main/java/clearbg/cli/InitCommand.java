@@ -1,5 +1,6 @@
 package clearbg.cli;
 
+import clearbg.jobs.ArchOption;
 import ai.djl.Device;
 import clearbg.model.io.SafetensorsWriter;
 import clearbg.model.nn.Arch;
@@ -21,7 +22,7 @@ final class InitCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", required = true, converter = ArchConverter.class, description = "u2net or u2netp")
+    @Option(names = "--arch", required = true, converter = ArchOption.class, description = "u2net or u2netp")
     private Arch arch;
 
     @Option(names = "--seed", defaultValue = "0", description = "initialisation seed (default ${DEFAULT-VALUE})")

@@ -1,5 +1,6 @@
 package clearbg.cli;
 
+import clearbg.jobs.files.FileNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -19,9 +19,6 @@ import java.util.stream.Stream;
  * conflict: the first wins, the second is reported.
  */
 final class InputCollector {
-
-    /** Extensions taken when walking a folder. */
-    static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "gif");
 
     private final Path outputRoot;
     private final String suffix;
@@ -51,16 +48,16 @@ final class InputCollector {
             }
             walk(absolute);
         } else {
-            addTask(absolute, outputRoot.resolve(stem(absolute.getFileName().toString()) + suffix));
+            addTask(absolute, outputRoot.resolve(FileNames.stem(absolute.getFileName().toString()) + suffix));
         }
     }
 
     private void walk(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
             files.filter(Files::isRegularFile).sorted().forEach(file -> {
-                if (IMAGE_EXTENSIONS.contains(extension(file.getFileName().toString()))) {
+                if (FileNames.isImage(file.getFileName().toString())) {
                     Path relative = folder.relativize(file);
-                    String name = stem(relative.getFileName().toString()) + suffix;
+                    String name = FileNames.stem(relative.getFileName().toString()) + suffix;
                     Path parent = relative.getParent();
                     addTask(file, parent == null ? outputRoot.resolve(name) : outputRoot.resolve(parent).resolve(name));
                 } else {
@@ -78,16 +75,6 @@ final class InputCollector {
             return;
         }
         tasks.add(new RemoveTask(source, target));
-    }
-
-    static String stem(String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        return dot > 0 ? fileName.substring(0, dot) : fileName;
-    }
-
-    static String extension(String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        return dot > 0 ? fileName.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
     }
 
     List<RemoveTask> tasks() {

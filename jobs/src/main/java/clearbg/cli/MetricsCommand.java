@@ -1,7 +1,9 @@
 package clearbg.cli;
 
+import clearbg.jobs.files.StemPairing;
 import clearbg.jobs.report.MetricsReport;
-import clearbg.jobs.report.ScoredImage;
+import clearbg.jobs.report.PerImageRow;
+import clearbg.model.metric.ImageStats;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.ImageDecodeException;
 import clearbg.model.io.AtomicFile;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,18 +78,18 @@ final class MetricsCommand implements Callable<Integer> {
             throw new UsageException("--threads must be at least 1, got " + threads);
         }
         PrintWriter err = spec.commandLine().getErr();
-        MapPairing pairing = new MapPairing(predictions, groundTruth);
-        pairing.predictionsWithoutGroundTruth().forEach(p -> err.println("clearbg: no ground truth for prediction " + p));
-        pairing.groundTruthWithoutPrediction().forEach(g -> err.println("clearbg: no prediction for ground truth " + g));
+        StemPairing pairing = new StemPairing(LocalFiles.relativeFiles(predictions), LocalFiles.relativeFiles(groundTruth));
+        pairing.onlyFirst().forEach(p -> err.println("clearbg: no ground truth for prediction " + p));
+        pairing.onlySecond().forEach(g -> err.println("clearbg: no prediction for ground truth " + g));
         pairing.conflicts().forEach(c -> err.println("clearbg: left out " + c));
 
-        List<ScoredImage> scored = score(pairing.pairs(), new PairScorer(new DecodeLimits(maxPixels)), err);
+        Map<String, ImageStats> scored = score(pairing.pairs(), new PairScorer(new DecodeLimits(maxPixels)), err);
         int unreadable = pairing.pairs().size() - scored.size();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("pairs %d, evaluated %d, unreadable %d, predictions without ground truth %d, "
                         + "ground truth without prediction %d, left out (same stem) %d, ignored non-image files %d%n",
-                pairing.pairs().size(), scored.size(), unreadable, pairing.predictionsWithoutGroundTruth().size(),
-                pairing.groundTruthWithoutPrediction().size(), pairing.conflicts().size(), pairing.ignored());
+                pairing.pairs().size(), scored.size(), unreadable, pairing.onlyFirst().size(),
+                pairing.onlySecond().size(), pairing.conflicts().size(), pairing.ignored());
         if (scored.isEmpty()) {
             out.flush();
             err.println("clearbg: nothing to evaluate");
@@ -94,34 +97,42 @@ final class MetricsCommand implements Callable<Integer> {
             return FailureHandler.FAILURE;
         }
         SodAccumulator total = new SodAccumulator();
-        scored.forEach(s -> total.add(s.stats()));
-        Map<String, SodResult> results = Map.of(datasetName(), total.result());
+        List<PerImageRow> rows = new ArrayList<>();
+        String dataset = datasetName();
+        scored.forEach((image, stats) -> {
+            total.add(stats);
+            rows.add(PerImageRow.of(dataset, image, stats));
+        });
+        Map<String, SodResult> results = Map.of(dataset, total.result());
         out.print(MetricsReport.table(results));
         out.flush();
         writeIfAsked(json, MetricsReport.json(results));
         writeIfAsked(curves, MetricsReport.curvesCsv(results));
-        writeIfAsked(perImage, MetricsReport.perImageCsv(scored));
+        writeIfAsked(perImage, MetricsReport.perImageCsv(rows));
         err.flush();
         return 0;
     }
 
-    private List<ScoredImage> score(List<MapPairing.Pair> pairs, PairScorer scorer, PrintWriter err)
+    /** Scores every pair on the pool; returns the statistics by pair name, in name order. */
+    private Map<String, ImageStats> score(List<StemPairing.Pair> pairs, PairScorer scorer, PrintWriter err)
             throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<ScoredImage>> futures = new ArrayList<>();
-            for (MapPairing.Pair pair : pairs) {
-                futures.add(pool.submit(() -> {
-                    PairScorer.Scored result = scorer.score(Files.readAllBytes(pair.prediction()), pair.prediction().toString(),
-                            Files.readAllBytes(pair.groundTruth()), pair.groundTruth().toString());
+            Map<String, Future<ImageStats>> futures = new TreeMap<>();
+            for (StemPairing.Pair pair : pairs) {
+                Path prediction = predictions.resolve(pair.first());
+                Path truth = groundTruth.resolve(pair.second());
+                futures.put(pair.name(), pool.submit(() -> {
+                    PairScorer.Scored result = scorer.score(Files.readAllBytes(prediction), prediction.toString(),
+                            Files.readAllBytes(truth), truth.toString());
                     result.notes().forEach(note -> report(err, "clearbg: note: " + note));
-                    return new ScoredImage(pair.name(), result.stats());
+                    return result.stats();
                 }));
             }
-            List<ScoredImage> scored = new ArrayList<>();
-            for (Future<ScoredImage> future : futures) {
+            Map<String, ImageStats> scored = new TreeMap<>();
+            for (Map.Entry<String, Future<ImageStats>> future : futures.entrySet()) {
                 try {
-                    scored.add(future.get());
+                    scored.put(future.getKey(), future.getValue().get());
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (cause instanceof ImageDecodeException || cause instanceof IOException) {

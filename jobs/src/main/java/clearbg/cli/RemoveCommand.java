@@ -1,5 +1,6 @@
 package clearbg.cli;
 
+import clearbg.jobs.ArchOption;
 import ai.djl.engine.Engine;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.FloatImage;
@@ -46,7 +47,7 @@ final class RemoveCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, paramLabel = "W", description = ".pth or .safetensors weights")
     private Path weights;
 
-    @Option(names = "--arch", converter = ArchConverter.class,
+    @Option(names = "--arch", converter = ArchOption.class,
             description = "u2net or u2netp (default: detected from the weights)")
     private Arch arch;
 

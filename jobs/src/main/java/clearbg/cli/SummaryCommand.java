@@ -1,5 +1,6 @@
 package clearbg.cli;
 
+import clearbg.jobs.ArchOption;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -28,7 +29,7 @@ final class SummaryCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", required = true, converter = ArchConverter.class,
+    @Option(names = "--arch", required = true, converter = ArchOption.class,
             description = "u2net (full) or u2netp (small)")
     private Arch arch;
 

@@ -80,15 +80,15 @@ public final class MetricsReport {
     }
 
     /** Per-image scalars, the worst (highest MAE) first. */
-    public static String perImageCsv(List<ScoredImage> images) {
-        List<ScoredImage> sorted = new ArrayList<>(images);
-        sorted.sort(Comparator.comparingDouble((ScoredImage s) -> s.stats().mae()).reversed()
-                .thenComparing(ScoredImage::name));
-        StringBuilder csv = new StringBuilder("name,mae,max_f,adaptive_f,weighted_f,s_measure,adaptive_e\n");
-        for (ScoredImage image : sorted) {
-            ImageStats s = image.stats();
-            csv.append(String.format(Locale.ROOT, "%s,%.8f,%.8f,%.8f,%.8f,%.8f,%.8f%n", csvField(image.name()), s.mae(),
-                    image.maxF(), s.adaptiveF(), s.weightedF(), s.sMeasure(), s.adaptiveE()));
+    public static String perImageCsv(List<PerImageRow> images) {
+        List<PerImageRow> sorted = new ArrayList<>(images);
+        sorted.sort(Comparator.comparingDouble(PerImageRow::mae).reversed()
+                .thenComparing(PerImageRow::dataset)
+                .thenComparing(PerImageRow::name));
+        StringBuilder csv = new StringBuilder("dataset,name,mae,max_f,adaptive_f,weighted_f,s_measure,adaptive_e\n");
+        for (PerImageRow r : sorted) {
+            csv.append(String.format(Locale.ROOT, "%s,%s,%.8f,%.8f,%.8f,%.8f,%.8f,%.8f%n", csvField(r.dataset()),
+                    csvField(r.name()), r.mae(), r.maxF(), r.adaptiveF(), r.weightedF(), r.sMeasure(), r.adaptiveE()));
         }
         return csv.toString();
     }

@@ -37,16 +37,28 @@ public final class PairScorer {
     }
 
     /**
+     * Scores an encoded prediction against an encoded ground truth.
+     *
      * @throws ImageDecodeException naming the file when either map cannot be decoded
      */
     public Scored score(byte[] prediction, String predictionName, byte[] groundTruth, String groundTruthName) {
+        return score(toGrey(decoder.decode(prediction, predictionName)), predictionName, groundTruth, groundTruthName);
+    }
+
+    /**
+     * Scores a decoded 8-bit prediction (for example a {@code Predictor} mask) against an encoded ground
+     * truth.
+     *
+     * @throws ImageDecodeException naming the file when the ground truth cannot be decoded
+     */
+    public Scored score(GreyImage prediction, String predictionName, byte[] groundTruth, String groundTruthName) {
         List<String> notes = new ArrayList<>();
         FloatImage gtImage = decoder.decode(groundTruth, groundTruthName);
         if (gtImage.channels() != 1) {
             notes.add(groundTruthName + ": colour ground truth converted to grey (luminance), as cv2.IMREAD_GRAYSCALE does");
         }
         GreyImage gt = toGrey(gtImage);
-        GreyImage pred = toGrey(decoder.decode(prediction, predictionName));
+        GreyImage pred = prediction;
         if (pred.width() != gt.width() || pred.height() != gt.height()) {
             notes.add(predictionName + ": prediction " + pred.width() + "x" + pred.height()
                     + " resized to the ground truth's " + gt.width() + "x" + gt.height());

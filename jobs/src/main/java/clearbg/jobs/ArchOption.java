@@ -1,10 +1,10 @@
-package clearbg.cli;
+package clearbg.jobs;
 
 import clearbg.model.nn.Arch;
 import picocli.CommandLine;
 
-/** Parses {@code --arch u2net|u2netp}. */
-final class ArchConverter implements CommandLine.ITypeConverter<Arch> {
+/** Parses {@code --arch u2net|u2netp} for the Spark jobs. */
+public final class ArchOption implements CommandLine.ITypeConverter<Arch> {
 
     @Override
     public Arch convert(String value) {

@@ -1,0 +1,137 @@
+package clearbg.jobs;
+
+import clearbg.jobs.report.CurvesPlot;
+import clearbg.jobs.report.MetricsReport;
+import clearbg.jobs.spark.EvalPartitionScorer;
+import clearbg.jobs.spark.EvalSummary;
+import clearbg.jobs.spark.EvalTask;
+import clearbg.jobs.spark.HadoopFiles;
+import clearbg.jobs.spark.ModelSpec;
+import clearbg.model.metric.SodResult;
+import clearbg.model.nn.Arch;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spark-submit --class clearbg.jobs.EvalJob}: salient-object metrics of a folder of predictions, or
+ * of a model on a folder of photos, against ground truth, on any Hadoop file system. Per-image statistics
+ * are computed on the executors and merged with a tree aggregation; no map travels to the driver. Writes
+ * {@code metrics.json} (one object per data set), {@code curves.csv}, {@code per_image.csv} (worst first),
+ * {@code pr_curve.png} and {@code f_curve.png} under {@code --out}. Without a {@code spark.master} the job
+ * runs on {@code local[*]}.
+ */
+@Command(name = "EvalJob", mixinStandardHelpOptions = true,
+        description = "Evaluate saliency maps (or a model's maps) against ground truth with the PySODMetrics definitions.")
+public final class EvalJob implements Callable<Integer> {
+
+    @Option(names = "--pred", paramLabel = "URI", description = "folder of predicted maps (mode 1)")
+    String predictions;
+
+    @Option(names = "--weights", paramLabel = "URI", description = "model weights, .pth or safetensors (mode 2)")
+    String weights;
+
+    @Option(names = "--images", paramLabel = "URI", description = "folder of photos to predict (mode 2)")
+    String images;
+
+    @Option(names = "--gt", required = true, paramLabel = "URI", description = "folder of ground-truth masks")
+    String groundTruth;
+
+    @Option(names = "--arch", converter = ArchOption.class, description = "u2net or u2netp (default: from the weights)")
+    Arch arch;
+
+    @Option(names = "--name", description = "data set name (default: the ground-truth folder's name)")
+    String name;
+
+    @Option(names = "--out", required = true, paramLabel = "URI", description = "folder for the reports")
+    String out;
+
+    @Option(names = "--batch", defaultValue = "4", description = "images per forward pass (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "input partitions (default: Spark's parallelism)")
+    int partitions;
+
+    @Option(names = "--max-pixels", defaultValue = "100000000", description = "refuse images over this many pixels")
+    long maxPixels;
+
+    @Override
+    public Integer call() throws Exception {
+        EvalSettings settings = settings();
+        try (SparkSession spark = SparkSession.builder().config(defaultsFor(new SparkConf())).appName("clearbg-eval").getOrCreate()) {
+            return run(spark, settings);
+        }
+    }
+
+    EvalSettings settings() {
+        boolean predictionMode = predictions != null;
+        boolean modelMode = weights != null || images != null;
+        if (predictionMode == modelMode || (modelMode && (weights == null || images == null))) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "give either --pred URI, or --weights URI with --images URI");
+        }
+        ModelSpec model = modelMode ? new ModelSpec(weights, arch, batch) : null;
+        String dataset = name != null ? name : lastSegment(groundTruth);
+        return new EvalSettings(predictionMode ? predictions : images, groundTruth, model, dataset, out, partitions, maxPixels);
+    }
+
+    private static SparkConf defaultsFor(SparkConf conf) {
+        if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+        }
+        return conf;
+    }
+
+    /** Runs the evaluation on {@code spark}; returns the exit code (1 when nothing could be scored). */
+    public static int run(SparkSession spark, EvalSettings settings) throws Exception {
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
+        FolderPairing pairing = FolderPairing.of(files, settings.sources(), settings.groundTruth());
+        pairing.problems().forEach(problem -> System.err.println("EvalJob: " + problem));
+        List<EvalTask> tasks = pairing.tasks(settings.dataset());
+        int slices = settings.partitions() > 0 ? settings.partitions() : context.defaultParallelism();
+        JavaRDD<EvalTask> rdd = context.parallelize(tasks, Math.max(1, Math.min(slices, Math.max(1, tasks.size()))));
+        EvalPartitionScorer scorer = new EvalPartitionScorer(files, settings.model(), settings.maxPixels());
+        context.setJobDescription("evaluate " + settings.dataset() + " (" + tasks.size() + " pairs)");
+        EvalSummary summary = rdd.mapPartitions(partition -> List.of(scorer.score(partition)).iterator())
+                .treeAggregate(new EvalSummary(), EvalSummary::merge, EvalSummary::merge);
+        summary.failures().forEach(failure -> System.err.println("EvalJob: unreadable " + failure));
+        Map<String, SodResult> results = new LinkedHashMap<>();
+        summary.datasets().forEach((dataset, sums) -> results.put(dataset, sums.result()));
+        System.out.printf("pairs %d, evaluated %d, unreadable %d, unpaired %d%n", tasks.size(), summary.rows().size(),
+                summary.failures().size(), pairing.problems().size());
+        if (results.isEmpty()) {
+            System.err.println("EvalJob: nothing to evaluate");
+            return 1;
+        }
+        System.out.print(MetricsReport.table(results));
+        String folder = settings.out().replaceAll("/+$", "");
+        files.write(folder + "/metrics.json", MetricsReport.json(results).getBytes(StandardCharsets.UTF_8));
+        files.write(folder + "/curves.csv", MetricsReport.curvesCsv(results).getBytes(StandardCharsets.UTF_8));
+        files.write(folder + "/per_image.csv", MetricsReport.perImageCsv(summary.rows()).getBytes(StandardCharsets.UTF_8));
+        byte[][] plots = CurvesPlot.png(results);
+        files.write(folder + "/pr_curve.png", plots[0]);
+        files.write(folder + "/f_curve.png", plots[1]);
+        System.out.println("reports in " + folder);
+        return 0;
+    }
+
+    private static String lastSegment(String uri) {
+        String trimmed = uri.replaceAll("/+$", "");
+        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+    }
+
+    /** Entry point for spark-submit. */
+    public static void main(String[] args) {
+        System.exit(JobCommandLine.execute(new EvalJob(), args));
+    }
+}

@@ -1,0 +1,17 @@
+package clearbg.jobs;
+
+import clearbg.jobs.spark.ModelSpec;
+
+/**
+ * What EvalJob evaluates.
+ *
+ * @param sources folder of predicted maps, or of photos when {@code model} is set
+ * @param groundTruth folder of ground-truth masks
+ * @param model the model to predict with, or null
+ * @param dataset the data set's name in the reports
+ * @param out the folder of the reports
+ * @param partitions input partitions (0: Spark's default parallelism)
+ * @param maxPixels images over this many pixels are refused
+ */
+public record EvalSettings(String sources, String groundTruth, ModelSpec model, String dataset, String out,
+        int partitions, long maxPixels) {}

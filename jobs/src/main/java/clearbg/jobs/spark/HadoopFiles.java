@@ -1,0 +1,123 @@
+package clearbg.jobs.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/**
+ * Files on any Hadoop file system ({@code file://}, {@code s3a://}, {@code hdfs://}): recursive listing,
+ * whole-file reads, and writes that are whole or absent. Serializable: it carries the Hadoop settings as
+ * a string map, so executors rebuild the same configuration.
+ */
+public final class HadoopFiles implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, String> settings;
+    private transient Configuration configuration;
+
+    /** Captures every setting of {@code configuration} (credentials included: never log this object). */
+    public HadoopFiles(Configuration configuration) {
+        Map<String, String> copy = new HashMap<>();
+        configuration.forEach(entry -> copy.put(entry.getKey(), entry.getValue()));
+        this.settings = Map.copyOf(copy);
+        this.configuration = configuration;
+    }
+
+    /** The Hadoop configuration these files are read with. */
+    public synchronized Configuration configuration() {
+        if (configuration == null) {
+            Configuration rebuilt = new Configuration(false);
+            settings.forEach(rebuilt::set);
+            configuration = rebuilt;
+        }
+        return configuration;
+    }
+
+    /** The file system of {@code uri}. */
+    public FileSystem fileSystem(String uri) throws IOException {
+        return FileSystem.get(URI.create(uri), configuration());
+    }
+
+    /** Every file under {@code root}, recursively, as absolute URIs, sorted. */
+    public List<String> listFiles(String root) throws IOException {
+        Path rootPath = new Path(root);
+        FileSystem fs = rootPath.getFileSystem(configuration());
+        if (!fs.exists(rootPath)) {
+            throw new IOException(root + ": no such folder");
+        }
+        List<String> files = new ArrayList<>();
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(rootPath, true);
+        while (it.hasNext()) {
+            FileStatus status = it.next();
+            if (status.isFile()) {
+                files.add(status.getPath().toString());
+            }
+        }
+        files.sort(String::compareTo);
+        return files;
+    }
+
+    /** The path of {@code file} relative to {@code root} (both as listed by {@link #listFiles}). */
+    public String relativize(String root, String file) throws IOException {
+        String base = qualified(root);
+        String full = qualified(file);
+        if (!full.startsWith(base)) {
+            throw new IOException(file + " is not under " + root);
+        }
+        return full.substring(base.length()).replaceFirst("^/+", "");
+    }
+
+    private String qualified(String uri) throws IOException {
+        Path path = new Path(uri);
+        return path.getFileSystem(configuration()).makeQualified(path).toString();
+    }
+
+    /** The whole content of {@code uri}. */
+    public byte[] read(String uri) throws IOException {
+        Path path = new Path(uri);
+        try (InputStream in = path.getFileSystem(configuration()).open(path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to {@code uri} whole or not at all: into a hidden temporary name beside it, then
+     * a rename (atomic on HDFS and local file systems; on S3 the upload itself only becomes visible when
+     * complete).
+     */
+    public void write(String uri, byte[] bytes) throws IOException {
+        Path target = new Path(uri);
+        FileSystem fs = target.getFileSystem(configuration());
+        Path temporary = new Path(target.getParent(), "._" + target.getName() + "." + UUID.randomUUID() + ".tmp");
+        try (OutputStream out = fs.create(temporary, true)) {
+            out.write(bytes);
+        }
+        if (fs.exists(target)) {
+            fs.delete(target, false);
+        }
+        if (!fs.rename(temporary, target)) {
+            fs.delete(temporary, false);
+            throw new IOException("cannot move " + temporary + " to " + target);
+        }
+    }
+
+    /** Whether {@code uri} exists. */
+    public boolean exists(String uri) throws IOException {
+        Path path = new Path(uri);
+        return path.getFileSystem(configuration()).exists(path);
+    }
+}

@@ -1,0 +1,21 @@
+package clearbg.jobs.spark;
+
+import clearbg.model.nn.Arch;
+import java.io.Serializable;
+
+/**
+ * Which model an executor loads: a weights file on any Hadoop file system and, optionally, the
+ * architecture it must be (null: detected from the weights).
+ *
+ * @param weightsUri {@code .pth} or safetensors weights
+ * @param arch the expected architecture, or null
+ * @param batchSize images per forward pass
+ */
+public record ModelSpec(String weightsUri, Arch arch, int batchSize) implements Serializable {
+
+    public ModelSpec {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+    }
+}

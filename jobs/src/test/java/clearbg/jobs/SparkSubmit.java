@@ -1,0 +1,60 @@
+package clearbg.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the application jar with the real {@code spark-submit} (scripts/spark-submit: the pyspark package
+ * that scripts/setup installs), and returns its exit code and output. Fails (never skips) when spark-submit or the jar is
+ * missing: run scripts/setup first.
+ */
+final class SparkSubmit {
+
+    /** One finished spark-submit. */
+    record Result(int exitCode, String output) {}
+
+    private SparkSubmit() {}
+
+    static Path sparkSubmit() {
+        Path path = Paths.get(System.getProperty("clearbg.sparkSubmit", "../scripts/spark-submit"));
+        assertTrue(Files.isExecutable(path), path + " is missing");
+        Path venv = path.toAbsolutePath().getParent().resolveSibling(".venv").resolve("bin").resolve("spark-submit");
+        assertTrue(Files.isExecutable(venv), venv + " is missing: run scripts/setup (it installs pyspark into .venv)");
+        return path;
+    }
+
+    static Path appJar() {
+        Path jar = Paths.get(System.getProperty("clearbg.appJar", "target/clearbg-app.jar"));
+        assertTrue(Files.isRegularFile(jar), jar + " is missing: integration tests run after mvn package");
+        return jar;
+    }
+
+    /** Runs {@code mainClass} on {@code master} with {@code args}; kills it after {@code timeoutSeconds}. */
+    static Result run(String master, String mainClass, long timeoutSeconds, Path log, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(sparkSubmit().toString(), "--master", master,
+                "--class", mainClass,
+                "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.driver.extraJavaOptions=-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1",
+                appJar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("OPT_OUT_TRACKING", "true");
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process process = builder.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("spark-submit " + mainClass + " did not finish in " + timeoutSeconds + " s; log:\n"
+                    + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+}
