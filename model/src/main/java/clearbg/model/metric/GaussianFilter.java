@@ -33,25 +33,31 @@ public final class GaussianFilter {
 
     /** Filters a row-major {@code width x height} image; returns a new array. */
     public double[] apply(double[] image, int width, int height) {
+        // Rows: add the taps in order k = -r..r, each over the whole row (the per-pixel order of terms is
+        // that of a per-pixel loop; this order lets the JIT vectorise).
         double[] rows = new double[image.length];
         for (int y = 0; y < height; y++) {
             int base = y * width;
-            for (int x = 0; x < width; x++) {
-                double acc = 0;
-                for (int k = Math.max(-radius, -x); k <= Math.min(radius, width - 1 - x); k++) {
-                    acc += taps[k + radius] * image[base + x + k];
+            for (int k = -radius; k <= radius; k++) {
+                double tap = taps[k + radius];
+                int from = Math.max(0, -k);
+                int to = Math.min(width, width - k);
+                for (int x = from; x < to; x++) {
+                    rows[base + x] += tap * image[base + x + k];
                 }
-                rows[base + x] = acc;
             }
         }
+        // Columns: for each output row, add the taps' rows in order k = -r..r, so every pixel sums its
+        // terms in the same order as a per-pixel loop would, while memory is read row by row.
         double[] out = new double[image.length];
         for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                double acc = 0;
-                for (int k = Math.max(-radius, -y); k <= Math.min(radius, height - 1 - y); k++) {
-                    acc += taps[k + radius] * rows[(y + k) * width + x];
+            int base = y * width;
+            for (int k = Math.max(-radius, -y); k <= Math.min(radius, height - 1 - y); k++) {
+                double tap = taps[k + radius];
+                int source = (y + k) * width;
+                for (int x = 0; x < width; x++) {
+                    out[base + x] += tap * rows[source + x];
                 }
-                out[y * width + x] = acc;
             }
         }
         return out;

@@ -72,7 +72,8 @@ public final class PairScorer {
         float[] values = MaskDecoder.toGrey(image).data();
         byte[] pixels = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
-            pixels[i] = (byte) Math.max(0, Math.min(255, Math.round(values[i])));
+            // round half up; the values are non-negative, so this equals Math.round
+            pixels[i] = (byte) Math.min(255, (int) (Math.max(0f, values[i]) + 0.5f));
         }
         return new GreyImage(image.width(), image.height(), pixels);
     }

@@ -34,25 +34,33 @@ final class PreparedPair {
                     + " differ in size; resize the prediction first (PredictionResizer)");
         }
         int n = prediction.size();
+        byte[] predPixels = prediction.pixels();
+        byte[] gtPixels = groundTruth.pixels();
+        int minLevel = 255;
+        int maxLevel = 0;
+        for (byte value : predPixels) {
+            int level = value & 0xff;
+            minLevel = Math.min(minLevel, level);
+            maxLevel = Math.max(maxLevel, level);
+        }
+        // Every pixel of one level normalises to the same double, so a 256-entry table gives exactly
+        // the per-pixel values (p = v / 255, then (p - min) / (max - min) when max != min).
+        double min = minLevel / 255.0;
+        double range = maxLevel / 255.0 - min;
+        double[] table = new double[256];
+        for (int level = 0; level < 256; level++) {
+            double p = level / 255.0;
+            table[level] = maxLevel != minLevel ? (p - min) / range : p;
+        }
         double[] pred = new double[n];
         boolean[] gt = new boolean[n];
         int foreground = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            double p = prediction.value(i) / 255.0;
-            pred[i] = p;
-            min = Math.min(min, p);
-            max = Math.max(max, p);
-            gt[i] = groundTruth.value(i) > 128;
-            if (gt[i]) {
+            pred[i] = table[predPixels[i] & 0xff];
+            boolean object = (gtPixels[i] & 0xff) > 128;
+            gt[i] = object;
+            if (object) {
                 foreground++;
-            }
-        }
-        if (max != min) {
-            double range = max - min;
-            for (int i = 0; i < n; i++) {
-                pred[i] = (pred[i] - min) / range;
             }
         }
         return new PreparedPair(prediction.width(), prediction.height(), pred, gt, foreground);
