@@ -1,6 +1,7 @@
 package clearbg.cli;
 
 import clearbg.jobs.ArchOption;
+import clearbg.jobs.RgbaOption;
 import ai.djl.engine.Engine;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.FloatImage;
@@ -60,7 +61,7 @@ final class RemoveCommand implements Callable<Integer> {
     @Option(names = "--mask-only", description = "write the 8-bit mask instead of the cut-out")
     private boolean maskOnly;
 
-    @Option(names = "--bgcolor", converter = RgbaConverter.class, paramLabel = "R,G,B[,A]",
+    @Option(names = "--bgcolor", converter = RgbaOption.class, paramLabel = "R,G,B[,A]",
             description = "composite the object on this colour instead of a transparent background")
     private Rgba background;
 

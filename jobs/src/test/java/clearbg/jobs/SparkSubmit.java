@@ -40,6 +40,23 @@ final class SparkSubmit {
     /** Runs {@code mainClass} on {@code master} with {@code args}; kills it after {@code timeoutSeconds}. */
     static Result run(String master, String mainClass, long timeoutSeconds, Path log, String... args)
             throws IOException, InterruptedException {
+        return run(master, mainClass, timeoutSeconds, log, null, args);
+    }
+
+    /** As {@link #run(String, String, long, Path, String...)}, talking to {@code s3} when it is not null. */
+    static Result run(String master, String mainClass, long timeoutSeconds, Path log, LocalS3Server s3, String... args)
+            throws IOException, InterruptedException {
+        Process process = start(master, mainClass, log, s3, args);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("spark-submit " + mainClass + " did not finish in " + timeoutSeconds + " s; log:\n"
+                    + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /** Starts spark-submit without waiting (for tests that interrupt it). */
+    static Process start(String master, String mainClass, Path log, LocalS3Server s3, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(sparkSubmit().toString(), "--master", master,
                 "--class", mainClass,
                 "--conf", "spark.ui.enabled=false",
@@ -49,12 +66,11 @@ final class SparkSubmit {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("OPT_OUT_TRACKING", "true");
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        Process process = builder.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("spark-submit " + mainClass + " did not finish in " + timeoutSeconds + " s; log:\n"
-                    + Files.readString(log, StandardCharsets.UTF_8));
+        if (s3 != null) {
+            builder.environment().put("CLEARBG_S3_ENDPOINT", s3.endpoint());
+            builder.environment().put("AWS_ACCESS_KEY_ID", s3.accessKey());
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
         }
-        return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return builder.start();
     }
 }

@@ -1,5 +1,6 @@
 package clearbg.jobs.spark;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -25,6 +27,7 @@ import org.apache.hadoop.fs.RemoteIterator;
 public final class HadoopFiles implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    private static final Set<String> OBJECT_STORES = Set.of("s3a", "s3", "gs", "abfs", "abfss");
 
     private final Map<String, String> settings;
     private transient Configuration configuration;
@@ -52,22 +55,35 @@ public final class HadoopFiles implements Serializable {
         return FileSystem.get(URI.create(uri), configuration());
     }
 
+    /**
+     * A listed file.
+     *
+     * @param uri its full URI
+     * @param modified modification time, ms since the epoch
+     */
+    public record Entry(String uri, long modified) {}
+
     /** Every file under {@code root}, recursively, as absolute URIs, sorted. */
     public List<String> listFiles(String root) throws IOException {
+        return listEntries(root).stream().map(Entry::uri).toList();
+    }
+
+    /** Every file under {@code root}, recursively, with its modification time, sorted by URI. */
+    public List<Entry> listEntries(String root) throws IOException {
         Path rootPath = new Path(root);
         FileSystem fs = rootPath.getFileSystem(configuration());
         if (!fs.exists(rootPath)) {
             throw new IOException(root + ": no such folder");
         }
-        List<String> files = new ArrayList<>();
+        List<Entry> files = new ArrayList<>();
         RemoteIterator<LocatedFileStatus> it = fs.listFiles(rootPath, true);
         while (it.hasNext()) {
             FileStatus status = it.next();
             if (status.isFile()) {
-                files.add(status.getPath().toString());
+                files.add(new Entry(status.getPath().toString(), status.getModificationTime()));
             }
         }
-        files.sort(String::compareTo);
+        files.sort((a, b) -> a.uri().compareTo(b.uri()));
         return files;
     }
 
@@ -81,7 +97,8 @@ public final class HadoopFiles implements Serializable {
         return full.substring(base.length()).replaceFirst("^/+", "");
     }
 
-    private String qualified(String uri) throws IOException {
+    /** {@code uri} with its file system's scheme and authority. */
+    public String qualified(String uri) throws IOException {
         Path path = new Path(uri);
         return path.getFileSystem(configuration()).makeQualified(path).toString();
     }
@@ -95,13 +112,19 @@ public final class HadoopFiles implements Serializable {
     }
 
     /**
-     * Writes {@code bytes} to {@code uri} whole or not at all: into a hidden temporary name beside it, then
-     * a rename (atomic on HDFS and local file systems; on S3 the upload itself only becomes visible when
-     * complete).
+     * Writes {@code bytes} to {@code uri} whole or not at all. On object stores ({@code s3a}) an object only
+     * becomes visible when its upload completes, so it is written in place; elsewhere it goes to a hidden
+     * temporary name beside the target and is renamed over it.
      */
     public void write(String uri, byte[] bytes) throws IOException {
         Path target = new Path(uri);
         FileSystem fs = target.getFileSystem(configuration());
+        if (OBJECT_STORES.contains(fs.getScheme())) {
+            try (OutputStream out = fs.create(target, true)) {
+                out.write(bytes);
+            }
+            return;
+        }
         Path temporary = new Path(target.getParent(), "._" + target.getName() + "." + UUID.randomUUID() + ".tmp");
         try (OutputStream out = fs.create(temporary, true)) {
             out.write(bytes);
@@ -112,6 +135,16 @@ public final class HadoopFiles implements Serializable {
         if (!fs.rename(temporary, target)) {
             fs.delete(temporary, false);
             throw new IOException("cannot move " + temporary + " to " + target);
+        }
+    }
+
+    /** The modification time of {@code uri} in ms since the epoch, or -1 when it does not exist. */
+    public long modificationTime(String uri) throws IOException {
+        Path path = new Path(uri);
+        try {
+            return path.getFileSystem(configuration()).getFileStatus(path).getModificationTime();
+        } catch (FileNotFoundException e) {
+            return -1;
         }
     }
 

@@ -1,10 +1,10 @@
-package clearbg.cli;
+package clearbg.jobs;
 
 import clearbg.model.image.Rgba;
 import picocli.CommandLine;
 
 /** Parses {@code R,G,B} or {@code R,G,B,A}, each 0..255 (alpha defaults to 255). */
-final class RgbaConverter implements CommandLine.ITypeConverter<Rgba> {
+public final class RgbaOption implements CommandLine.ITypeConverter<Rgba> {
 
     @Override
     public Rgba convert(String value) {
