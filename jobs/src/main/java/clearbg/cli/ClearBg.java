@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             InitCommand.class,
             RemoveCommand.class,
             MetricsCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClearBg implements Runnable {
