@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             RemoveCommand.class,
             MetricsCommand.class,
             TrainCommand.class,
+            SynthCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClearBg implements Runnable {
