@@ -20,25 +20,8 @@ CP="bench/target/clearbg-bench-0.1.0-SNAPSHOT.jar:$(cat "$CP_FILE")"
 archs="u2netp u2net"
 [[ -n "${QUICK:-}" ]] && { archs="u2netp"; ITERATIONS=1; }
 RAW="$(mktemp)"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-for threads in 1 2; do
-  for arch in $archs; do
-    for size in 320 288; do
-      for batch in 1 4; do
-        for mode in forward train; do
-          config="$arch:$size:$batch:$mode"
-          OMP_NUM_THREADS=$threads OPT_OUT_TRACKING=true java -Xmx8g -Dai.djl.offline=true \
-            -Dai.djl.pytorch.num_threads=$threads -Dai.djl.pytorch.num_interop_threads=1 \
-            -cp "$CP" clearbg.bench.ModelBench --warmup "$WARMUP" --iterations "$ITERATIONS" "$config" 2>/dev/null | grep '^{' >> "$RAW"
-          OMP_NUM_THREADS=$threads "$PYTHON" bench/reference/model_bench.py --u2net-repo "$U2NET_REPO" --threads "$threads" \
-            --warmup "$WARMUP" --iterations "$ITERATIONS" "$config" 2>/dev/null | grep '^{' >> "$RAW"
-          echo "model_bench: $config threads $threads done" >&2
-        done
-      done
-    done
-  done
-done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+report() {
+  local load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 "$PYTHON" - "$RAW" "$load_before" "$load_after" "$WARMUP" "$ITERATIONS" > bench/results/model_bench.md <<'PY'
 import json, sys, subprocess, platform
 raw, lb, la, warmup, iterations = sys.argv[1:]
@@ -60,4 +43,24 @@ java_v = subprocess.run(["java", "-version"], capture_output=True, text=True).st
 print(f"\nMachine: {cpu[0] if cpu else platform.processor()}, {len(cpu)} logical cores; {java_v}; PyTorch side: torch from the given Python; Java side: DJL 0.36.0 with libtorch 2.7.1 (CPU natives from the Maven registry).")
 print(f"Load average {lb} before, {la} after (other work on the machine inflates both sides alike, not the ratio).")
 PY
+}
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for threads in 1 2; do
+  for arch in $archs; do
+    for size in 320 288; do
+      for batch in 1 4; do
+        for mode in forward train; do
+          config="$arch:$size:$batch:$mode"
+          OMP_NUM_THREADS=$threads OPT_OUT_TRACKING=true java -Xmx8g -Dai.djl.offline=true \
+            -Dai.djl.pytorch.num_threads=$threads -Dai.djl.pytorch.num_interop_threads=1 \
+            -cp "$CP" clearbg.bench.ModelBench --warmup "$WARMUP" --iterations "$ITERATIONS" "$config" 2>/dev/null | grep '^{' >> "$RAW"
+          OMP_NUM_THREADS=$threads "$PYTHON" bench/reference/model_bench.py --u2net-repo "$U2NET_REPO" --threads "$threads" \
+            --warmup "$WARMUP" --iterations "$ITERATIONS" "$config" 2>/dev/null | grep '^{' >> "$RAW"
+          echo "model_bench: $config threads $threads done" >&2
+          report   # rewritten after every configuration, so a stopped run keeps what it measured
+        done
+      done
+    done
+  done
+done
 cat bench/results/model_bench.md

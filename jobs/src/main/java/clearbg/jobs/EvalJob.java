@@ -9,15 +9,18 @@ import clearbg.jobs.spark.HadoopFiles;
 import clearbg.jobs.spark.ModelSpec;
 import clearbg.model.metric.SodResult;
 import clearbg.model.nn.Arch;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +30,9 @@ import picocli.CommandLine.Option;
  * of a model on a folder of photos, against ground truth, on any Hadoop file system. Per-image statistics
  * are computed on the executors and merged with a tree aggregation; no map travels to the driver. Writes
  * {@code metrics.json} (one object per data set), {@code curves.csv}, {@code per_image.csv} (worst first),
- * {@code pr_curve.png} and {@code f_curve.png} under {@code --out}. Without a {@code spark.master} the job
+ * {@code pr_curve.png} and {@code f_curve.png} under {@code --out}. Three inputs: a folder of predictions
+ * ({@code --pred}), a model on a folder of photos ({@code --weights --images}), or a model on splits of an
+ * IngestJob table ({@code --weights --table --datasets DUTS-TE}). Without a {@code spark.master} the job
  * runs on {@code local[*]}.
  */
 @Command(name = "EvalJob", mixinStandardHelpOptions = true,
@@ -43,8 +48,14 @@ public final class EvalJob implements Callable<Integer> {
     @Option(names = "--images", paramLabel = "URI", description = "folder of photos to predict (mode 2)")
     String images;
 
-    @Option(names = "--gt", required = true, paramLabel = "URI", description = "folder of ground-truth masks")
+    @Option(names = "--gt", paramLabel = "URI", description = "folder of ground-truth masks (modes 1 and 2)")
     String groundTruth;
+
+    @Option(names = "--table", paramLabel = "URI", description = "an IngestJob table (its root with manifest.json) to evaluate --weights on (mode 3)")
+    String table;
+
+    @Option(names = "--datasets", split = ",", description = "the table's splits to evaluate, e.g. DUTS-TE or DIS-TE1,DIS-TE2 (mode 3)")
+    List<String> datasets;
 
     @Option(names = "--arch", converter = ArchOption.class, description = "u2net or u2netp (default: from the weights)")
     Arch arch;
@@ -67,48 +78,66 @@ public final class EvalJob implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EvalSettings settings = settings();
-        try (SparkSession spark = SparkSession.builder().config(defaultsFor(new SparkConf())).appName("clearbg-eval").getOrCreate()) {
+        try (SparkSession spark = SparkSessions.open("clearbg-eval")) {
             return run(spark, settings);
         }
     }
 
     EvalSettings settings() {
+        CommandLine commandLine = new CommandLine(this);
+        if (table != null) {
+            if (weights == null || datasets == null || datasets.isEmpty() || predictions != null || images != null) {
+                throw new CommandLine.ParameterException(commandLine, "--table needs --weights and --datasets (and no --pred or --images)");
+            }
+            return new EvalSettings(null, null, new ModelSpec(weights, arch, batch), null, out, partitions, maxPixels, table, datasets);
+        }
         boolean predictionMode = predictions != null;
         boolean modelMode = weights != null || images != null;
-        if (predictionMode == modelMode || (modelMode && (weights == null || images == null))) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "give either --pred URI, or --weights URI with --images URI");
+        if (predictionMode == modelMode || (modelMode && (weights == null || images == null)) || groundTruth == null) {
+            throw new CommandLine.ParameterException(commandLine,
+                    "give --gt URI with either --pred URI, or --weights URI and --images URI; or --table with --weights and --datasets");
         }
         ModelSpec model = modelMode ? new ModelSpec(weights, arch, batch) : null;
         String dataset = name != null ? name : lastSegment(groundTruth);
-        return new EvalSettings(predictionMode ? predictions : images, groundTruth, model, dataset, out, partitions, maxPixels);
+        return new EvalSettings(predictionMode ? predictions : images, groundTruth, model, dataset, out, partitions, maxPixels,
+                null, List.of());
     }
 
-    private static SparkConf defaultsFor(SparkConf conf) {
-        if (!conf.contains("spark.master")) {
-            conf.setMaster("local[*]");
-        }
-        return conf;
-    }
 
     /** Runs the evaluation on {@code spark}; returns the exit code (1 when nothing could be scored). */
     public static int run(SparkSession spark, EvalSettings settings) throws Exception {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
-        FolderPairing pairing = FolderPairing.of(files, settings.sources(), settings.groundTruth());
-        pairing.problems().forEach(problem -> System.err.println("EvalJob: " + problem));
-        List<EvalTask> tasks = pairing.tasks(settings.dataset());
         int slices = settings.partitions() > 0 ? settings.partitions() : context.defaultParallelism();
-        JavaRDD<EvalTask> rdd = context.parallelize(tasks, Math.max(1, Math.min(slices, Math.max(1, tasks.size()))));
         EvalPartitionScorer scorer = new EvalPartitionScorer(files, settings.model(), settings.maxPixels());
-        context.setJobDescription("evaluate " + settings.dataset() + " (" + tasks.size() + " pairs)");
-        EvalSummary summary = rdd.mapPartitions(partition -> List.of(scorer.score(partition)).iterator())
-                .treeAggregate(new EvalSummary(), EvalSummary::merge, EvalSummary::merge);
+        EvalSummary summary;
+        int candidates;
+        int unpaired = 0;
+        if (settings.table() != null) {
+            Dataset<Row> rows = spark.read().parquet(tablePath(files, settings.table()))
+                    .filter(functions.col("split").isin(settings.splits().toArray()))
+                    .select("split", "id", "image", "mask");
+            context.setJobDescription("evaluate " + settings.splits() + " of " + settings.table());
+            summary = rows.javaRDD().repartition(Math.max(1, slices))
+                    .mapPartitions(partition -> List.of(scorer.scoreTableRows(partition)).iterator())
+                    .treeAggregate(new EvalSummary(), EvalSummary::merge, EvalSummary::merge);
+            candidates = summary.rows().size() + summary.failures().size();
+        } else {
+            FolderPairing pairing = FolderPairing.of(files, settings.sources(), settings.groundTruth());
+            pairing.problems().forEach(problem -> System.err.println("EvalJob: " + problem));
+            List<EvalTask> tasks = pairing.tasks(settings.dataset());
+            JavaRDD<EvalTask> rdd = context.parallelize(tasks, Math.max(1, Math.min(slices, Math.max(1, tasks.size()))));
+            context.setJobDescription("evaluate " + settings.dataset() + " (" + tasks.size() + " pairs)");
+            summary = rdd.mapPartitions(partition -> List.of(scorer.score(partition)).iterator())
+                    .treeAggregate(new EvalSummary(), EvalSummary::merge, EvalSummary::merge);
+            candidates = tasks.size();
+            unpaired = pairing.problems().size();
+        }
         summary.failures().forEach(failure -> System.err.println("EvalJob: unreadable " + failure));
         Map<String, SodResult> results = new LinkedHashMap<>();
         summary.datasets().forEach((dataset, sums) -> results.put(dataset, sums.result()));
-        System.out.printf("pairs %d, evaluated %d, unreadable %d, unpaired %d%n", tasks.size(), summary.rows().size(),
-                summary.failures().size(), pairing.problems().size());
+        System.out.printf("pairs %d, evaluated %d, unreadable %d, unpaired %d%n", candidates, summary.rows().size(),
+                summary.failures().size(), unpaired);
         if (results.isEmpty()) {
             System.err.println("EvalJob: nothing to evaluate");
             return 1;
@@ -123,6 +152,15 @@ public final class EvalJob implements Callable<Integer> {
         files.write(folder + "/f_curve.png", plots[1]);
         System.out.println("reports in " + folder);
         return 0;
+    }
+
+    /** The Parquet folder of a table: {@code table} in its manifest when one is there, else the URI itself. */
+    private static String tablePath(HadoopFiles files, String uri) throws Exception {
+        String root = uri.replaceAll("/+$", "");
+        if (files.exists(root + "/manifest.json")) {
+            return new ObjectMapper().readTree(files.read(root + "/manifest.json")).get("table").asText();
+        }
+        return root;
     }
 
     private static String lastSegment(String uri) {

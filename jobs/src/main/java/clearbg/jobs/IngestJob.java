@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -90,11 +89,7 @@ public final class IngestJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SparkConf conf = new SparkConf();
-        if (!conf.contains("spark.master")) {
-            conf.setMaster("local[*]");
-        }
-        try (SparkSession spark = SparkSession.builder().config(conf).appName("clearbg-ingest").getOrCreate()) {
+        try (SparkSession spark = SparkSessions.open("clearbg-ingest")) {
             return run(spark);
         }
     }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -99,11 +98,7 @@ public final class RemoveBackgroundJob implements Callable<Integer> {
         }
         String id = runId != null ? runId : DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
                 .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
-        SparkConf conf = new SparkConf();
-        if (!conf.contains("spark.master")) {
-            conf.setMaster("local[*]");
-        }
-        try (SparkSession spark = SparkSession.builder().config(conf).appName("clearbg-remove-background").getOrCreate()) {
+        try (SparkSession spark = SparkSessions.open("clearbg-remove-background")) {
             return run(spark, layout, id);
         }
     }

@@ -82,6 +82,17 @@ class IngestJobIT {
         assertTrue(second.output().contains("nothing rewritten"), second.output());
         assertEquals(manifest, new ObjectMapper().readTree(out.resolve("manifest.json").toFile()));
 
+        Path weights = dir.resolve("w.safetensors");
+        assertEquals(0, ClearBg.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                "init", "--arch", "u2netp", "--seed", "3", weights.toString()));
+        Path report = dir.resolve("eval");
+        SparkSubmit.Result eval = SparkSubmit.run("local[2]", "clearbg.jobs.EvalJob", 600, dir.resolve("eval.log"),
+                "--weights", weights.toUri().toString(), "--table", out.toUri().toString(), "--datasets", "DUTS-TE",
+                "--out", report.toUri().toString(), "--batch", "2");
+        assertEquals(0, eval.exitCode(), eval.output());
+        JsonNode metrics = new ObjectMapper().readTree(report.resolve("metrics.json").toFile());
+        assertEquals(TEST, metrics.get("DUTS-TE").get("images").asInt(), "EvalJob reads the ingested test split");
+
         try (LocalS3Server s3 = new LocalS3Server(dir, "data")) {
             copyTree(src, s3.dataDir().resolve("data").resolve("duts"));
             SparkSubmit.Result fromS3 = SparkSubmit.run("local[2]", "clearbg.jobs.IngestJob", 600, dir.resolve("s3.log"), s3,

@@ -12,6 +12,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.sql.Row;
 
 /**
  * Scores one partition of {@link EvalTask}s into an {@link EvalSummary} on an executor. Without a model
@@ -53,45 +54,68 @@ public final class EvalPartitionScorer implements Serializable {
             }
             return summary;
         }
-        List<EvalTask> batch = new ArrayList<>(model.batchSize());
+        ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels));
+        List<Loaded> batch = new ArrayList<>(model.batchSize());
         while (tasks.hasNext()) {
-            batch.add(tasks.next());
-            if (batch.size() == model.batchSize() || !tasks.hasNext()) {
+            EvalTask task = tasks.next();
+            try {
+                byte[] groundTruth = files.read(task.groundTruthUri());
+                batch.add(new Loaded(task.dataset(), task.name(), task.sourceUri(),
+                        decoder.decode(files.read(task.sourceUri()), task.sourceUri()), groundTruth));
+            } catch (ImageDecodeException | IOException e) {
+                summary.fail(e.getMessage());
+            }
+            if (batch.size() == model.batchSize()) {
                 predictAndScore(batch, scorer, summary);
                 batch.clear();
             }
         }
+        predictAndScore(batch, scorer, summary);
         return summary;
     }
 
-    private void predictAndScore(List<EvalTask> batch, PairScorer scorer, EvalSummary summary) {
+    /**
+     * Scores rows of an ingested image table ({@code dataset}, {@code id}, {@code image}, {@code mask}
+     * columns in that order) with the model; the row's split names the data set in the summary.
+     */
+    public EvalSummary scoreTableRows(Iterator<Row> rows) {
+        EvalSummary summary = new EvalSummary();
+        PairScorer scorer = new PairScorer(new DecodeLimits(maxPixels));
         ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels));
-        List<EvalTask> ready = new ArrayList<>();
-        List<FloatImage> images = new ArrayList<>();
-        List<byte[]> groundTruth = new ArrayList<>();
-        for (EvalTask task : batch) {
+        List<Loaded> batch = new ArrayList<>(model.batchSize());
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            String id = row.getString(1);
             try {
-                groundTruth.add(files.read(task.groundTruthUri()));
-                images.add(decoder.decode(files.read(task.sourceUri()), task.sourceUri()));
-                ready.add(task);
-            } catch (ImageDecodeException | IOException e) {
-                if (groundTruth.size() > images.size()) {
-                    groundTruth.remove(groundTruth.size() - 1);
-                }
+                batch.add(new Loaded(row.getString(0), id, id, decoder.decode((byte[]) row.get(2), id), (byte[]) row.get(3)));
+            } catch (ImageDecodeException e) {
                 summary.fail(e.getMessage());
             }
+            if (batch.size() == model.batchSize()) {
+                predictAndScore(batch, scorer, summary);
+                batch.clear();
+            }
         }
-        if (ready.isEmpty()) {
+        predictAndScore(batch, scorer, summary);
+        return summary;
+    }
+
+    /** A decoded photo waiting for its prediction, with its encoded ground truth. */
+    private record Loaded(String dataset, String name, String sourceName, FloatImage image, byte[] groundTruth) {}
+
+    private void predictAndScore(List<Loaded> batch, PairScorer scorer, EvalSummary summary) {
+        if (batch.isEmpty()) {
             return;
         }
+        List<FloatImage> images = batch.stream().map(Loaded::image).toList();
         List<MaskImage> masks = ExecutorModels.predictor(model, files).predict(images);
-        for (int i = 0; i < ready.size(); i++) {
-            EvalTask task = ready.get(i);
+        for (int i = 0; i < batch.size(); i++) {
+            Loaded item = batch.get(i);
             MaskImage mask = masks.get(i);
             try {
                 GreyImage prediction = new GreyImage(mask.width(), mask.height(), mask.values());
-                summary.add(task.dataset(), task.name(), scorer.score(prediction, task.sourceUri(), groundTruth.get(i),
-                        task.groundTruthUri()).stats());
+                summary.add(item.dataset(), item.name(),
+                        scorer.score(prediction, item.sourceName(), item.groundTruth(), item.name()).stats());
             } catch (ImageDecodeException e) {
                 summary.fail(e.getMessage());
             }
