@@ -61,7 +61,24 @@ public final class Rsu extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray hin = apply(inputConv, store, inputs.singletonOrThrow(), training, params);
+        if (training) {
+            return new NDList(block(store, inputs.singletonOrThrow(), true, params));
+        }
+        // Inference keeps no graph: the block's intermediates are freed as soon as it returns, as PyTorch
+        // frees them, instead of living until the caller closes its manager.
+        NDArray x = inputs.singletonOrThrow();
+        NDManager owner = x.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            x.attach(scope);
+            NDArray y = block(store, x, false, params);
+            y.attach(owner);
+            x.attach(owner);
+            return new NDList(y);
+        }
+    }
+
+    private NDArray block(ParameterStore store, NDArray x, boolean training, PairList<String, Object> params) {
+        NDArray hin = apply(inputConv, store, x, training, params);
         NDArray[] skips = new NDArray[spec.height() - 1];
         NDArray h = hin;
         for (int i = 0; i < encoder.size(); i++) {
@@ -77,7 +94,7 @@ public final class Rsu extends AbstractBlock {
             NDArray up = Resampling.upsampleLike(d, skip);
             d = apply(decoder.get(j), store, Resampling.concatChannels(up, skip), training, params);
         }
-        return new NDList(d.add(hin));
+        return d.add(hin);
     }
 
     private static NDArray apply(
