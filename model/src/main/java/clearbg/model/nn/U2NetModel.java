@@ -78,19 +78,9 @@ public final class U2NetModel implements AutoCloseable {
         return arch;
     }
 
-    /** The DJL block. */
-    public U2Net block() {
-        return block;
-    }
-
     /** The manager that owns the parameters. */
     public NDManager manager() {
         return manager;
-    }
-
-    /** The device the parameters live on. */
-    public Device device() {
-        return manager.getDevice();
     }
 
     /**

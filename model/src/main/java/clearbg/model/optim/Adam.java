@@ -18,8 +18,7 @@ import java.util.List;
  *   p   = p - (lr / (1 - b1^t)) m / ( sqrt(v) / sqrt(1 - b2^t) + eps )
  * </pre>
  *
- * The moments live beside the parameters on the same device; updates are in place. The state (step and
- * moments) can be read and restored for checkpoints.
+ * The moments live beside the parameters on the same device; updates are in place.
  */
 public final class Adam implements AutoCloseable {
 
@@ -45,16 +44,6 @@ public final class Adam implements AutoCloseable {
             firstMoments.add(manager.zeros(parameter.getArray().getShape()));
             secondMoments.add(manager.zeros(parameter.getArray().getShape()));
         }
-    }
-
-    /** The hyper-parameters. */
-    public AdamSettings settings() {
-        return settings;
-    }
-
-    /** Steps taken so far. */
-    public long stepsTaken() {
-        return step;
     }
 
     /** Applies one update with the gradients currently attached to the parameters. */
@@ -102,29 +91,6 @@ public final class Adam implements AutoCloseable {
     /** Applies one update with the configured learning rate. */
     public void step() {
         step(settings.learningRate());
-    }
-
-    /** First moments, in parameter order (live arrays: copy before keeping). */
-    public List<NDArray> firstMoments() {
-        return List.copyOf(firstMoments);
-    }
-
-    /** Second moments, in parameter order (live arrays: copy before keeping). */
-    public List<NDArray> secondMoments() {
-        return List.copyOf(secondMoments);
-    }
-
-    /** Restores the state written by a checkpoint. */
-    public void restore(long restoredStep, List<float[]> first, List<float[]> second) {
-        if (first.size() != parameters.size() || second.size() != parameters.size()) {
-            throw new IllegalArgumentException(
-                    "optimizer state has " + first.size() + " moments, the model " + parameters.size() + " parameters");
-        }
-        for (int i = 0; i < parameters.size(); i++) {
-            firstMoments.get(i).set(first.get(i));
-            secondMoments.get(i).set(second.get(i));
-        }
-        step = restoredStep;
     }
 
     @Override

@@ -37,11 +37,6 @@ public final class Predictor {
         this.settings = settings;
     }
 
-    /** The settings. */
-    public PredictorSettings settings() {
-        return settings;
-    }
-
     /** Predicts the masks of {@code images}, in order, at each image's own size. */
     public List<MaskImage> predict(List<FloatImage> images) {
         List<MaskImage> masks = new ArrayList<>(images.size());
@@ -49,11 +44,6 @@ public final class Predictor {
             masks.addAll(predictBatch(images.subList(start, Math.min(images.size(), start + settings.batchSize()))));
         }
         return masks;
-    }
-
-    /** Predicts one image's mask. */
-    public MaskImage predict(FloatImage image) {
-        return predict(List.of(image)).get(0);
     }
 
     private List<MaskImage> predictBatch(List<FloatImage> batch) {

@@ -37,16 +37,6 @@ public final class U2NetTrainer implements AutoCloseable {
         this.hook = hook;
     }
 
-    /** The optimiser (its state goes into checkpoints). */
-    public Adam optimizer() {
-        return adam;
-    }
-
-    /** The trained parameters, in the optimiser's order. */
-    public List<Parameter> parameters() {
-        return parameters;
-    }
-
     /**
      * Trains on one batch.
      *
