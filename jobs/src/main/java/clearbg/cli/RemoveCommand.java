@@ -71,6 +71,10 @@ final class RemoveCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4", description = "images per forward pass (default ${DEFAULT-VALUE})")
     private int batch;
 
+    @Option(names = "--size", defaultValue = "320",
+            description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
+    private int size;
+
     @Option(names = "--max-pixels", defaultValue = "100000000",
             description = "refuse images larger than this many pixels (default ${DEFAULT-VALUE})")
     private long maxPixels;
@@ -79,6 +83,9 @@ final class RemoveCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (batch < 1) {
             throw new UsageException("--batch must be at least 1, got " + batch);
+        }
+        if (size < 32) {
+            throw new UsageException("--size must be at least 32, got " + size);
         }
         if (maxPixels < 1) {
             throw new UsageException("--max-pixels must be at least 1, got " + maxPixels);
@@ -108,7 +115,7 @@ final class RemoveCommand implements Callable<Integer> {
                         .setStyle(ProgressBarStyle.ASCII)
                         .continuousUpdate()
                         .build()) {
-            Predictor predictor = new Predictor(model, new PredictorSettings(PredictorSettings.DEFAULT.inputSize(), batch));
+            Predictor predictor = new Predictor(model, new PredictorSettings(size, batch));
             for (int start = 0; start < tasks.size(); start += batch) {
                 processBatch(tasks.subList(start, Math.min(tasks.size(), start + batch)), decoder, predictor, tally, err);
                 progress.stepTo(Math.min(tasks.size(), start + batch));
