@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.optim.AdamSettings;
+import clearbg.model.train.BatchNormMode;
 import clearbg.model.train.GradientHook;
 import clearbg.model.train.U2NetTrainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,7 +68,7 @@ public final class ModelBench {
     private static double[] time(Arch arch, int size, int batch, boolean train, int warmup, int iterations) {
         double[] seconds = new double[iterations];
         try (U2NetModel model = U2NetModel.create(arch, Device.cpu(), 1);
-                U2NetTrainer trainer = train ? new U2NetTrainer(model, AdamSettings.U2NET_RECIPE, GradientHook.NONE) : null) {
+                U2NetTrainer trainer = train ? new U2NetTrainer(model, AdamSettings.U2NET_RECIPE, BatchNormMode.BATCH_STATISTICS, GradientHook.NONE) : null) {
             for (int i = -warmup; i < iterations; i++) {
                 try (NDManager scratch = model.manager().newSubManager()) {
                     NDArray images = scratch.randomNormal(new Shape(batch, 3, size, size));

@@ -15,6 +15,7 @@ import clearbg.model.io.SafetensorsWriter;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.optim.AdamSettings;
+import clearbg.model.train.BatchNormMode;
 import clearbg.model.train.GradientHook;
 import clearbg.model.train.StepResult;
 import clearbg.model.train.U2NetTrainer;
@@ -107,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
         Device device = Engine.getInstance().defaultDevice();
         AdamSettings adam = new AdamSettings(learningRate, 0.9, 0.999, 1e-8, 0);
         try (U2NetModel model = U2NetModel.create(arch, device, seed);
-                U2NetTrainer trainer = new U2NetTrainer(model, adam, GradientHook.NONE)) {
+                U2NetTrainer trainer = new U2NetTrainer(model, adam, BatchNormMode.BATCH_STATISTICS, GradientHook.NONE)) {
             EpochOrder order = new EpochOrder(samples.size(), seed);
             long started = System.nanoTime();
             for (int step = 1; step <= steps; step++) {

@@ -49,6 +49,17 @@ public final class StateDict {
     return t;
   }
 
+  /** The entries whose name does not start with {@code prefix}, in order. */
+  public StateDict withoutPrefix(String prefix) {
+    Map<String, HostTensor> kept = new LinkedHashMap<>();
+    tensors.forEach((k, v) -> {
+      if (!k.startsWith(prefix)) {
+        kept.put(k, v);
+      }
+    });
+    return new StateDict(Collections.unmodifiableMap(kept));
+  }
+
   public boolean contains(String key) {
     return tensors.containsKey(key);
   }

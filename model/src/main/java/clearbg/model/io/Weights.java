@@ -10,33 +10,39 @@ import java.nio.file.Path;
  * Reads weights in either supported format, recognised by content, never by file name: a zip archive
  * ({@code PK\3\4}) or a legacy pickle ({@code \x80}) goes to {@link PthReader}; eight bytes followed by
  * {@code '{'} (a length-prefixed JSON header) to {@link SafetensorsReader}; anything else is a
- * {@link WeightsFormatException}.
+ * {@link WeightsFormatException}. A training checkpoint holds the optimiser state beside the weights,
+ * under {@link #OPTIMIZER_PREFIX}; these entries are left out, so a checkpoint reads as its weights.
  */
 public final class Weights {
+  /** Names starting with this are optimiser state, not weights. */
+  public static final String OPTIMIZER_PREFIX = "optimizer.";
+
   private static final int PROBE_BYTES = 9;
 
   private enum Format { PTH, SAFETENSORS }
 
   private Weights() {}
 
-  /** Reads the state dict in {@code file}; errors name the file. */
+  /** Reads the weights in {@code file}; errors name the file. */
   public static StateDict read(Path file) throws IOException {
     String source = file.toString();
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(PROBE_BYTES);
     }
-    return detect(head, source) == Format.PTH ? PthReader.read(file) : SafetensorsReader.read(file);
+    StateDict all = detect(head, source) == Format.PTH ? PthReader.read(file) : SafetensorsReader.read(file);
+    return all.withoutPrefix(OPTIMIZER_PREFIX);
   }
 
-  /** Reads the state dict from {@code in} (not closed); {@code sourceName} names it in error messages. */
+  /** Reads the weights from {@code in} (not closed); {@code sourceName} names it in error messages. */
   public static StateDict read(InputStream in, String sourceName) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in);
     buffered.mark(PROBE_BYTES);
     byte[] head = buffered.readNBytes(PROBE_BYTES);
     buffered.reset();
-    return detect(head, sourceName) == Format.PTH
+    StateDict all = detect(head, sourceName) == Format.PTH
         ? PthReader.read(buffered, sourceName) : SafetensorsReader.read(buffered, sourceName);
+    return all.withoutPrefix(OPTIMIZER_PREFIX);
   }
 
   private static Format detect(byte[] head, String source) throws WeightsFormatException {

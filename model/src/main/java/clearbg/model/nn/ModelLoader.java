@@ -12,7 +12,7 @@ public final class ModelLoader {
     private ModelLoader() {}
 
     /**
-     * Reads {@code path} and builds the network.
+     * Reads {@code path} and builds the network (a training checkpoint serves as weights, see {@link Weights}).
      *
      * @param arch the expected architecture, or null to detect it from the weights
      * @param device where the parameters go

@@ -88,6 +88,39 @@ public final class Adam implements AutoCloseable {
         }
     }
 
+    /** A copy of the moments and the step count. */
+    public AdamState state() {
+        List<float[]> first = new ArrayList<>();
+        List<float[]> second = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            first.add(firstMoments.get(i).toFloatArray());
+            second.add(secondMoments.get(i).toFloatArray());
+        }
+        return new AdamState(step, first, second);
+    }
+
+    /**
+     * Replaces the moments and the step count by {@code state}'s (checked first: nothing changes when a
+     * count or size differs).
+     */
+    public void restore(AdamState state) {
+        if (state.firstMoments().size() != parameters.size()) {
+            throw new IllegalArgumentException(
+                    "optimiser state has " + state.firstMoments().size() + " parameters, this model " + parameters.size());
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            long size = parameters.get(i).getArray().size();
+            if (state.firstMoments().get(i).length != size || state.secondMoments().get(i).length != size) {
+                throw new IllegalArgumentException("optimiser state of parameter " + i + " has the wrong size (expected " + size + ")");
+            }
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            firstMoments.get(i).set(state.firstMoments().get(i));
+            secondMoments.get(i).set(state.secondMoments().get(i));
+        }
+        step = state.step();
+    }
+
     /** Applies one update with the configured learning rate. */
     public void step() {
         step(settings.learningRate());

@@ -1,12 +1,16 @@
 package clearbg.model.train;
 
 /**
- * The losses of one training step.
+ * The losses and timings of one training step.
  *
  * @param total the summed multi-output BCE
  * @param perOutput the BCE of each output, fused first (seven values)
+ * @param forwardBackwardNanos forward pass, loss and backward pass
+ * @param gradientHookNanos the {@link GradientHook} (the all-reduce in data-parallel training)
+ * @param optimizerNanos the Adam update and the zeroing of the gradients
  */
-public record StepResult(double total, double[] perOutput) {
+public record StepResult(double total, double[] perOutput, long forwardBackwardNanos, long gradientHookNanos,
+        long optimizerNanos) {
 
     public StepResult {
         perOutput = perOutput.clone();

@@ -3,38 +3,60 @@ package clearbg.model.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import clearbg.model.io.HostTensor;
+import clearbg.model.io.StateDict;
+import clearbg.model.io.Weights;
 import clearbg.model.loss.MultiOutputBce;
+import clearbg.model.nn.ThreadGradMode;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.optim.Adam;
 import clearbg.model.optim.AdamSettings;
+import clearbg.model.optim.AdamState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One replica's training loop body, as the original {@code u2net_train.py}: forward in training mode,
  * the summed multi-output BCE, backward, then (after an optional {@link GradientHook}) one Adam step and
- * zeroed gradients. Not thread-safe; one trainer per model.
+ * zeroed gradients. Autograd is switched on for the calling thread during forward and backward only
+ * ({@link ThreadGradMode}), so replicas on different threads of one JVM may train at the same time. Not thread-safe; one trainer per model.
  */
 public final class U2NetTrainer implements AutoCloseable {
 
+    private static final String OPTIMIZER_PREFIX = Weights.OPTIMIZER_PREFIX;
+    private static final String STEP_KEY = OPTIMIZER_PREFIX + "step";
+    private static final String FIRST_MOMENT = OPTIMIZER_PREFIX + "exp_avg.";
+    private static final String SECOND_MOMENT = OPTIMIZER_PREFIX + "exp_avg_sq.";
+
     private final U2NetModel model;
-    private final List<Parameter> parameters;
+    private final List<String> names = new ArrayList<>();
+    private final List<Parameter> parameters = new ArrayList<>();
     private final Adam adam;
+    private final BatchNormMode batchNorm;
     private final GradientHook hook;
 
     /**
      * @param model the network to train (its trainable parameters get gradients attached)
      * @param settings Adam's hyper-parameters
+     * @param batchNorm whether BatchNorm uses batch statistics or its frozen running statistics
      * @param hook run on the gradients before each optimiser step
      */
-    public U2NetTrainer(U2NetModel model, AdamSettings settings, GradientHook hook) {
+    public U2NetTrainer(U2NetModel model, AdamSettings settings, BatchNormMode batchNorm, GradientHook hook) {
         this.model = model;
-        this.parameters = model.trainableParameters();
-        for (Parameter parameter : parameters) {
-            parameter.getArray().setRequiresGradient(true);
-        }
-        this.adam = new Adam(settings, parameters);
+        this.batchNorm = batchNorm;
         this.hook = hook;
+        model.namedParameters().forEach((name, parameter) -> {
+            if (parameter.requiresGradient()) {
+                names.add(name);
+                parameters.add(parameter);
+                parameter.getArray().setRequiresGradient(true);
+            }
+        });
+        this.adam = new Adam(settings, parameters);
     }
 
     /**
@@ -43,25 +65,75 @@ public final class U2NetTrainer implements AutoCloseable {
      * @param images {@code N x 3 x H x W}, normalised as ToTensorLab does
      * @param labels {@code N x 1 x H x W} in [0, 1]
      * @param learningRate the step's learning rate
-     * @return the losses; the step's intermediate arrays live in the images' manager, which the caller
-     *     closes after the step
+     * @return the losses and timings; the step's intermediate arrays live in the images' manager, which the
+     *     caller closes after the step
      */
     public StepResult step(NDArray images, NDArray labels, double learningRate) {
+        long start = System.nanoTime();
         double[] values;
-        try (GradientCollector collector = images.getManager().getEngine().newGradientCollector()) {
-            NDList losses = MultiOutputBce.compute(model.forward(images, true), labels);
-            collector.backward(losses.get(0));
+        try (ThreadGradMode recording = ThreadGradMode.recording()) {
+            NDList outputs = model.forward(images, batchNorm == BatchNormMode.BATCH_STATISTICS);
+            NDList losses = MultiOutputBce.compute(outputs, labels);
+            NDArray total = losses.get(0);
+            try (NDArray seed = total.onesLike()) {
+                JniUtils.backward((PtNDArray) total, (PtNDArray) seed, false, false);
+            }
             values = new double[losses.size()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = losses.get(i).getFloat();
             }
         }
-        hook.onGradients(parameters);
-        adam.step(learningRate);
-        adam.zeroGradients();
+        long backwardDone = System.nanoTime();
+        long hookDone;
+        try (ThreadGradMode off = ThreadGradMode.off()) {
+            hook.onGradients(parameters);
+            hookDone = System.nanoTime();
+            adam.step(learningRate);
+            adam.zeroGradients();
+        }
+        long optimizerDone = System.nanoTime();
         double[] perOutput = new double[values.length - 1];
         System.arraycopy(values, 1, perOutput, 0, perOutput.length);
-        return new StepResult(values[0], perOutput);
+        return new StepResult(values[0], perOutput, backwardDone - start, hookDone - backwardDone, optimizerDone - hookDone);
+    }
+
+    /**
+     * Adam's state under {@link Weights#OPTIMIZER_PREFIX}-prefixed names, by parameter name as PyTorch's optimiser
+     * state: {@code optimizer.step}, {@code optimizer.exp_avg.<name>}, {@code optimizer.exp_avg_sq.<name>}.
+     */
+    public StateDict optimizerState() {
+        AdamState state = adam.state();
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        tensors.put(STEP_KEY, HostTensor.ofLongs(new long[0], new long[] {state.step()}));
+        for (int i = 0; i < names.size(); i++) {
+            long[] shape = parameters.get(i).getArray().getShape().getShape();
+            tensors.put(FIRST_MOMENT + names.get(i), HostTensor.ofFloats(shape, state.firstMoments().get(i)));
+            tensors.put(SECOND_MOMENT + names.get(i), HostTensor.ofFloats(shape, state.secondMoments().get(i)));
+        }
+        return StateDict.of(tensors);
+    }
+
+    /**
+     * Restores Adam's state from entries written by {@link #optimizerState()} (other keys are ignored).
+     *
+     * @throws IllegalArgumentException naming the first missing entry or size mismatch; nothing changes then
+     */
+    public void restoreOptimizerState(StateDict state, String sourceName) {
+        if (!state.contains(STEP_KEY)) {
+            throw new IllegalArgumentException(sourceName + ": no optimiser state (" + STEP_KEY + " is missing)");
+        }
+        List<float[]> first = new ArrayList<>();
+        List<float[]> second = new ArrayList<>();
+        for (String name : names) {
+            for (String key : List.of(FIRST_MOMENT + name, SECOND_MOMENT + name)) {
+                if (!state.contains(key)) {
+                    throw new IllegalArgumentException(sourceName + ": optimiser state lacks " + key);
+                }
+            }
+            first.add(state.get(FIRST_MOMENT + name).floats());
+            second.add(state.get(SECOND_MOMENT + name).floats());
+        }
+        adam.restore(new AdamState(state.get(STEP_KEY).longs()[0], first, second));
     }
 
     @Override

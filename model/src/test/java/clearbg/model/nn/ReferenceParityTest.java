@@ -14,6 +14,7 @@ import clearbg.model.io.PthReader;
 import clearbg.model.io.SafetensorsReader;
 import clearbg.model.io.StateDict;
 import clearbg.model.optim.AdamSettings;
+import clearbg.model.train.BatchNormMode;
 import clearbg.model.train.StepResult;
 import clearbg.model.train.U2NetTrainer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -94,7 +95,7 @@ class ReferenceParityTest {
                 adam.get("weight_decay").asDouble());
         Map<String, float[]> gradients = new HashMap<>();
         try (U2NetModel model = U2NetModel.fromStateDict(Arch.U2NETP, Device.cpu(), seeded, "u2netp_seeded.pth");
-                U2NetTrainer trainer = new U2NetTrainer(model, settings, parameters -> capture(model, gradients));
+                U2NetTrainer trainer = new U2NetTrainer(model, settings, BatchNormMode.BATCH_STATISTICS, parameters -> capture(model, gradients));
                 NDManager batch = model.manager().newSubManager()) {
             NDArray input = array(batch, io.get("input"));
             NDArray target = array(batch, io.get("target"));
