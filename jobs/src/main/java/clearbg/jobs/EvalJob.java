@@ -69,6 +69,10 @@ public final class EvalJob implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4", description = "images per forward pass (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--size", defaultValue = "320",
+            description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
+    int size;
+
     @Option(names = "--partitions", defaultValue = "0", description = "input partitions (default: Spark's parallelism)")
     int partitions;
 
@@ -89,7 +93,7 @@ public final class EvalJob implements Callable<Integer> {
             if (weights == null || datasets == null || datasets.isEmpty() || predictions != null || images != null) {
                 throw new CommandLine.ParameterException(commandLine, "--table needs --weights and --datasets (and no --pred or --images)");
             }
-            return new EvalSettings(null, null, new ModelSpec(weights, arch, batch), null, out, partitions, maxPixels, table, datasets);
+            return new EvalSettings(null, null, new ModelSpec(weights, arch, batch, size), null, out, partitions, maxPixels, table, datasets);
         }
         boolean predictionMode = predictions != null;
         boolean modelMode = weights != null || images != null;
@@ -97,7 +101,7 @@ public final class EvalJob implements Callable<Integer> {
             throw new CommandLine.ParameterException(commandLine,
                     "give --gt URI with either --pred URI, or --weights URI and --images URI; or --table with --weights and --datasets");
         }
-        ModelSpec model = modelMode ? new ModelSpec(weights, arch, batch) : null;
+        ModelSpec model = modelMode ? new ModelSpec(weights, arch, batch, size) : null;
         String dataset = name != null ? name : lastSegment(groundTruth);
         return new EvalSettings(predictionMode ? predictions : images, groundTruth, model, dataset, out, partitions, maxPixels,
                 null, List.of());
@@ -106,6 +110,14 @@ public final class EvalJob implements Callable<Integer> {
 
     /** Runs the evaluation on {@code spark}; returns the exit code (1 when nothing could be scored). */
     public static int run(SparkSession spark, EvalSettings settings) throws Exception {
+        return evaluate(spark, settings).isEmpty() ? 1 : 0;
+    }
+
+    /**
+     * Runs the evaluation on {@code spark}, prints the table and writes the reports; returns the metrics by
+     * data set (empty when nothing could be scored; then no report is written).
+     */
+    public static Map<String, SodResult> evaluate(SparkSession spark, EvalSettings settings) throws Exception {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
         int slices = settings.partitions() > 0 ? settings.partitions() : context.defaultParallelism();
@@ -140,7 +152,7 @@ public final class EvalJob implements Callable<Integer> {
                 summary.failures().size(), unpaired);
         if (results.isEmpty()) {
             System.err.println("EvalJob: nothing to evaluate");
-            return 1;
+            return results;
         }
         System.out.print(MetricsReport.table(results));
         String folder = settings.out().replaceAll("/+$", "");
@@ -151,11 +163,11 @@ public final class EvalJob implements Callable<Integer> {
         files.write(folder + "/pr_curve.png", plots[0]);
         files.write(folder + "/f_curve.png", plots[1]);
         System.out.println("reports in " + folder);
-        return 0;
+        return results;
     }
 
     /** The Parquet folder of a table: {@code table} in its manifest when one is there, else the URI itself. */
-    private static String tablePath(HadoopFiles files, String uri) throws Exception {
+    static String tablePath(HadoopFiles files, String uri) throws Exception {
         String root = uri.replaceAll("/+$", "");
         if (files.exists(root + "/manifest.json")) {
             return new ObjectMapper().readTree(files.read(root + "/manifest.json")).get("table").asText();

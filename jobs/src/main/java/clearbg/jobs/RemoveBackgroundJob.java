@@ -78,6 +78,10 @@ public final class RemoveBackgroundJob implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4", description = "images per forward pass (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--size", defaultValue = "320",
+            description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
+    int size;
+
     @Option(names = "--max-pixels", defaultValue = "100000000", description = "refuse images over this many pixels")
     long maxPixels;
 
@@ -120,7 +124,7 @@ public final class RemoveBackgroundJob implements Callable<Integer> {
         long listStart = System.nanoTime();
         RemovePlan plan = RemovePlan.of(files, input, output, layout);
         double listMillis = (System.nanoTime() - listStart) / 1e6;
-        RemovePartitionWorker worker = new RemovePartitionWorker(files, new ModelSpec(weights, arch, batch), maxPixels,
+        RemovePartitionWorker worker = new RemovePartitionWorker(files, new ModelSpec(weights, arch, batch, size), maxPixels,
                 overwrite, layout.format() == OutputLayout.Format.MASK ? null : background);
         int slices = partitions > 0 ? partitions : context.defaultParallelism();
         context.setJobDescription("remove backgrounds: " + plan.items().size() + " images under " + input);

@@ -12,8 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One model per executor JVM and weights file: loaded on first use by any task, then shared by every
@@ -22,13 +20,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ExecutorModels {
 
-    private static final Map<ModelSpec, SharedPredictor> LOADED = new ConcurrentHashMap<>();
+    private static ModelSpec loadedSpec;
+    private static SharedPredictor loaded;
 
     private ExecutorModels() {}
 
-    /** The predictor for {@code spec}, loading the weights through {@code files} the first time. */
-    public static SharedPredictor predictor(ModelSpec spec, HadoopFiles files) {
-        return LOADED.computeIfAbsent(spec, key -> load(key, files));
+    /**
+     * The predictor for {@code spec}, loading the weights through {@code files} the first time. One model is
+     * kept per JVM: asking for another spec (a training run evaluating each new checkpoint) frees the
+     * previous one once its running forward passes end.
+     */
+    public static synchronized SharedPredictor predictor(ModelSpec spec, HadoopFiles files) {
+        if (!spec.equals(loadedSpec)) {
+            SharedPredictor previous = loaded;
+            loaded = load(spec, files);
+            loadedSpec = spec;
+            if (previous != null) {
+                previous.close();
+            }
+        }
+        return loaded;
     }
 
     private static SharedPredictor load(ModelSpec spec, HadoopFiles files) {
@@ -37,8 +48,7 @@ public final class ExecutorModels {
             try {
                 Files.write(local, files.read(spec.weightsUri()));
                 U2NetModel model = ModelLoader.load(local, spec.arch(), Engine.getInstance().defaultDevice());
-                return new SharedPredictor(new Predictor(model,
-                        new PredictorSettings(PredictorSettings.DEFAULT.inputSize(), spec.batchSize())));
+                return new SharedPredictor(model, new Predictor(model, new PredictorSettings(spec.inputSize(), spec.batchSize())));
             } finally {
                 Files.deleteIfExists(local);
             }
@@ -49,15 +59,26 @@ public final class ExecutorModels {
 
     /** A predictor whose forward passes run one at a time. */
     public static final class SharedPredictor {
+        private final U2NetModel model;
         private final Predictor predictor;
+        private boolean closed;
 
-        SharedPredictor(Predictor predictor) {
+        SharedPredictor(U2NetModel model, Predictor predictor) {
+            this.model = model;
             this.predictor = predictor;
         }
 
         /** Masks for {@code images} at their own sizes, in order. */
         public synchronized List<MaskImage> predict(List<FloatImage> images) {
+            if (closed) {
+                throw new IllegalStateException("this model was replaced by another one in this executor");
+            }
             return predictor.predict(images);
+        }
+
+        private synchronized void close() {
+            closed = true;
+            model.close();
         }
     }
 }

@@ -148,6 +148,12 @@ public final class HadoopFiles implements Serializable {
         }
     }
 
+    /** Deletes the file {@code uri}; true when it was there. */
+    public boolean delete(String uri) throws IOException {
+        Path path = new Path(uri);
+        return path.getFileSystem(configuration()).delete(path, false);
+    }
+
     /** Whether {@code uri} exists. */
     public boolean exists(String uri) throws IOException {
         Path path = new Path(uri);

@@ -10,12 +10,16 @@ import java.io.Serializable;
  * @param weightsUri {@code .pth} or safetensors weights
  * @param arch the expected architecture, or null
  * @param batchSize images per forward pass
+ * @param inputSize the network input side (RescaleT size; 320 for the published weights)
  */
-public record ModelSpec(String weightsUri, Arch arch, int batchSize) implements Serializable {
+public record ModelSpec(String weightsUri, Arch arch, int batchSize, int inputSize) implements Serializable {
 
     public ModelSpec {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (inputSize < 32) {
+            throw new IllegalArgumentException("input size must be at least 32, got " + inputSize);
         }
     }
 }

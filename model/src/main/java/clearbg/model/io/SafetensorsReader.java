@@ -64,19 +64,26 @@ public final class SafetensorsReader {
 
   /** The {@code __metadata__} map of {@code file} (empty if it has none), without reading the tensors. */
   public static Map<String, String> readMetadata(Path file) throws IOException {
-    String source = file.toString();
     try (InputStream in = Files.newInputStream(file)) {
-      JsonNode metadata = readHeader(in, source).path(SafetensorsFormat.METADATA_KEY);
-      Map<String, String> out = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> f = it.next();
-        if (!f.getValue().isTextual()) {
-          throw new WeightsFormatException(source, "metadata value '" + f.getKey() + "' is not a string");
-        }
-        out.put(f.getKey(), f.getValue().asText());
-      }
-      return out;
+      return readMetadata(in, file.toString());
     }
+  }
+
+  /**
+   * The {@code __metadata__} map at the start of {@code in} (empty if it has none); reads the header only and
+   * does not close the stream.
+   */
+  public static Map<String, String> readMetadata(InputStream in, String source) throws IOException {
+    JsonNode metadata = readHeader(in, source).path(SafetensorsFormat.METADATA_KEY);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (!f.getValue().isTextual()) {
+        throw new WeightsFormatException(source, "metadata value '" + f.getKey() + "' is not a string");
+      }
+      out.put(f.getKey(), f.getValue().asText());
+    }
+    return out;
   }
 
   private static JsonNode readHeader(InputStream in, String source) throws IOException {

@@ -18,12 +18,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One replica's training loop body, as the original {@code u2net_train.py}: forward in training mode,
  * the summed multi-output BCE, backward, then (after an optional {@link GradientHook}) one Adam step and
  * zeroed gradients. Autograd is switched on for the calling thread during forward and backward only
- * ({@link ThreadGradMode}), so replicas on different threads of one JVM may train at the same time. Not thread-safe; one trainer per model.
+ * ({@link ThreadGradMode}), so replicas on different threads of one JVM may train side by side (taking
+ * turns for forward and backward). Not thread-safe; one trainer per model.
  */
 public final class U2NetTrainer implements AutoCloseable {
 
@@ -31,6 +33,14 @@ public final class U2NetTrainer implements AutoCloseable {
     private static final String STEP_KEY = OPTIMIZER_PREFIX + "step";
     private static final String FIRST_MOMENT = OPTIMIZER_PREFIX + "exp_avg.";
     private static final String SECOND_MOMENT = OPTIMIZER_PREFIX + "exp_avg_sq.";
+
+    /**
+     * Replicas in one JVM (Spark {@code local[N]}, tests) take turns for forward and backward; the all-reduce
+     * and the optimiser step still overlap. A SIGSEGV in PyTorch's autograd engine was seen with two replicas
+     * in backward at once (while gradients were also written with {@code NDArray.set}, since replaced), and
+     * one JVM's cores are shared anyway. On a cluster each executor runs one replica and never waits here.
+     */
+    private static final ReentrantLock BACKWARD_TURN = new ReentrantLock();
 
     private final U2NetModel model;
     private final List<String> names = new ArrayList<>();
@@ -71,6 +81,7 @@ public final class U2NetTrainer implements AutoCloseable {
     public StepResult step(NDArray images, NDArray labels, double learningRate) {
         long start = System.nanoTime();
         double[] values;
+        BACKWARD_TURN.lock();
         try (ThreadGradMode recording = ThreadGradMode.recording()) {
             NDList outputs = model.forward(images, batchNorm == BatchNormMode.BATCH_STATISTICS);
             NDList losses = MultiOutputBce.compute(outputs, labels);
@@ -82,6 +93,8 @@ public final class U2NetTrainer implements AutoCloseable {
             for (int i = 0; i < values.length; i++) {
                 values[i] = losses.get(i).getFloat();
             }
+        } finally {
+            BACKWARD_TURN.unlock();
         }
         long backwardDone = System.nanoTime();
         long hookDone;

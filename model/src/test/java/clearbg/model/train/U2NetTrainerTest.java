@@ -78,7 +78,7 @@ class U2NetTrainerTest {
     }
 
     @Test
-    void replicasOnTwoThreadsTrainAtTheSameTimeLikeOneAfterTheOther() throws Exception {
+    void replicasOnTwoThreadsOfOneJvmTrainLikeOneAfterTheOther() throws Exception {
         List<StateDict> sequential = new ArrayList<>();
         for (int seed = 0; seed < 2; seed++) {
             sequential.add(trainTwoSteps(seed));

@@ -1,0 +1,69 @@
+package clearbg.jobs.spark;
+
+import clearbg.jobs.allreduce.RingAllReduce;
+import clearbg.jobs.allreduce.RingEndpoint;
+import clearbg.jobs.allreduce.RingSettings;
+import clearbg.jobs.train.ReplicaGroup;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+
+/**
+ * The replicas of a Spark barrier stage: rank = partition id, size = the stage's task count. Messages go
+ * through the barrier context's {@code allGather}; gradients through a {@link RingAllReduce} whose peers
+ * find each other with that same {@code allGather}. A failure on one task fails the stage (Spark kills
+ * the other barrier tasks, and the ring's time-outs end any transfer in flight).
+ */
+public final class BarrierReplicaGroup implements ReplicaGroup, AutoCloseable {
+
+    private final BarrierTaskContext context;
+    private final RingAllReduce ring;
+
+    private BarrierReplicaGroup(BarrierTaskContext context, RingAllReduce ring) {
+        this.context = context;
+        this.ring = ring;
+    }
+
+    /**
+     * Forms the ring of this barrier stage.
+     *
+     * @param timeout the time-out of every socket operation and of forming the ring
+     */
+    public static BarrierReplicaGroup open(BarrierTaskContext context, Duration timeout) throws IOException {
+        int rank = context.partitionId();
+        int size = context.getTaskInfos().length;
+        String executorAddress = context.getTaskInfos()[rank].address();
+        String host = executorAddress.contains(":") ? executorAddress.substring(0, executorAddress.lastIndexOf(':')) : executorAddress;
+        String token = "stage-" + context.stageId() + "-attempt-" + context.stageAttemptNumber();
+        try (RingEndpoint endpoint = RingAllReduce.listen(RingSettings.of(rank, size).withTimeout(timeout), host, token)) {
+            List<String> addresses = List.of(context.allGather(endpoint.address()));
+            return new BarrierReplicaGroup(context, endpoint.connect(addresses));
+        }
+    }
+
+    @Override
+    public int rank() {
+        return context.partitionId();
+    }
+
+    @Override
+    public int size() {
+        return context.getTaskInfos().length;
+    }
+
+    @Override
+    public List<String> allGather(String message) {
+        return List.of(context.allGather(message));
+    }
+
+    @Override
+    public void averageInPlace(float[] values) throws IOException {
+        ring.averageInPlace(values);
+    }
+
+    @Override
+    public void close() {
+        ring.close();
+    }
+}

@@ -1,0 +1,59 @@
+package clearbg.jobs.spark;
+
+import clearbg.jobs.train.EpochRunner;
+import clearbg.jobs.train.StepLog;
+import clearbg.jobs.train.TableSample;
+import clearbg.jobs.train.TrainSettings;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+import scala.Tuple2;
+
+/**
+ * The body of one barrier task of a training epoch: this replica's shard (keys {@code rank << 32 |
+ * position}, sorted) trained by an {@link EpochRunner} on the task's device and cores, with the replicas
+ * joined in a ring.
+ */
+public final class TrainEpochTask implements Serializable {
+
+    private final TrainSettings settings;
+    private final HadoopFiles files;
+    private final int epoch;
+    private final int stepsPerEpoch;
+    private final String trackingRunId;
+    private final Duration timeout;
+
+    public TrainEpochTask(TrainSettings settings, HadoopFiles files, int epoch, int stepsPerEpoch, String trackingRunId,
+            Duration timeout) {
+        this.settings = settings;
+        this.files = files;
+        this.epoch = epoch;
+        this.stepsPerEpoch = stepsPerEpoch;
+        this.trackingRunId = trackingRunId;
+        this.timeout = timeout;
+    }
+
+    /** Trains the shard; returns replica 0's step logs. */
+    public Iterator<StepLog> train(Iterator<Tuple2<Long, TableSample>> shard) throws Exception {
+        BarrierTaskContext context = BarrierTaskContext.get();
+        TaskResources.limitThreads(context);
+        try (BarrierReplicaGroup group = BarrierReplicaGroup.open(context, timeout)) {
+            Iterator<TableSample> samples = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return shard.hasNext();
+                }
+
+                @Override
+                public TableSample next() {
+                    return shard.next()._2();
+                }
+            };
+            EpochRunner runner = new EpochRunner(settings, files, group, TaskResources.device(context), log -> {});
+            List<StepLog> logs = runner.run(epoch, stepsPerEpoch, samples, trackingRunId);
+            return logs.iterator();
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package clearbg.jobs.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import clearbg.jobs.spark.HadoopFiles;
+import clearbg.model.io.StateDict;
+import clearbg.model.io.Weights;
+import clearbg.model.nn.ArchDetector;
+import clearbg.model.nn.U2NetModel;
+import clearbg.model.train.StepResult;
+import clearbg.model.train.U2NetTrainer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One replica's part of one epoch. It starts from the newest checkpoint (or, for the first epoch of a new
+ * run, from the initial weights or a seeded initialisation, the same on every replica), skips the batches
+ * the checkpoint already covers, and trains step by step: backward, the gradients averaged over the
+ * replicas, Adam. Every {@code hashInterval} steps the replicas compare a SHA-256 of their weights and fail
+ * if they differ. At every checkpoint (every {@code checkpointInterval} steps and at the end) the BatchNorm
+ * running statistics are averaged over the replicas, so that all hold the same model, and replica 0 writes
+ * the checkpoint. Because the data order and every augmentation follow from (seed, epoch, sample id) and the
+ * checkpoint holds the weights, Adam's state and the data cursor, an epoch resumed from a checkpoint ends
+ * with the weights an uninterrupted one has.
+ */
+public final class EpochRunner {
+
+    private final TrainSettings settings;
+    private final HadoopFiles files;
+    private final ReplicaGroup group;
+    private final Device device;
+    private final Consumer<StepLog> stepListener;
+
+    /**
+     * @param stepListener receives replica 0's step logs as they happen (other replicas pass a no-op)
+     */
+    public EpochRunner(TrainSettings settings, HadoopFiles files, ReplicaGroup group, Device device,
+            Consumer<StepLog> stepListener) {
+        this.settings = settings;
+        this.files = files;
+        this.group = group;
+        this.device = device;
+        this.stepListener = stepListener;
+    }
+
+    /**
+     * Trains this replica's shard of epoch {@code epoch}.
+     *
+     * @param shard this replica's samples in shard order (position 0 first)
+     * @param stepsPerEpoch the epoch's length in steps, equal on every replica
+     * @param trackingRunId recorded in the checkpoints
+     * @return replica 0's step logs (empty on the others)
+     */
+    public List<StepLog> run(int epoch, int stepsPerEpoch, Iterator<TableSample> shard, String trackingRunId)
+            throws IOException {
+        CheckpointStore store = new CheckpointStore(files, settings.checkpoints(), settings.keepCheckpoints());
+        Optional<TrainCheckpoint> checkpoint = agreedCheckpoint(store);
+        long step = checkpoint.map(c -> c.info().step()).orElse(0L);
+        int stepInEpoch = checkpoint.map(c -> c.info().stepInEpoch()).orElse(0);
+        int checkpointEpoch = checkpoint.map(c -> c.info().epoch()).orElse(0);
+        if (checkpointEpoch != epoch) {
+            throw new IllegalStateException("the newest checkpoint is at epoch " + checkpointEpoch + " but epoch " + epoch
+                    + " was started");
+        }
+        List<StepLog> logs = new ArrayList<>();
+        try (U2NetModel model = startingModel(checkpoint);
+                U2NetTrainer trainer = new U2NetTrainer(model, settings.adam(), settings.batchNorm(), this::averageGradients)) {
+            if (checkpoint.isPresent()) {
+                trainer.restoreOptimizerState(checkpoint.get().optimizer(), "the checkpoint at step " + step);
+            }
+            skip(shard, (long) stepInEpoch * settings.batch());
+            TrainingBatches batches = new TrainingBatches(shard, settings.batch(), settings.transform(), settings.seed(), epoch);
+            ProgressLine progress = new ProgressLine(settings, stepsPerEpoch, step);
+            long lastCheckpoint = step;
+            while (stepInEpoch < stepsPerEpoch && (settings.maxSteps() == 0 || step < settings.maxSteps())) {
+                long started = System.nanoTime();
+                TrainingBatch batch = batches.next();
+                StepResult result;
+                try (NDManager scratch = model.manager().newSubManager()) {
+                    result = trainer.step(
+                            scratch.create(batch.images(), new Shape(batch.size(), 3, batch.side(), batch.side())),
+                            scratch.create(batch.labels(), new Shape(batch.size(), 1, batch.side(), batch.side())),
+                            settings.learningRate());
+                }
+                step++;
+                stepInEpoch++;
+                double seconds = (System.nanoTime() - started) / 1e9;
+                StepLog log = new StepLog(step, epoch, result.total(), result.perOutput()[0], settings.learningRate(),
+                        batch.size() * group.size() / seconds, batch.loadNanos(), result.forwardBackwardNanos(),
+                        result.gradientHookNanos(), result.optimizerNanos());
+                if (group.rank() == 0) {
+                    logs.add(log);
+                    stepListener.accept(log);
+                    progress.maybePrint(log);
+                }
+                if (step % settings.hashInterval() == 0) {
+                    requireSameWeights(model, step);
+                }
+                if (step % settings.checkpointInterval() == 0 && stepInEpoch < stepsPerEpoch) {
+                    checkpoint(store, model, trainer, new CheckpointInfo(settings.arch(), step, epoch, stepInEpoch,
+                            settings.seed(), settings.workers(), settings.batch(), paramsJson(), trackingRunId));
+                    lastCheckpoint = step;
+                }
+            }
+            if (step != lastCheckpoint || stepInEpoch == stepsPerEpoch) {
+                boolean epochDone = stepInEpoch == stepsPerEpoch;
+                checkpoint(store, model, trainer, new CheckpointInfo(settings.arch(), step, epochDone ? epoch + 1 : epoch,
+                        epochDone ? 0 : stepInEpoch, settings.seed(), settings.workers(), settings.batch(), paramsJson(),
+                        trackingRunId));
+            }
+        }
+        return logs;
+    }
+
+    /** The newest checkpoint, after checking that every replica sees the same one and that it fits this run. */
+    private Optional<TrainCheckpoint> agreedCheckpoint(CheckpointStore store) throws IOException {
+        Optional<String> latest = settings.resume() ? store.latest() : Optional.empty();
+        List<String> seen = group.allGather(latest.orElse(""));
+        if (seen.stream().distinct().count() != 1) {
+            throw new IllegalStateException("the replicas see different newest checkpoints: " + seen);
+        }
+        if (latest.isEmpty()) {
+            return Optional.empty();
+        }
+        TrainCheckpoint checkpoint = store.read(latest.get());
+        CheckpointInfo info = checkpoint.info();
+        if (info.arch() != settings.arch()) {
+            throw new IllegalArgumentException(latest.get() + " holds a " + info.arch().cliName() + " checkpoint, but this run trains "
+                    + settings.arch().cliName() + "; use another --checkpoints folder or --arch " + info.arch().cliName());
+        }
+        if (info.workers() * info.batch() != settings.workers() * settings.batch() || info.seed() != settings.seed()) {
+            throw new IllegalArgumentException(latest.get() + " was written with global batch " + info.workers() * info.batch()
+                    + " and seed " + info.seed() + "; this run has global batch " + settings.workers() * settings.batch()
+                    + " and seed " + settings.seed() + ", so its data order would differ; use another --checkpoints folder");
+        }
+        return Optional.of(checkpoint);
+    }
+
+    private U2NetModel startingModel(Optional<TrainCheckpoint> checkpoint) throws IOException {
+        if (checkpoint.isPresent()) {
+            return U2NetModel.fromStateDict(settings.arch(), device, checkpoint.get().weights(), "the newest checkpoint");
+        }
+        if (settings.initWeights() == null) {
+            return U2NetModel.create(settings.arch(), device, settings.seed());
+        }
+        StateDict weights;
+        try (InputStream in = new ByteArrayInputStream(files.read(settings.initWeights()))) {
+            weights = Weights.read(in, settings.initWeights());
+        }
+        if (ArchDetector.detect(weights, settings.initWeights()) != settings.arch()) {
+            throw new IllegalArgumentException("--init-weights " + settings.initWeights() + " holds "
+                    + ArchDetector.detect(weights, settings.initWeights()).cliName() + " weights, but --arch is "
+                    + settings.arch().cliName());
+        }
+        return U2NetModel.fromStateDict(settings.arch(), device, weights, settings.initWeights());
+    }
+
+    /**
+     * The gradient hook: every trainable parameter's gradient replaced by its mean over the replicas. The
+     * gradients are read and written in place through direct views of their memory: {@code NDArray.set} on a
+     * gradient would make it alias a Java buffer that is freed with the temporary handle.
+     */
+    private void averageGradients(List<Parameter> parameters) {
+        if (group.size() == 1) {
+            return;
+        }
+        long total = parameters.stream().mapToLong(p -> p.getArray().size()).sum();
+        float[] flat = new float[Math.toIntExact(total)];
+        copyGradients(parameters, flat, true);
+        try {
+            group.averageInPlace(flat);
+        } catch (IOException e) {
+            throw new UncheckedIOException("gradient all-reduce failed on replica " + group.rank() + ": " + e.getMessage(), e);
+        }
+        copyGradients(parameters, flat, false);
+    }
+
+    /** Copies every gradient into {@code flat} (in order), or back from it. */
+    private static void copyGradients(List<Parameter> parameters, float[] flat, boolean read) {
+        int offset = 0;
+        for (Parameter parameter : parameters) {
+            try (NDArray gradient = parameter.getArray().getGradient()) {
+                int size = Math.toIntExact(gradient.size());
+                FloatBuffer view = gradient.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                if (read) {
+                    view.get(flat, offset, size);
+                } else {
+                    view.put(flat, offset, size);
+                }
+                offset += size;
+            }
+        }
+    }
+
+    /** Averages the BatchNorm running statistics over the replicas; replica 0 then writes the checkpoint. */
+    private void checkpoint(CheckpointStore store, U2NetModel model, U2NetTrainer trainer, CheckpointInfo info) throws IOException {
+        averageRunningStatistics(model);
+        if (group.rank() == 0) {
+            String uri = store.write(new TrainCheckpoint(info, model.stateDict(), trainer.optimizerState()));
+            System.out.println("TrainJob: checkpoint " + uri);
+        }
+        group.allGather("checkpoint " + info.step());
+    }
+
+    private void averageRunningStatistics(U2NetModel model) throws IOException {
+        if (group.size() == 1) {
+            return;
+        }
+        List<Parameter> statistics = model.namedParameters().entrySet().stream()
+                .filter(e -> e.getKey().endsWith(".running_mean") || e.getKey().endsWith(".running_var"))
+                .map(Map.Entry::getValue)
+                .toList();
+        List<float[]> values = statistics.stream().map(p -> p.getArray().toFloatArray()).toList();
+        float[] flat = new float[values.stream().mapToInt(v -> v.length).sum()];
+        int offset = 0;
+        for (float[] v : values) {
+            System.arraycopy(v, 0, flat, offset, v.length);
+            offset += v.length;
+        }
+        group.averageInPlace(flat);
+        offset = 0;
+        for (int i = 0; i < statistics.size(); i++) {
+            float[] averaged = new float[values.get(i).length];
+            System.arraycopy(flat, offset, averaged, 0, averaged.length);
+            statistics.get(i).getArray().set(averaged);
+            offset += averaged.length;
+        }
+    }
+
+    /**
+     * Fails on every replica when the replicas' trainable parameters differ (the BatchNorm running statistics
+     * may differ between checkpoints: each replica normalises by its own batch).
+     */
+    private void requireSameWeights(U2NetModel model, long step) throws IOException {
+        List<String> hashes = group.allGather(parameterHash(model.trainableParameters()));
+        if (hashes.stream().distinct().count() != 1) {
+            throw new IllegalStateException("the replicas' weights diverged at step " + step + ": SHA-256 by rank " + hashes);
+        }
+    }
+
+    /** SHA-256 over the parameters' float values, in order. */
+    static String parameterHash(List<Parameter> parameters) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Parameter parameter : parameters) {
+                float[] values = parameter.getArray().toFloatArray();
+                ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES);
+                buffer.asFloatBuffer().put(values);
+                digest.update(buffer.array());
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private String paramsJson() {
+        return ParamsJson.of(settings.asParams());
+    }
+
+    private static void skip(Iterator<TableSample> shard, long count) {
+        for (long i = 0; i < count && shard.hasNext(); i++) {
+            shard.next();
+        }
+    }
+}

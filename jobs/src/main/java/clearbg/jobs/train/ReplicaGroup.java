@@ -1,0 +1,26 @@
+package clearbg.jobs.train;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The data-parallel replicas of one training stage, as seen by one of them. Every method is collective:
+ * all replicas call it in the same order, and it returns when all have.
+ */
+public interface ReplicaGroup {
+
+    /** This replica's rank, 0 to {@link #size()} - 1. */
+    int rank();
+
+    /** The number of replicas. */
+    int size();
+
+    /** Every replica's {@code message}, by rank (a barrier as well). */
+    List<String> allGather(String message) throws IOException;
+
+    /**
+     * Replaces {@code values} by the element-wise mean over the replicas; every replica ends with the
+     * bit-identical result.
+     */
+    void averageInPlace(float[] values) throws IOException;
+}
