@@ -68,8 +68,8 @@ public final class CheckpointStore {
      * @throws IOException naming the file when it is unreadable, truncated or not a training checkpoint
      */
     public TrainCheckpoint read(String uri) throws IOException {
-        byte[] bytes = files.read(uri);
         try {
+            byte[] bytes = files.read(uri);
             Map<String, String> metadata;
             try (InputStream in = new ByteArrayInputStream(bytes)) {
                 metadata = SafetensorsReader.readMetadata(in, uri);
