@@ -145,13 +145,6 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--hash-interval", defaultValue = "100", description = "steps between the replicas' weight-hash checks (default ${DEFAULT-VALUE})")
     int hashInterval;
 
-    @Option(names = "--tracking-uri", paramLabel = "URI", defaultValue = "${env:MLFLOW_TRACKING_URI}",
-            description = "MLflow tracking server (default: $MLFLOW_TRACKING_URI; none: no tracking)")
-    String trackingUri;
-
-    @Option(names = "--experiment", defaultValue = "clearbg", description = "MLflow experiment (default ${DEFAULT-VALUE})")
-    String experiment;
-
     @Option(names = "--timeout", defaultValue = "300", description = "seconds a replica waits on its peers before failing (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
@@ -171,8 +164,7 @@ public final class TrainJob implements Callable<Integer> {
                 FlipMode.valueOf(flip.trim().toUpperCase(Locale.ROOT)), learningRate, beta1, beta2, eps, weightDecay,
                 batchNorm.equalsIgnoreCase("frozen") ? BatchNormMode.FROZEN : batchNormMode(batchNorm), workers, seed, root,
                 checkpoints != null ? checkpoints.replaceAll("/+$", "") : root + "/checkpoints", checkpointInterval,
-                keepCheckpoints, resume, initWeights, evalInterval, logInterval, hashInterval,
-                trackingUri == null || trackingUri.isBlank() ? null : trackingUri, experiment);
+                keepCheckpoints, resume, initWeights, evalInterval, logInterval, hashInterval);
     }
 
     private static BatchNormMode batchNormMode(String value) {

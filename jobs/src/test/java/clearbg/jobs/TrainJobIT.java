@@ -143,7 +143,7 @@ class TrainJobIT {
         return new String[] {"--table", table, "--arch", arch, "--workers", "" + workers, "--batch", "" + batch,
             "--rescale", "40", "--crop", "32", "--epochs", "100", "--max-steps", "" + steps, "--batch-norm", "frozen",
             "--checkpoint-interval", "3", "--hash-interval", "5", "--log-interval", "5", "--seed", "7",
-            "--eps", "1e-2", "--out", run.toUri().toString(), "--tracking-uri", ""};
+            "--eps", "1e-2", "--out", run.toUri().toString()};
     }
 
 }

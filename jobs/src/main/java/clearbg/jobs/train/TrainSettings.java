@@ -41,14 +41,12 @@ import java.util.Map;
  * @param evalInterval epochs between evaluations (0: only at the end)
  * @param logInterval steps between progress lines
  * @param hashInterval steps between the replicas' parameter-hash comparisons
- * @param trackingUri MLflow tracking server, or null
- * @param experiment MLflow experiment name
  */
 public record TrainSettings(Arch arch, String table, List<String> trainSplits, String evalSplit, int epochs, long maxSteps,
         int batch, int rescale, int crop, FlipMode flip, double learningRate, double beta1, double beta2, double eps,
         double weightDecay, BatchNormMode batchNorm, int workers, long seed, String out, String checkpoints,
         int checkpointInterval, int keepCheckpoints, boolean resume, String initWeights, int evalInterval, int logInterval,
-        int hashInterval, String trackingUri, String experiment) implements Serializable {
+        int hashInterval) implements Serializable {
 
     public TrainSettings {
         trainSplits = List.copyOf(trainSplits);
@@ -75,7 +73,7 @@ public record TrainSettings(Arch arch, String table, List<String> trainSplits, S
         return new TrainingTransform(rescale, crop, flip, seed);
     }
 
-    /** The parameters as strings, for tracking and the checkpoint (the tracking URI is left out). */
+    /** The parameters as strings, for params.json and the checkpoint. */
     public Map<String, String> asParams() {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("arch", arch.cliName());
