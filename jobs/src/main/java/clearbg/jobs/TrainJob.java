@@ -162,7 +162,7 @@ public final class TrainJob implements Callable<Integer> {
         String root = out.replaceAll("/+$", "");
         return new TrainSettings(arch, table, trainSplits, evalSplit, epochs, maxSteps, batch, rescale, crop,
                 FlipMode.valueOf(flip.trim().toUpperCase(Locale.ROOT)), learningRate, beta1, beta2, eps, weightDecay,
-                batchNorm.equalsIgnoreCase("frozen") ? BatchNormMode.FROZEN : batchNormMode(batchNorm), workers, seed, root,
+                batchNormMode(batchNorm), workers, seed, root,
                 checkpoints != null ? checkpoints.replaceAll("/+$", "") : root + "/checkpoints", checkpointInterval,
                 keepCheckpoints, resume, initWeights, evalInterval, logInterval, hashInterval);
     }
@@ -170,6 +170,9 @@ public final class TrainJob implements Callable<Integer> {
     private static BatchNormMode batchNormMode(String value) {
         if (value.equalsIgnoreCase("batch")) {
             return BatchNormMode.BATCH_STATISTICS;
+        }
+        if (value.equalsIgnoreCase("frozen")) {
+            return BatchNormMode.FROZEN;
         }
         throw new IllegalArgumentException("--batch-norm must be batch or frozen, got " + value);
     }
@@ -202,7 +205,7 @@ public final class TrainJob implements Callable<Integer> {
         System.out.printf("TrainJob: %s on %d samples of %s, %d workers x batch %d, %d steps per epoch, %d steps in all%s%n",
                 settings.arch().cliName(), ids.size(), settings.trainSplits(), settings.workers(), settings.batch(), stepsPerEpoch,
                 totalSteps, resumed.map(info -> ", resuming at step " + info.step()).orElse(""));
-        files.write(settings.out() + "/params.json", paramsJson(settings).getBytes(StandardCharsets.UTF_8));
+        files.write(settings.out() + "/params.json", settings.paramsJson().getBytes(StandardCharsets.UTF_8));
         JavaRDD<TableSample> samples = training.javaRDD()
                 .map(row -> new TableSample(row.getString(0), (byte[]) row.get(1), (byte[]) row.get(2)))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
@@ -331,10 +334,6 @@ public final class TrainJob implements Callable<Integer> {
         SafetensorsWriter.write(checkpoint.weights(), bytes, Map.of("arch", info.arch().cliName(), "step", Long.toString(info.step()),
                 "params", info.paramsJson()));
         files.write(uri, bytes.toByteArray());
-    }
-
-    private static String paramsJson(TrainSettings settings) {
-        return clearbg.jobs.train.ParamsJson.of(settings.asParams());
     }
 
     /** Entry point for spark-submit. */

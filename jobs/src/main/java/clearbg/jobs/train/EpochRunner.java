@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import clearbg.jobs.spark.HadoopFiles;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.Weights;
+import clearbg.model.nn.Arch;
 import clearbg.model.nn.ArchDetector;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.train.StepResult;
@@ -47,6 +48,7 @@ public final class EpochRunner {
     private final ReplicaGroup group;
     private final Device device;
     private final Consumer<StepLog> stepListener;
+    private final String paramsJson;
 
     /**
      * @param stepListener receives replica 0's step logs as they happen (other replicas pass a no-op)
@@ -58,6 +60,7 @@ public final class EpochRunner {
         this.group = group;
         this.device = device;
         this.stepListener = stepListener;
+        this.paramsJson = settings.paramsJson();
     }
 
     /**
@@ -114,19 +117,23 @@ public final class EpochRunner {
                     requireSameWeights(model, step);
                 }
                 if (step % settings.checkpointInterval() == 0 && stepInEpoch < stepsPerEpoch) {
-                    checkpoint(store, model, trainer, new CheckpointInfo(settings.arch(), step, epoch, stepInEpoch,
-                            settings.seed(), settings.workers(), settings.batch(), paramsJson(), trackingRunId));
+                    checkpoint(store, model, trainer, position(step, epoch, stepInEpoch, trackingRunId));
                     lastCheckpoint = step;
                 }
             }
             if (step != lastCheckpoint || stepInEpoch == stepsPerEpoch) {
                 boolean epochDone = stepInEpoch == stepsPerEpoch;
-                checkpoint(store, model, trainer, new CheckpointInfo(settings.arch(), step, epochDone ? epoch + 1 : epoch,
-                        epochDone ? 0 : stepInEpoch, settings.seed(), settings.workers(), settings.batch(), paramsJson(),
-                        trackingRunId));
+                checkpoint(store, model, trainer,
+                        position(step, epochDone ? epoch + 1 : epoch, epochDone ? 0 : stepInEpoch, trackingRunId));
             }
         }
         return logs;
+    }
+
+    /** This run's checkpoint metadata at {@code step}, the next step being step {@code stepInEpoch} of {@code epoch}. */
+    private CheckpointInfo position(long step, int epoch, int stepInEpoch, String trackingRunId) {
+        return new CheckpointInfo(settings.arch(), step, epoch, stepInEpoch, settings.seed(), settings.workers(),
+                settings.batch(), paramsJson, trackingRunId);
     }
 
     /** The newest checkpoint, after checking that every replica sees the same one and that it fits this run. */
@@ -164,10 +171,10 @@ public final class EpochRunner {
         try (InputStream in = new ByteArrayInputStream(files.read(settings.initWeights()))) {
             weights = Weights.read(in, settings.initWeights());
         }
-        if (ArchDetector.detect(weights, settings.initWeights()) != settings.arch()) {
-            throw new IllegalArgumentException("--init-weights " + settings.initWeights() + " holds "
-                    + ArchDetector.detect(weights, settings.initWeights()).cliName() + " weights, but --arch is "
-                    + settings.arch().cliName());
+        Arch detected = ArchDetector.detect(weights, settings.initWeights());
+        if (detected != settings.arch()) {
+            throw new IllegalArgumentException("--init-weights " + settings.initWeights() + " holds " + detected.cliName()
+                    + " weights, but --arch is " + settings.arch().cliName());
         }
         return U2NetModel.fromStateDict(settings.arch(), device, weights, settings.initWeights());
     }
@@ -269,10 +276,6 @@ public final class EpochRunner {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
-
-    private String paramsJson() {
-        return ParamsJson.of(settings.asParams());
     }
 
     private static void skip(Iterator<TableSample> shard, long count) {

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.Map;
 
 /** The resolved parameters of a run as pretty JSON (written beside the weights and into checkpoints). */
-public final class ParamsJson {
+final class ParamsJson {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ParamsJson() {}
 
-    public static String of(Map<String, String> params) {
+    static String of(Map<String, String> params) {
         try {
             return JSON.writeValueAsString(params);
         } catch (JsonProcessingException e) {

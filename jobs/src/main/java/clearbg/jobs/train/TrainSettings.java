@@ -60,12 +60,12 @@ public record TrainSettings(Arch arch, String table, List<String> trainSplits, S
         require(keepCheckpoints >= 1, "--keep-checkpoints must be at least 1, got " + keepCheckpoints);
         require(evalInterval >= 0, "--eval-interval must be >= 0, got " + evalInterval);
         require(logInterval >= 1 && hashInterval >= 1, "--log-interval and --hash-interval must be at least 1");
-        adam(learningRate, beta1, beta2, eps, weightDecay);
+        new AdamSettings(learningRate, beta1, beta2, eps, weightDecay);
     }
 
-    /** Adam's hyper-parameters. */
+    /** Adam's hyper-parameters (checked when the settings are made). */
     public AdamSettings adam() {
-        return adam(learningRate, beta1, beta2, eps, weightDecay);
+        return new AdamSettings(learningRate, beta1, beta2, eps, weightDecay);
     }
 
     /** The training transform (its seed is replaced per sample). */
@@ -101,8 +101,9 @@ public record TrainSettings(Arch arch, String table, List<String> trainSplits, S
         return params;
     }
 
-    private static AdamSettings adam(double lr, double beta1, double beta2, double eps, double weightDecay) {
-        return new AdamSettings(lr, beta1, beta2, eps, weightDecay);
+    /** {@link #asParams()} as JSON, as written to params.json and into every checkpoint. */
+    public String paramsJson() {
+        return ParamsJson.of(asParams());
     }
 
     private static void require(boolean condition, String message) {

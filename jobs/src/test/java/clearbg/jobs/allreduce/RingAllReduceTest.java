@@ -2,6 +2,7 @@ package clearbg.jobs.allreduce;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -110,7 +111,8 @@ class RingAllReduceTest {
                 IOException failure = assertInstanceOf(IOException.class, outcome.failure(), "rank " + rank);
                 assertTrue(failure.getMessage().startsWith("rank " + rank + " of 3: "), failure.getMessage());
                 assertTrue(failure.getMessage().matches(".*rank [0-2] at .*"), failure.getMessage());
-                assertTrue(outcome.millis() < 10_000, "rank " + rank + " took " + outcome.millis() + " ms");
+                assertFalse(failure.getMessage().contains("no progress for"),
+                        "detected through the closed connection, not by waiting for the time-out: " + failure.getMessage());
             }
             assertThrows(IOException.class, () -> ring.rank(0).sumInPlace(new float[1]), "a failed ring stays closed");
         }
@@ -137,7 +139,6 @@ class RingAllReduceTest {
             for (int rank = 0; rank < 2; rank++) {
                 Outcome<Void> outcome = outcomes.get(rank);
                 assertInstanceOf(IOException.class, outcome.failure(), "rank " + rank);
-                assertTrue(outcome.millis() < 10_000, "rank " + rank + " took " + outcome.millis() + " ms");
                 messages += outcome.failure().getMessage() + "\n";
             }
             assertTrue(messages.contains("no progress for 2000 ms"), messages);
@@ -156,9 +157,8 @@ class RingAllReduceTest {
                 ring.rank(0).close();
             });
             closer.start();
-            long start = System.nanoTime();
             IOException failure = assertThrows(IOException.class, () -> ring.rank(0).sumInPlace(new float[1000]));
-            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 10_000);
+            assertFalse(failure.getMessage().contains("no progress for"), "aborted by close, not by the time-out: " + failure.getMessage());
             assertTrue(failure.getMessage().startsWith("rank 0 of 2: "), failure.getMessage());
             closer.join();
         }
@@ -187,7 +187,6 @@ class RingAllReduceTest {
         for (Outcome<RingAllReduce> outcome : outcomes) {
             assertInstanceOf(IOException.class, outcome.failure());
             assertTrue(outcome.failure().getMessage().contains("job token differs"), outcome.failure().getMessage());
-            assertTrue(outcome.millis() < 10_000, outcome.millis() + " ms");
         }
     }
 
