@@ -6,6 +6,10 @@ APP_JAR="$ROOT/jobs/target/clearbg-app.jar"
 # DJL must never reach the network: the PyTorch natives come from the Maven artifacts.
 export OPT_OUT_TRACKING=true
 JAVA_OPTS_DEFAULT=(-Dai.djl.offline=true -Dai.djl.default_engine=PyTorch -DOPT_OUT_TRACKING=true)
+# libtorch's OpenMP threads sleep between operations instead of spinning: on cores shared with other work,
+# spinning threads steal them from the threads doing the work (U2-Net forward 3.4x slower at load 4 on 2
+# cores, bench/results/rembg_bench.md). Set OMP_WAIT_POLICY=ACTIVE on a machine that runs nothing else.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 # Builds the application jar when it is missing or older than any source file.
 ensure_app_jar() {

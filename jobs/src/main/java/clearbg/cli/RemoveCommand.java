@@ -14,6 +14,8 @@ import clearbg.model.nn.Arch;
 import clearbg.model.nn.ModelLoader;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.predict.MaskImage;
+import clearbg.model.predict.Phase;
+import clearbg.model.predict.PhaseTimer;
 import clearbg.model.predict.Predictor;
 import clearbg.model.predict.PredictorSettings;
 import java.io.IOException;
@@ -79,8 +81,15 @@ final class RemoveCommand implements Callable<Integer> {
             description = "refuse images larger than this many pixels (default ${DEFAULT-VALUE})")
     private long maxPixels;
 
+    @Option(names = "--timings", paramLabel = "FILE",
+            description = "write the time spent per phase (load, list, decode, resize, forward, encode, write) as JSON")
+    private Path timingsFile;
+
+    private final PhaseTimer timer = new PhaseTimer();
+
     @Override
     public Integer call() throws IOException {
+        long wallStart = System.nanoTime();
         if (batch < 1) {
             throw new UsageException("--batch must be at least 1, got " + batch);
         }
@@ -97,8 +106,10 @@ final class RemoveCommand implements Callable<Integer> {
             throw new UsageException("--weights " + weights + ": no such file");
         }
         PrintWriter err = spec.commandLine().getErr();
+        long listStart = System.nanoTime();
         InputCollector collector = new InputCollector(out, ".png");
         inputs.forEach(collector::add);
+        timer.stop(Phase.LIST, listStart);
         collector.problems().forEach(problem -> err.println("clearbg: skipped " + problem));
         List<RemoveTask> tasks = collector.tasks();
         RemoveTally tally = new RemoveTally(collector.problems().size(), collector.unsupported());
@@ -108,7 +119,7 @@ final class RemoveCommand implements Callable<Integer> {
             return FailureHandler.FAILURE;
         }
         ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels));
-        try (U2NetModel model = ModelLoader.load(weights, arch, Engine.getInstance().defaultDevice());
+        try (U2NetModel model = loadModel();
                 ProgressBar progress = new ProgressBarBuilder()
                         .setTaskName("remove")
                         .setInitialMax(tasks.size())
@@ -121,10 +132,20 @@ final class RemoveCommand implements Callable<Integer> {
                 progress.stepTo(Math.min(tasks.size(), start + batch));
             }
         }
+        if (timingsFile != null) {
+            TimingsReport.write(timingsFile, timer.snapshot(), tally.done(), System.nanoTime() - wallStart);
+        }
         spec.commandLine().getOut().println(tally.summary(out));
         spec.commandLine().getOut().flush();
         err.flush();
         return tally.done() == 0 && tally.failed() > 0 ? FailureHandler.FAILURE : 0;
+    }
+
+    private U2NetModel loadModel() throws IOException {
+        long loadStart = System.nanoTime();
+        U2NetModel model = ModelLoader.load(weights, arch, Engine.getInstance().defaultDevice());
+        timer.stop(Phase.LOAD, loadStart);
+        return model;
     }
 
     private void processBatch(List<RemoveTask> batchTasks, ImageDecoder decoder, Predictor predictor, RemoveTally tally, PrintWriter err) {
@@ -136,7 +157,9 @@ final class RemoveCommand implements Callable<Integer> {
                 continue;
             }
             try {
+                long start = System.nanoTime();
                 images.add(decoder.decode(task.source()));
+                timer.stop(Phase.DECODE, start);
                 ready.add(task);
             } catch (ImageDecodeException e) {
                 tally.countFailed();
@@ -146,10 +169,15 @@ final class RemoveCommand implements Callable<Integer> {
         if (ready.isEmpty()) {
             return;
         }
-        List<MaskImage> masks = predictor.predict(images);
+        List<MaskImage> masks = predictor.predict(images, timer);
         for (int i = 0; i < ready.size(); i++) {
             try {
-                AtomicFile.write(ready.get(i).target(), encode(images.get(i), masks.get(i)));
+                long start = System.nanoTime();
+                byte[] png = encode(images.get(i), masks.get(i));
+                timer.stop(Phase.ENCODE, start);
+                start = System.nanoTime();
+                AtomicFile.write(ready.get(i).target(), png);
+                timer.stop(Phase.WRITE, start);
                 tally.countDone();
             } catch (IOException e) {
                 tally.countFailed();

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -157,6 +159,32 @@ class RemoveCommandTest {
             }
         }
         return hashes;
+    }
+
+    @Test
+    void timingsFileSplitsTheRunIntoPhasesThatFitInsideTheWallTime(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        write(in.resolve("p.jpg"), photo(96, 64), "jpg");
+        write(in.resolve("q.png"), photo(70, 90), "png");
+        Path timings = dir.resolve("t.json");
+        long before = System.nanoTime();
+        CliRun run = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("out").toString(),
+                "--mask-only", "--batch", "1", "--timings", timings.toString());
+        double outside = (System.nanoTime() - before) / 1e9;
+        assertEquals(0, run.exitCode(), run.err());
+
+        JsonNode report = new ObjectMapper().readTree(timings.toFile());
+        assertEquals(2, report.get("images").asInt());
+        double wall = report.get("wall_seconds").asDouble();
+        assertTrue(wall > 0 && wall <= outside, "wall " + wall + " s, measured around the command " + outside + " s");
+        double sum = 0;
+        for (String phase : new String[] {"load", "list", "decode", "resize", "forward", "encode", "write"}) {
+            double seconds = report.get("phase_seconds").get(phase).asDouble();
+            assertTrue(seconds > 0, phase + " took " + seconds + " s");
+            sum += seconds;
+        }
+        assertTrue(sum <= wall, "phases sum to " + sum + " s, more than the wall time " + wall + " s");
+        assertEquals(7, report.get("phase_seconds").size());
     }
 
     @Test

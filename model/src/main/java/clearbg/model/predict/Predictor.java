@@ -39,14 +39,24 @@ public final class Predictor {
 
     /** Predicts the masks of {@code images}, in order, at each image's own size. */
     public List<MaskImage> predict(List<FloatImage> images) {
+        return predict(images, new PhaseTimer());
+    }
+
+    /**
+     * Predicts the masks of {@code images}, in order, at each image's own size, adding the time spent to
+     * {@code timer}: {@link Phase#RESIZE} for the preparation of the input and of the masks,
+     * {@link Phase#FORWARD} for the network.
+     */
+    public List<MaskImage> predict(List<FloatImage> images, PhaseTimer timer) {
         List<MaskImage> masks = new ArrayList<>(images.size());
         for (int start = 0; start < images.size(); start += settings.batchSize()) {
-            masks.addAll(predictBatch(images.subList(start, Math.min(images.size(), start + settings.batchSize()))));
+            masks.addAll(predictBatch(images.subList(start, Math.min(images.size(), start + settings.batchSize())), timer));
         }
         return masks;
     }
 
-    private List<MaskImage> predictBatch(List<FloatImage> batch) {
+    private List<MaskImage> predictBatch(List<FloatImage> batch, PhaseTimer timer) {
+        long start = System.nanoTime();
         int side = settings.inputSize();
         int plane = side * side;
         RescaleT rescale = new RescaleT(side);
@@ -55,11 +65,15 @@ public final class Predictor {
             float[] tensor = ToTensorLab.image(rescale.image(batch.get(i)));
             System.arraycopy(tensor, 0, input, i * 3 * plane, tensor.length);
         }
+        timer.stop(Phase.RESIZE, start);
+        start = System.nanoTime();
         float[] fused;
         try (NDManager scratch = model.manager().newSubManager()) {
             NDArray x = scratch.create(input, new Shape(batch.size(), 3, side, side));
             fused = model.forward(x, false).get(0).toFloatArray();
         }
+        timer.stop(Phase.FORWARD, start);
+        start = System.nanoTime();
         List<MaskImage> masks = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             float[] map = new float[plane];
@@ -68,6 +82,7 @@ public final class Predictor {
             FloatImage original = batch.get(i);
             masks.add(quantise(Resampler.bilinear(normalised, original.width(), original.height())));
         }
+        timer.stop(Phase.RESIZE, start);
         return masks;
     }
 
