@@ -1,0 +1,215 @@
+package clearbg.jobs.allreduce;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The first phase of joining a ring: a listening socket on an ephemeral port of every interface, whose
+ * {@link #address()} the caller shares with all ranks (in Spark with
+ * {@code BarrierTaskContext.allGather}); then {@link #connect(List)} builds the ring. Single use: after
+ * {@code connect}, successful or not, the listening socket is closed. With a world size of 1 nothing is
+ * opened.
+ */
+public final class RingEndpoint implements AutoCloseable {
+
+    /** Requested socket send and receive buffer size (the kernel may cap it). */
+    static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    private static final long RETRY_PAUSE_MILLIS = 50;
+
+    private final RingSettings settings;
+    private final RingHandshake handshake;
+    private final ServerSocketChannel server;
+    private final String address;
+
+    private RingEndpoint(RingSettings settings, RingHandshake handshake, ServerSocketChannel server, String address) {
+        this.settings = settings;
+        this.handshake = handshake;
+        this.server = server;
+        this.address = address;
+    }
+
+    /** Opens the listening socket; see {@link RingAllReduce#listen(RingSettings, String, String)}. */
+    static RingEndpoint open(RingSettings settings, String advertisedHost, String jobToken) throws IOException {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(jobToken, "jobToken");
+        if (jobToken.getBytes(StandardCharsets.UTF_8).length > RingHandshake.MAX_TOKEN_BYTES) {
+            throw new IllegalArgumentException("job token longer than " + RingHandshake.MAX_TOKEN_BYTES + " bytes");
+        }
+        RingHandshake handshake = new RingHandshake(settings, jobToken);
+        if (settings.worldSize() == 1) {
+            return new RingEndpoint(settings, handshake, null, new RingAddress(advertisedHost, 0).toString());
+        }
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            // Set before bind so that accepted sockets start with large windows.
+            server.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            server.bind(new InetSocketAddress(0));
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            return new RingEndpoint(settings, handshake, server, new RingAddress(advertisedHost, port).toString());
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** This rank's {@code host:port}, to share with every rank. */
+    public String address() {
+        return address;
+    }
+
+    /** This endpoint's settings. */
+    public RingSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Connects to the next rank and accepts the previous one, with the handshake on both connections, all
+     * within the settings' time-out. Connection attempts are retried until then.
+     *
+     * @param addressesByRank every rank's {@link #address()}, indexed by rank
+     * @throws IOException when the ring cannot be formed in time or a handshake is refused; the message
+     *     names this rank and the peer
+     */
+    public RingAllReduce connect(List<String> addressesByRank) throws IOException {
+        try {
+            checkAddresses(addressesByRank);
+            if (settings.worldSize() == 1) {
+                return new RingAllReduce(settings, null);
+            }
+            long deadline = System.nanoTime() + settings.timeout().toNanos();
+            RingAddress nextAddress = RingAddress.parse(addressesByRank.get(settings.next()));
+            String nextPeer = "rank " + settings.next() + " at " + nextAddress;
+            SocketChannel toNext = null;
+            SocketChannel fromPrevious = null;
+            try {
+                toNext = connectWithRetry(nextAddress, nextPeer, deadline);
+                handshake.sendHello(toNext);
+                fromPrevious = acceptPrevious(deadline);
+                InetSocketAddress source = (InetSocketAddress) fromPrevious.getRemoteAddress();
+                handshake.acceptHello(fromPrevious, "the connection from " + source.getHostString() + ":" + source.getPort());
+                String previousPeer = "rank " + settings.previous() + " at " + addressesByRank.get(settings.previous());
+                toNext.socket().setSoTimeout(millisLeft(deadline));
+                handshake.awaitVerdict(toNext, nextPeer);
+                return new RingAllReduce(settings, new RingChannels(toNext, nextPeer, fromPrevious, previousPeer, settings));
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(toNext);
+                closeQuietly(fromPrevious);
+                throw new IOException(where() + "could not join the ring: " + e.getMessage(), e);
+            }
+        } finally {
+            close();
+        }
+    }
+
+    private void checkAddresses(List<String> addressesByRank) {
+        Objects.requireNonNull(addressesByRank, "addressesByRank");
+        if (addressesByRank.size() != settings.worldSize()) {
+            throw new IllegalArgumentException(where() + addressesByRank.size() + " addresses for a ring of "
+                    + settings.worldSize());
+        }
+        if (!address.equals(addressesByRank.get(settings.rank()))) {
+            throw new IllegalArgumentException(where() + "address " + settings.rank() + " is '"
+                    + addressesByRank.get(settings.rank()) + "', but this rank listens at '" + address
+                    + "' (addresses must be indexed by rank)");
+        }
+    }
+
+    private SocketChannel connectWithRetry(RingAddress target, String peer, long deadline) throws IOException {
+        while (true) {
+            SocketChannel channel = SocketChannel.open();
+            try {
+                configure(channel);
+                channel.socket().connect(target.socketAddress(), millisLeft(deadline));
+                return channel;
+            } catch (ConnectException | NoRouteToHostException | SocketTimeoutException e) {
+                channel.close();
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_PAUSE_MILLIS) >= deadline) {
+                    throw new IOException("could not connect to " + peer + " within "
+                            + settings.timeout().toMillis() + " ms: " + e.getMessage(), e);
+                }
+                pause();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+    }
+
+    private SocketChannel acceptPrevious(long deadline) throws IOException {
+        server.socket().setSoTimeout(millisLeft(deadline));
+        Socket socket;
+        try {
+            socket = server.socket().accept();
+        } catch (SocketTimeoutException e) {
+            throw new IOException("rank " + settings.previous() + " did not connect within "
+                    + settings.timeout().toMillis() + " ms", e);
+        }
+        SocketChannel channel = socket.getChannel();
+        try {
+            configure(channel);
+            channel.socket().setSoTimeout(millisLeft(deadline));
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static void configure(SocketChannel channel) throws IOException {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+    }
+
+    private int millisLeft(long deadline) throws SocketTimeoutException {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+            throw new SocketTimeoutException("ring set-up time-out of " + settings.timeout().toMillis() + " ms passed");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    private static void pause() throws IOException {
+        try {
+            Thread.sleep(RETRY_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while connecting");
+        }
+    }
+
+    private String where() {
+        return "rank " + settings.rank() + " of " + settings.worldSize() + ": ";
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already failing: the caller reports the original error
+            }
+        }
+    }
+
+    /** Closes the listening socket; idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,320 @@
+package clearbg.jobs.allreduce;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import clearbg.jobs.allreduce.RankThreads.Outcome;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RingAllReduceTest {
+
+    private static final Duration GENEROUS = Duration.ofSeconds(30);
+    private static final int SMALL_CHUNK = 4096;
+
+    @ParameterizedTest(name = "world size {0}")
+    @ValueSource(ints = {1, 2, 3, 4})
+    void sumIsTheRingOrderFloatSumBitIdenticalOnEveryRank(int worldSize) throws Exception {
+        int[] lengths = {0, 1, 2, 7, 1_000_003, 5};   // one ring, many calls: buffers are reused
+        try (LocalRing ring = LocalRing.form(worldSize, SMALL_CHUNK, GENEROUS)) {
+            for (int length : lengths) {
+                float[][] inputs = randomInputs(worldSize, length, 31L * worldSize + length);
+                List<float[]> results = RankThreads.runAll(worldSize, rank -> {
+                    float[] data = inputs[rank].clone();
+                    ring.rank(rank).sumInPlace(data);
+                    return data;
+                });
+                float[] expected = ringOrderSum(inputs);
+                for (int rank = 0; rank < worldSize; rank++) {
+                    assertBitsEqual(expected, results.get(rank), "rank " + rank + ", length " + length);
+                }
+                assertCloseToExactSum(inputs, results.get(0));
+            }
+        }
+    }
+
+    @Test
+    void averageIsTheSumTimesTheReciprocalOnEveryRank() throws Exception {
+        int worldSize = 3;
+        float[][] inputs = randomInputs(worldSize, 10_001, 7);
+        try (LocalRing ring = LocalRing.form(worldSize, SMALL_CHUNK, GENEROUS)) {
+            List<float[]> results = RankThreads.runAll(worldSize, rank -> {
+                float[] data = inputs[rank].clone();
+                ring.rank(rank).averageInPlace(data);
+                return data;
+            });
+            float[] expected = ringOrderSum(inputs);
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] *= 1f / worldSize;
+            }
+            for (int rank = 0; rank < worldSize; rank++) {
+                assertBitsEqual(expected, results.get(rank), "rank " + rank);
+            }
+        }
+    }
+
+    @Test
+    void resultDoesNotDependOnTheChunkSize() throws Exception {
+        int worldSize = 3;
+        float[][] inputs = randomInputs(worldSize, 300_007, 11);
+        float[] first = null;
+        for (int chunkBytes : new int[] {4096, 12_292, RingSettings.DEFAULT_CHUNK_BYTES}) {
+            try (LocalRing ring = LocalRing.form(worldSize, chunkBytes, GENEROUS)) {
+                float[] result = RankThreads.runAll(worldSize, rank -> {
+                    float[] data = inputs[rank].clone();
+                    ring.rank(rank).sumInPlace(data);
+                    return data;
+                }).get(1);
+                if (first == null) {
+                    first = result;
+                } else {
+                    assertBitsEqual(first, result, "chunk " + chunkBytes);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPeerThatClosesMakesTheOthersFailFastNamingRankAndPeer() throws Exception {
+        int worldSize = 3;
+        try (LocalRing ring = LocalRing.form(worldSize, SMALL_CHUNK, GENEROUS)) {
+            List<Outcome<Void>> outcomes = RankThreads.run(worldSize, rank -> {
+                float[] data = new float[2_000_000];
+                ring.rank(rank).sumInPlace(data);   // all three complete one call
+                if (rank == 2) {
+                    ring.rank(2).close();           // then rank 2 dies
+                    ring.rank(2).close();           // (idempotent)
+                    return null;
+                }
+                ring.rank(rank).sumInPlace(data);   // the others are in the second call
+                return null;
+            });
+            for (int rank = 0; rank < 2; rank++) {
+                Outcome<Void> outcome = outcomes.get(rank);
+                IOException failure = assertInstanceOf(IOException.class, outcome.failure(), "rank " + rank);
+                assertTrue(failure.getMessage().startsWith("rank " + rank + " of 3: "), failure.getMessage());
+                assertTrue(failure.getMessage().matches(".*rank [0-2] at .*"), failure.getMessage());
+                assertTrue(outcome.millis() < 10_000, "rank " + rank + " took " + outcome.millis() + " ms");
+            }
+            assertThrows(IOException.class, () -> ring.rank(0).sumInPlace(new float[1]), "a failed ring stays closed");
+        }
+    }
+
+    @Test
+    void aPeerThatStopsTakingPartMakesTheOthersTimeOut() throws Exception {
+        int worldSize = 3;
+        try (LocalRing ring = LocalRing.form(worldSize, SMALL_CHUNK, Duration.ofSeconds(2))) {
+            CountDownLatch othersDone = new CountDownLatch(2);
+            List<Outcome<Void>> outcomes = RankThreads.run(worldSize, rank -> {
+                if (rank == 2) {   // connected, alive, but never calls: a hung rank
+                    othersDone.await(30, TimeUnit.SECONDS);
+                    return null;
+                }
+                try {
+                    ring.rank(rank).sumInPlace(new float[3_000_000]);
+                } finally {
+                    othersDone.countDown();
+                }
+                return null;
+            });
+            String messages = "";
+            for (int rank = 0; rank < 2; rank++) {
+                Outcome<Void> outcome = outcomes.get(rank);
+                assertInstanceOf(IOException.class, outcome.failure(), "rank " + rank);
+                assertTrue(outcome.millis() < 10_000, "rank " + rank + " took " + outcome.millis() + " ms");
+                messages += outcome.failure().getMessage() + "\n";
+            }
+            assertTrue(messages.contains("no progress for 2000 ms"), messages);
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadAbortsACallInProgress() throws Exception {
+        try (LocalRing ring = LocalRing.form(2, SMALL_CHUNK, GENEROUS)) {
+            Thread closer = new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ring.rank(0).close();
+            });
+            closer.start();
+            long start = System.nanoTime();
+            IOException failure = assertThrows(IOException.class, () -> ring.rank(0).sumInPlace(new float[1000]));
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 10_000);
+            assertTrue(failure.getMessage().startsWith("rank 0 of 2: "), failure.getMessage());
+            closer.join();
+        }
+    }
+
+    @Test
+    void callsWithDifferentLengthsFailWithBothLengthsNamed() throws Exception {
+        try (LocalRing ring = LocalRing.form(2, SMALL_CHUNK, GENEROUS)) {
+            List<Outcome<Void>> outcomes = RankThreads.run(2, rank -> {
+                ring.rank(rank).sumInPlace(new float[10 + rank]);
+                return null;
+            });
+            String messages = outcomes.get(0).failure() + "\n" + outcomes.get(1).failure();
+            assertNotNull(outcomes.get(0).failure());
+            assertNotNull(outcomes.get(1).failure());
+            assertTrue(messages.contains("rank 0 called sumInPlace with 10 floats but this rank called sumInPlace with 11 floats"), messages);
+        }
+    }
+
+    @Test
+    void handshakeRefusesAnotherJobToken() throws Exception {
+        List<RingSettings> settings = List.of(new RingSettings(0, 2, SMALL_CHUNK, GENEROUS), new RingSettings(1, 2, SMALL_CHUNK, GENEROUS));
+        List<RingEndpoint> endpoints = LocalRing.listen(settings, List.of("job-a/attempt-0", "job-a/attempt-1"));
+        List<String> addresses = LocalRing.addresses(endpoints);
+        List<Outcome<RingAllReduce>> outcomes = RankThreads.run(2, rank -> endpoints.get(rank).connect(addresses));
+        for (Outcome<RingAllReduce> outcome : outcomes) {
+            assertInstanceOf(IOException.class, outcome.failure());
+            assertTrue(outcome.failure().getMessage().contains("job token differs"), outcome.failure().getMessage());
+            assertTrue(outcome.millis() < 10_000, outcome.millis() + " ms");
+        }
+    }
+
+    @Test
+    void handshakeRefusesAnotherWorldSize() throws Exception {
+        List<RingSettings> settings = List.of(new RingSettings(0, 2, SMALL_CHUNK, GENEROUS), new RingSettings(1, 3, SMALL_CHUNK, GENEROUS));
+        List<RingEndpoint> endpoints = LocalRing.listen(settings, List.of());
+        String a = endpoints.get(0).address();
+        String b = endpoints.get(1).address();
+        List<Outcome<RingAllReduce>> outcomes = RankThreads.run(2, rank ->
+                endpoints.get(rank).connect(rank == 0 ? List.of(a, b) : List.of(a, b, a)));
+        for (Outcome<RingAllReduce> outcome : outcomes) {
+            assertInstanceOf(IOException.class, outcome.failure());
+            assertTrue(outcome.failure().getMessage().matches("(?s).*world size [23] differs from [23].*"), outcome.failure().getMessage());
+        }
+    }
+
+    @Test
+    void handshakeRefusesAStranger() throws Exception {
+        try (ServerSocketChannel fakeNext = ServerSocketChannel.open()) {
+            fakeNext.bind(new InetSocketAddress("127.0.0.1", 0));
+            RingEndpoint endpoint = RingAllReduce.listen(new RingSettings(0, 2, SMALL_CHUNK, GENEROUS), "127.0.0.1", LocalRing.TOKEN);
+            String fake = "127.0.0.1:" + ((InetSocketAddress) fakeNext.getLocalAddress()).getPort();
+            List<Outcome<RingAllReduce>> outcomes = RankThreads.run(2, rank -> {
+                if (rank == 0) {
+                    return endpoint.connect(List.of(endpoint.address(), fake));
+                }
+                try (SocketChannel hello = fakeNext.accept();
+                        SocketChannel stranger = SocketChannel.open(
+                                RingAddress.parse(endpoint.address()).socketAddress())) {
+                    stranger.write(ByteBuffer.wrap("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+                    hello.read(ByteBuffer.allocate(64));
+                    Thread.sleep(500);
+                }
+                return null;
+            });
+            Throwable failure = outcomes.get(0).failure();
+            assertInstanceOf(IOException.class, failure);
+            assertTrue(failure.getMessage().contains("is not a ring all-reduce peer"), failure.getMessage());
+            assertTrue(failure.getMessage().startsWith("rank 0 of 2: could not join the ring"), failure.getMessage());
+        }
+    }
+
+    @Test
+    void aWorldOfOneOpensNoSocketAndLeavesTheDataAsItIs() throws Exception {
+        try (RingEndpoint endpoint = RingAllReduce.listen(RingSettings.of(0, 1), "127.0.0.1", LocalRing.TOKEN)) {
+            assertEquals("127.0.0.1:0", endpoint.address());
+            try (RingAllReduce ring = endpoint.connect(List.of(endpoint.address()))) {
+                float[] data = {1.5f, -2f, Float.MIN_VALUE};
+                ring.sumInPlace(data);
+                ring.averageInPlace(data);
+                assertArrayEquals(new float[] {1.5f, -2f, Float.MIN_VALUE}, data);
+            }
+        }
+    }
+
+    @Test
+    void addressesMustBeIndexedByRank() throws Exception {
+        List<RingSettings> settings = List.of(RingSettings.of(0, 2), RingSettings.of(1, 2));
+        List<RingEndpoint> endpoints = LocalRing.listen(settings, List.of());
+        try {
+            List<String> swapped = List.of(endpoints.get(1).address(), endpoints.get(0).address());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> endpoints.get(0).connect(swapped));
+            assertTrue(e.getMessage().contains("addresses must be indexed by rank"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> endpoints.get(1).connect(List.of(endpoints.get(1).address())));
+        } finally {
+            for (RingEndpoint endpoint : endpoints) {
+                endpoint.close();
+            }
+        }
+    }
+
+    /** Inputs with magnitudes from 1e-3 to 1e3, so that the summation order shows in the low bits. */
+    private static float[][] randomInputs(int worldSize, int length, long seed) {
+        Random random = new Random(seed);
+        float[][] inputs = new float[worldSize][length];
+        for (float[] input : inputs) {
+            for (int i = 0; i < length; i++) {
+                input[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3));
+            }
+        }
+        return inputs;
+    }
+
+    /** The documented order: element of segment k = ((x[k] + x[k+1]) + ...) + x[k+n-1], ranks mod n. */
+    private static float[] ringOrderSum(float[][] inputs) {
+        int n = inputs.length;
+        int length = inputs[0].length;
+        float[] sum = new float[length];
+        int base = length / n;
+        int longer = length % n;
+        for (int k = 0, start = 0; k < n; k++) {
+            int end = start + base + (k < longer ? 1 : 0);
+            for (int i = start; i < end; i++) {
+                float acc = inputs[k][i];
+                for (int j = 1; j < n; j++) {
+                    acc += inputs[(k + j) % n][i];
+                }
+                sum[i] = acc;
+            }
+            start = end;
+        }
+        return sum;
+    }
+
+    /** Recursive float summation of n terms is within (n - 1) * 2^-24 * sum|x| of the exact sum. */
+    private static void assertCloseToExactSum(float[][] inputs, float[] result) {
+        for (int i = 0; i < result.length; i++) {
+            double exact = 0;
+            double magnitude = 0;
+            for (float[] input : inputs) {
+                exact += input[i];
+                magnitude += Math.abs(input[i]);
+            }
+            double bound = inputs.length * Math.ulp(1f) * magnitude + Float.MIN_NORMAL;
+            if (Math.abs(result[i] - exact) > bound) {
+                throw new AssertionError("element " + i + ": " + result[i] + " vs exact " + exact);
+            }
+        }
+    }
+
+    private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
+            }
+        }
+    }
+}
