@@ -73,6 +73,16 @@ for r in ring:
           f"{cpu(r):.3f} | {100 * cpu(both) / cpu(r):.0f}% |")
 identical = all(r.get("bit_identical_across_ranks_and_chunks") for r in ring)
 print(f"\nResults bit-identical on both ranks and for every chunk size: {'yes' if identical else 'NO'}.\n")
+print("## Reading the numbers\n")
+print("On loopback the link is the CPU copying bytes through the kernel, so the raw transfers and the ring are both "
+      "CPU-bound, and the ring does more work per byte than the raw transfers: it copies the float array into its "
+      "send buffer, copies received chunks out and adds them (about 2.5 S of extra memory traffic per rank and call). "
+      "The CPU columns measure that work (process CPU time, user and system, all threads; 10 ms resolution), which "
+      "other load on the machine barely changes: raw-both-ways CPU / ring CPU is the busbw / raw ratio to expect "
+      "when both are CPU-bound on an otherwise idle machine. Wall-clock medians also include the ring's greater "
+      "sensitivity to other processes taking the cores (4 threads in 2 processes depend on each other chunk by "
+      "chunk); the minimum-time ratio shows what it reaches in the quietest moments of the run. Over a real network "
+      "the wire is slower than these copies and the ring's CPU work overlaps with it.\n")
 java_v = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 cpu = sh("lscpu | grep 'Model name' | cut -d: -f2").strip()
 hypervisor = sh("lscpu | grep 'Hypervisor vendor' | cut -d: -f2").strip()
@@ -83,5 +93,7 @@ print("## Machine\n")
 print(f"{now}; {cpu}, {sh('nproc')} cores{vm}, {memory} GiB memory; Linux {sh('uname -r')}; {java_v}, -Xmx1g per process. "
       "Socket buffers: 1 MiB requested for send and receive (the ring's setting, used by the raw transfers too).\n")
 print(f"Load average {lb} before, {la} after (1, 5, 15 minutes).")
+if max(float(lb.split()[0]), float(la.split()[0])) > 0.5:
+    print("The machine was shared with other work during this run, whose load was not controlled.")
 PY
 cat bench/results/allreduce_bench.md
