@@ -70,7 +70,7 @@ for r in ring:
     bus_best = gbs(S, best(r)) * 2 * (n - 1) / n
     print(f"| {r['chunk_bytes'] // 1024} KiB | {med(r):.3f} | {best(r):.3f} | {gbs(S, med(r)):.2f} | {bus:.2f} | "
           f"{100 * bus / gbs(S, med(both)):.0f}% | {100 * bus / gbs(S, med(one)):.0f}% | {100 * bus_best / gbs(S, best(both)):.0f}% | "
-          f"{cpu(r):.3f} | {100 * cpu(both) / cpu(r):.0f}% |")
+          f"{cpu(r):.3f} | {f'{100 * cpu(both) / cpu(r):.0f}%' if cpu(r) > 0 else 'below resolution'} |")
 identical = all(r.get("bit_identical_across_ranks_and_chunks") for r in ring)
 print(f"\nResults bit-identical on both ranks and for every chunk size: {'yes' if identical else 'NO'}.\n")
 print("## Reading the numbers\n")
