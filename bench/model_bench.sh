@@ -15,8 +15,10 @@ cd "$ROOT"
 mvn -B -q -DskipTests package
 CP_FILE="$(mktemp)"
 trap 'rm -f "$CP_FILE"' EXIT
-mvn -B -q -pl bench -am dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
-CP="bench/target/clearbg-bench-0.1.0-SNAPSHOT.jar:$(cat "$CP_FILE")"
+# compile in the same Maven session, so the project's own modules resolve to their fresh target/classes
+# (not to copies installed in the local repository)
+mvn -B -q -pl bench -am -DskipTests compile dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
+CP="bench/target/classes:$(cat "$CP_FILE")"
 archs="u2netp u2net"
 [[ -n "${QUICK:-}" ]] && { archs="u2netp"; ITERATIONS=1; }
 RAW="$(mktemp)"

@@ -1,11 +1,17 @@
 package clearbg.jobs.allreduce;
 
-import clearbg.jobs.allreduce.RingChannels.CallHeader;
-import clearbg.jobs.allreduce.RingChannels.Combine;
+import clearbg.jobs.allreduce.RingReceiver.CallHeader;
+import clearbg.jobs.allreduce.RingReceiver.Combine;
 import java.io.IOException;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedSelectorException;
+import java.io.InterruptedIOException;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Ring all-reduce of float arrays over plain TCP: every rank calls {@link #sumInPlace(float[])} (or
@@ -25,18 +31,24 @@ import java.util.Objects;
  *
  * <p>In Spark the sharing is {@code BarrierTaskContext.get().allGather(endpoint.address())}, which returns
  * the messages ordered by partition id, i.e. by rank. Each rank connects to rank {@code rank + 1} and
- * accepts rank {@code rank - 1} (modulo the world size); see {@link RingHandshake} for what is checked.
+ * accepts rank {@code rank - 1} (modulo the world size); the handshake on each connection checks
+ * the peer's rank, the world size and the job token.
  *
  * <h2>Algorithm</h2>
  *
- * The array is split into {@code n = worldSize} contiguous segments ({@link RingSegments}). Reduce-scatter,
+ * The array is split into {@code n = worldSize} contiguous segments, the first
+ * {@code length % n} of them one element longer. Reduce-scatter,
  * {@code n - 1} steps: at step {@code t} rank {@code r} sends segment {@code (r - t) mod n} to the next rank
  * and adds the segment {@code (r - t - 1) mod n} it receives from the previous rank into its own copy.
  * Afterwards rank {@code r} owns the complete sum of segment {@code (r + 1) mod n}. All-gather,
  * {@code n - 1} steps: at step {@code t} rank {@code r} sends segment {@code (r + 1 - t) mod n} and
- * overwrites segment {@code (r - t) mod n} with what it receives. Each step sends and receives at the same
- * time, in chunks of {@link RingSettings#chunkBytes()}, so each rank sends and receives
- * {@code 2 (n - 1) / n} times the array once each.
+ * overwrites segment {@code (r - t) mod n} with what it receives. Each rank sends and
+ * receives {@code 2 (n - 1) / n} times the array.
+ *
+ * <p>Data moves in chunks of {@link RingSettings#chunkBytes()}. Each rank sends on its own thread and
+ * receives (and adds) on the calling thread, both at once, so large transfers cannot deadlock on full socket
+ * buffers. The sender forwards a chunk of the next step as soon as the receiver has finished it, so the
+ * steps overlap instead of waiting for each other.
  *
  * <h2>Summation order: identical results everywhere</h2>
  *
@@ -57,10 +69,12 @@ import java.util.Objects;
  *
  * Every wait is bounded by {@link RingSettings#timeout()} (no progress for that long fails). Any failure —
  * a peer that closed or died, a time-out, a call with a different length or operation on the previous
- * rank, an interrupt — throws an {@link IOException} naming this rank and the peer, and closes both
- * connections, so the neighbours fail at once too instead of waiting for their time-out. A failed ring
- * stays closed; build a new one. Calls are not thread-safe (one call at a time); {@link #close()} may be
- * called from any thread, also to abort a call in progress, and is idempotent.
+ * rank, an interrupt of the calling thread (as when Spark kills a task; the interrupt flag stays set) —
+ * throws an {@link IOException} naming this rank and the peer, with the first failure as its cause, and
+ * closes both connections, so the neighbours fail at once too instead of waiting for their time-out. A
+ * failed ring stays closed; build a new one. Calls are not thread-safe (one call at a time); {@link #close()} may be
+ * called from any thread, also to abort a call in progress, and is idempotent. The array must not be
+ * touched by other threads during a call; when a call returns or throws, the ring no longer touches it.
  */
 public final class RingAllReduce implements AutoCloseable {
 
@@ -68,13 +82,33 @@ public final class RingAllReduce implements AutoCloseable {
     private static final int AVERAGE = 2;
 
     private final RingSettings settings;
-    private final RingChannels channels;
+    private final RingSender sender;
+    private final RingReceiver receiver;
+    private final ExecutorService sendingThread;
+    private final ReceiveProgress progress;
+    private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
     private volatile boolean closed;
 
-    /** For {@link RingEndpoint}: {@code channels} is null for a world of one. */
-    RingAllReduce(RingSettings settings, RingChannels channels) {
+    /** A ring of one rank: no connections, nothing to do. */
+    RingAllReduce(RingSettings settings) {
         this.settings = settings;
-        this.channels = channels;
+        this.sender = null;
+        this.receiver = null;
+        this.sendingThread = null;
+        this.progress = null;
+    }
+
+    /** A connected rank; takes ownership of both halves. */
+    RingAllReduce(RingSettings settings, RingSender sender, RingReceiver receiver) {
+        this.settings = settings;
+        this.sender = sender;
+        this.receiver = receiver;
+        this.progress = new ReceiveProgress(settings.timeout().toNanos());
+        this.sendingThread = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "ring-allreduce-sender-rank-" + settings.rank());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -119,88 +153,122 @@ public final class RingAllReduce implements AutoCloseable {
         if (closed) {
             throw new IOException(where() + "the ring is closed");
         }
-        if (channels == null) {
+        if (sender == null) {
             return; // one rank: the sum and the mean are the data itself
         }
+        RingSchedule schedule = new RingSchedule(settings.rank(), settings.worldSize(), data.length);
+        CallHeader header = new CallHeader(operation, data.length);
+        progress.reset();
+        Future<?> sending;
         try {
-            checkPreviousCalledTheSame(operation, data.length);
-            reduceScatter(data);
-            if (operation == AVERAGE) {
-                scaleOwnedSegment(data);
+            sending = sendingThread.submit(() -> sendAll(data, header, schedule));
+        } catch (RejectedExecutionException e) {
+            throw new IOException(where() + "the ring is closed", e);
+        }
+        try {
+            receiveAll(data, header, schedule);
+            awaitSender(sending);
+        } catch (IOException | RuntimeException e) {
+            failCall(e);
+            awaitEndQuietly(sending);
+            Exception cause = firstFailure.get();
+            throw new IOException(where() + "all-reduce of " + data.length + " floats failed: "
+                    + Failures.describe(cause), cause);
+        }
+    }
+
+    private Void sendAll(float[] data, CallHeader header, RingSchedule schedule) throws IOException {
+        try {
+            sender.sendHeader(header);
+            RingSegments segments = schedule.segments();
+            for (int step = 0; step < schedule.steps(); step++) {
+                int segment = schedule.sendSegment(step);
+                long readyFrom = step == 0 ? -1 : schedule.receivedBefore(step - 1);
+                sender.send(data, segments.offset(segment), segments.size(segment), readyFrom, progress);
             }
-            allGather(data);
-        } catch (IOException | ClosedSelectorException | CancelledKeyException e) {
-            close();
-            throw new IOException(where() + "all-reduce of " + data.length + " floats failed: " + message(e), e);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            failCall(e);
+            throw e;
         }
     }
 
-    private void checkPreviousCalledTheSame(int operation, int length) throws IOException {
-        CallHeader previous = channels.exchangeHeader(new CallHeader(operation, length));
-        if (previous.operation() != operation || previous.length() != length) {
-            throw new IOException("rank " + settings.previous() + " called " + describe(previous.operation(), previous.length())
-                    + " but this rank called " + describe(operation, length));
+    private void receiveAll(float[] data, CallHeader mine, RingSchedule schedule) throws IOException {
+        CallHeader previous = receiver.receiveHeader();
+        if (!previous.equals(mine)) {
+            throw new IOException("rank " + settings.previous() + " called " + describe(previous)
+                    + " but this rank called " + describe(mine));
+        }
+        RingSegments segments = schedule.segments();
+        float scale = 1f / settings.worldSize();
+        for (int step = 0; step < schedule.steps(); step++) {
+            Combine combine = !schedule.reduces(step) ? Combine.COPY
+                    : mine.operation() == AVERAGE && schedule.completesSum(step) ? Combine.ADD_THEN_SCALE : Combine.ADD;
+            int segment = schedule.receiveSegment(step);
+            receiver.receive(data, segments.offset(segment), segments.size(segment), combine, scale, progress);
         }
     }
 
-    private void reduceScatter(float[] data) throws IOException {
-        int n = settings.worldSize();
-        RingSegments segments = new RingSegments(data.length, n);
-        for (int step = 0; step < n - 1; step++) {
-            int send = Math.floorMod(settings.rank() - step, n);
-            int receive = Math.floorMod(settings.rank() - step - 1, n);
-            channels.transfer(data, segments.offset(send), segments.size(send),
-                    segments.offset(receive), segments.size(receive), Combine.ADD);
+    private static void awaitSender(Future<?> sending) throws IOException {
+        try {
+            sending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the last chunks were sent");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }
 
-    private void scaleOwnedSegment(float[] data) {
-        int n = settings.worldSize();
-        RingSegments segments = new RingSegments(data.length, n);
-        int owned = settings.next();
-        float scale = 1f / n;
-        for (int i = segments.offset(owned), end = i + segments.size(owned); i < end; i++) {
-            data[i] *= scale;
+    /** Records the call's first failure and closes everything, which ends the other thread's work at once. */
+    private void failCall(Exception e) {
+        firstFailure.compareAndSet(null, e);
+        close();
+    }
+
+    /** Waits for the sending thread to leave the array alone (it fails fast once the ring is closed). */
+    private static void awaitEndQuietly(Future<?> sending) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                sending.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | CancellationException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void allGather(float[] data) throws IOException {
-        int n = settings.worldSize();
-        RingSegments segments = new RingSegments(data.length, n);
-        for (int step = 0; step < n - 1; step++) {
-            int send = Math.floorMod(settings.rank() + 1 - step, n);
-            int receive = Math.floorMod(settings.rank() - step, n);
-            channels.transfer(data, segments.offset(send), segments.size(send),
-                    segments.offset(receive), segments.size(receive), Combine.COPY);
-        }
-    }
-
-    private static String describe(int operation, long length) {
-        String name = switch (operation) {
+    private static String describe(CallHeader header) {
+        String name = switch (header.operation()) {
             case SUM -> "sumInPlace";
             case AVERAGE -> "averageInPlace";
-            default -> "operation " + operation;
+            default -> "operation " + header.operation();
         };
-        return name + " with " + length + " floats";
-    }
-
-    private static String message(Exception e) {
-        if (e instanceof ClosedSelectorException || e instanceof CancelledKeyException) {
-            return "the ring was closed during a transfer";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return name + " with " + header.length() + " floats";
     }
 
     private String where() {
         return "rank " + settings.rank() + " of " + settings.worldSize() + ": ";
     }
 
-    /** Closes both connections (the neighbours' next calls fail at once); idempotent, any thread. */
+    /**
+     * Closes both connections (the neighbours' calls fail at once) and stops the sending thread;
+     * idempotent, callable from any thread, also to abort a call in progress.
+     */
     @Override
     public void close() {
         closed = true;
-        if (channels != null) {
-            channels.close();
+        if (sender != null) {
+            sender.close();
+            receiver.close();
+            progress.abort();
+            sendingThread.shutdownNow();
         }
     }
 }

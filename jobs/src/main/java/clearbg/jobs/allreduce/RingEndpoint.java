@@ -24,8 +24,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RingEndpoint implements AutoCloseable {
 
-    /** Requested socket send and receive buffer size (the kernel may cap it). */
-    static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    /**
+     * The socket send and receive buffer size every ring connection requests: 1 MiB (Linux doubles it, and
+     * caps it at net.core.wmem_max / rmem_max). Enough for a data-centre link's bandwidth-delay product; on
+     * loopback larger buffers were slower (bench/allreduce_bench.sh). Public so that a raw-bandwidth
+     * benchmark can use the same.
+     */
+    public static final int SOCKET_BUFFER_BYTES = 1 << 20;
     private static final long RETRY_PAUSE_MILLIS = 50;
 
     private final RingSettings settings;
@@ -86,13 +91,14 @@ public final class RingEndpoint implements AutoCloseable {
         try {
             checkAddresses(addressesByRank);
             if (settings.worldSize() == 1) {
-                return new RingAllReduce(settings, null);
+                return new RingAllReduce(settings);
             }
             long deadline = System.nanoTime() + settings.timeout().toNanos();
             RingAddress nextAddress = RingAddress.parse(addressesByRank.get(settings.next()));
             String nextPeer = "rank " + settings.next() + " at " + nextAddress;
             SocketChannel toNext = null;
             SocketChannel fromPrevious = null;
+            RingSender sender = null;
             try {
                 toNext = connectWithRetry(nextAddress, nextPeer, deadline);
                 handshake.sendHello(toNext);
@@ -102,11 +108,15 @@ public final class RingEndpoint implements AutoCloseable {
                 String previousPeer = "rank " + settings.previous() + " at " + addressesByRank.get(settings.previous());
                 toNext.socket().setSoTimeout(millisLeft(deadline));
                 handshake.awaitVerdict(toNext, nextPeer);
-                return new RingAllReduce(settings, new RingChannels(toNext, nextPeer, fromPrevious, previousPeer, settings));
+                sender = new RingSender(toNext, nextPeer, settings);
+                return new RingAllReduce(settings, sender, new RingReceiver(fromPrevious, previousPeer, settings));
             } catch (IOException | RuntimeException e) {
                 closeQuietly(toNext);
                 closeQuietly(fromPrevious);
-                throw new IOException(where() + "could not join the ring: " + e.getMessage(), e);
+                if (sender != null) {
+                    sender.close();
+                }
+                throw new IOException(where() + "could not join the ring: " + Failures.describe(e), e);
             }
         } finally {
             close();

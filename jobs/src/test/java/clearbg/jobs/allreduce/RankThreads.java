@@ -20,9 +20,8 @@ final class RankThreads {
      *
      * @param value its result, or null
      * @param failure what it threw, or null
-     * @param millis how long it ran
      */
-    record Outcome<T>(T value, Throwable failure, long millis) {
+    record Outcome<T>(T value, Throwable failure) {
 
         T valueOrThrow() {
             if (failure != null) {
@@ -42,12 +41,10 @@ final class RankThreads {
             for (int rank = 0; rank < worldSize; rank++) {
                 int r = rank;
                 futures.add(pool.submit(() -> {
-                    long start = System.nanoTime();
                     try {
-                        T value = task.run(r);
-                        return new Outcome<>(value, null, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                        return new Outcome<>(task.run(r), null);
                     } catch (Exception | AssertionError e) {
-                        return new Outcome<T>(null, e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                        return new Outcome<T>(null, e);
                     }
                 }));
             }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.jobs.allreduce.RankThreads.Outcome;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -162,6 +163,49 @@ class RingAllReduceTest {
             assertTrue(failure.getMessage().startsWith("rank 0 of 2: "), failure.getMessage());
             closer.join();
         }
+    }
+
+    @Test
+    void anInterruptEndsACallAndKeepsTheInterruptFlag() throws Exception {
+        try (LocalRing ring = LocalRing.form(2, SMALL_CHUNK, GENEROUS)) {
+            Thread caller = Thread.currentThread();
+            Thread interrupter = new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                caller.interrupt();
+            });
+            interrupter.start();
+            IOException failure = assertThrows(IOException.class, () -> ring.rank(0).sumInPlace(new float[1000]));
+            boolean interrupted = Thread.interrupted();   // also clears the flag for the next tests
+            assertTrue(interrupted, "the interrupt flag stays set");
+            assertInstanceOf(InterruptedIOException.class, failure.getCause(), failure.toString());
+            interrupter.join();
+        }
+    }
+
+    @Test
+    void closingStopsTheSendingThreads() throws Exception {
+        try (LocalRing ring = LocalRing.form(3, SMALL_CHUNK, GENEROUS)) {
+            RankThreads.runAll(3, rank -> {
+                ring.rank(rank).sumInPlace(new float[100]);
+                return null;
+            });
+            assertTrue(senderThreads() >= 3, "one sending thread per connected rank");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (senderThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, senderThreads());
+    }
+
+    private static long senderThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("ring-allreduce-sender-") && thread.isAlive())
+                .count();
     }
 
     @Test

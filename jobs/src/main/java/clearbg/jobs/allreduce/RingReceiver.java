@@ -1,0 +1,120 @@
+package clearbg.jobs.allreduce;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The receiving half of a rank: reads floats from the previous rank into one reusable direct buffer of
+ * {@code chunkBytes}, copies each full chunk in bulk into a float scratch array and combines it element by
+ * element into the destination. Element {@code i} of a result depends only on element {@code i} of the
+ * inputs, so the chunk size never changes a result. Used by one thread at a time.
+ */
+final class RingReceiver implements AutoCloseable {
+
+    /**
+     * What a rank is about to do, sent ahead of every call so that calls with different arguments on
+     * different ranks fail with a clear message instead of exchanging mismatched data.
+     *
+     * @param operation the operation's code
+     * @param length the number of elements
+     */
+    record CallHeader(int operation, long length) {
+
+        static final int BYTES = Integer.BYTES + Long.BYTES;
+    }
+
+    /** What to do with each received element {@code x} and the destination element {@code d}. */
+    enum Combine {
+        /** {@code d = d + x} */
+        ADD,
+        /** {@code d = (d + x) * scale}, both rounded to float */
+        ADD_THEN_SCALE,
+        /** {@code d = x} */
+        COPY
+    }
+
+    private final ReadinessWait readable;
+    private final String previousPeer;
+    private final ByteBuffer bytes;
+    private final FloatBuffer floats;
+    private final float[] scratch;
+    private final ByteBuffer header = ByteBuffer.allocate(CallHeader.BYTES);
+
+    /** Takes ownership of {@code fromPrevious} (closed by {@link #close()}, also when this constructor fails). */
+    RingReceiver(SocketChannel fromPrevious, String previousPeer, RingSettings settings) throws IOException {
+        this.previousPeer = previousPeer;
+        this.readable = new ReadinessWait(fromPrevious, SelectionKey.OP_READ, settings.timeout().toNanos(),
+                "data from " + previousPeer);
+        this.bytes = ByteBuffer.allocateDirect(settings.chunkBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        this.floats = bytes.asFloatBuffer();
+        this.scratch = new float[settings.chunkBytes() / Float.BYTES];
+    }
+
+    /** Reads the previous rank's header of a call. */
+    CallHeader receiveHeader() throws IOException {
+        header.clear();
+        fill(header);
+        header.flip();
+        return new CallHeader(header.getInt(), header.getLong());
+    }
+
+    /**
+     * Receives {@code count} floats into {@code data[from, from + count)}, combined as {@code combine} says,
+     * and reports each finished chunk to {@code progress}.
+     */
+    void receive(float[] data, int from, int count, Combine combine, float scale, ReceiveProgress progress)
+            throws IOException {
+        for (int done = 0; done < count; ) {
+            int chunk = Math.min(scratch.length, count - done);
+            bytes.clear().limit(chunk * Float.BYTES);
+            fill(bytes);
+            floats.clear();
+            combine(data, from + done, chunk, combine, scale);
+            done += chunk;
+            progress.advance(chunk);
+        }
+    }
+
+    private void combine(float[] data, int at, int count, Combine combine, float scale) {
+        if (combine == Combine.COPY) {
+            floats.get(data, at, count);
+            return;
+        }
+        floats.get(scratch, 0, count);
+        if (combine == Combine.ADD) {
+            for (int i = 0; i < count; i++) {
+                data[at + i] += scratch[i];
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                data[at + i] = (data[at + i] + scratch[i]) * scale;
+            }
+        }
+    }
+
+    private void fill(ByteBuffer buffer) throws IOException {
+        long lastProgress = System.nanoTime();
+        while (buffer.hasRemaining()) {
+            int read;
+            try {
+                read = readable.channel().read(buffer);
+            } catch (IOException e) {
+                throw new IOException("receiving from " + previousPeer + " failed: " + Failures.describe(e), e);
+            }
+            if (read < 0) {
+                throw new IOException(previousPeer + " closed the connection (it failed or stopped)");
+            }
+            lastProgress = read > 0 ? System.nanoTime() : readable.await(lastProgress);
+        }
+    }
+
+    /** Closes the connection; idempotent, callable from any thread. */
+    @Override
+    public void close() {
+        readable.close();
+    }
+}
