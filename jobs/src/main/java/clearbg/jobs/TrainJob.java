@@ -12,15 +12,22 @@ import clearbg.jobs.train.StepLog;
 import clearbg.jobs.train.TableSample;
 import clearbg.jobs.train.TrainCheckpoint;
 import clearbg.jobs.train.TrainSettings;
+import clearbg.jobs.train.TrainingRun;
+import clearbg.jobs.tracking.RunTracker;
+import clearbg.jobs.tracking.Trackers;
+import clearbg.jobs.tracking.TrackingSettings;
 import clearbg.model.io.SafetensorsWriter;
 import clearbg.model.metric.SodResult;
 import clearbg.model.nn.Arch;
 import clearbg.model.train.BatchNormMode;
 import clearbg.model.transform.FlipMode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +67,9 @@ import scala.reflect.ClassTag$;
 @Command(name = "TrainJob", mixinStandardHelpOptions = true,
         description = "Train U²-Net data-parallel on an IngestJob table, with checkpoints and resume.")
 public final class TrainJob implements Callable<Integer> {
+
+    /** The Spark setting that carries the git commit of the submitted code ({@code scripts/spark-submit} sets it). */
+    public static final String GIT_COMMIT_CONF = "spark.clearbg.gitCommit";
 
     private static final Pattern LOCAL_MASTER = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\s*\\d+)?])?");
 
@@ -145,6 +155,16 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--hash-interval", defaultValue = "100", description = "steps between the replicas' weight-hash checks (default ${DEFAULT-VALUE})")
     int hashInterval;
 
+    @Option(names = "--tracking-uri", paramLabel = "URI",
+            description = "MLflow tracking server, e.g. http://127.0.0.1:5000 (default: $MLFLOW_TRACKING_URI; none: no tracking)")
+    String trackingUri;
+
+    @Option(names = "--experiment", defaultValue = "clearbg", description = "MLflow experiment of a new run (default ${DEFAULT-VALUE})")
+    String experiment;
+
+    @Option(names = "--run-name", description = "MLflow run name (default: chosen by the server)")
+    String runName;
+
     @Option(names = "--timeout", defaultValue = "300", description = "seconds a replica waits on its peers before failing (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
@@ -154,8 +174,13 @@ public final class TrainJob implements Callable<Integer> {
         try (SparkSession spark = SparkSessions.open("clearbg-train", Map.of(
                 "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s",
                 "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "15"))) {
-            return run(spark, settings, Duration.ofSeconds(timeoutSeconds));
+            return run(spark, settings, tracking(), Duration.ofSeconds(timeoutSeconds));
         }
+    }
+
+    TrackingSettings tracking() {
+        URI uri = trackingUri != null ? TrackingSettings.parseTrackingUri(trackingUri) : TrackingSettings.trackingUriFrom(System.getenv());
+        return new TrackingSettings(uri, experiment, runName);
     }
 
     TrainSettings settings() {
@@ -177,8 +202,11 @@ public final class TrainJob implements Callable<Integer> {
         throw new IllegalArgumentException("--batch-norm must be batch or frozen, got " + value);
     }
 
-    /** Trains on {@code spark}; returns the exit code. */
-    public static int run(SparkSession spark, TrainSettings settings, Duration timeout) throws Exception {
+    /**
+     * Trains on {@code spark}, tracked as {@code tracking} says (a resumed training logs into the MLflow run
+     * recorded in its checkpoint); returns the exit code.
+     */
+    public static int run(SparkSession spark, TrainSettings settings, TrackingSettings tracking, Duration timeout) throws Exception {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         requireSlots(context.getConf(), settings.workers());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
@@ -206,6 +234,24 @@ public final class TrainJob implements Callable<Integer> {
                 settings.arch().cliName(), ids.size(), settings.trainSplits(), settings.workers(), settings.batch(), stepsPerEpoch,
                 totalSteps, resumed.map(info -> ", resuming at step " + info.step()).orElse(""));
         files.write(settings.out() + "/params.json", settings.paramsJson().getBytes(StandardCharsets.UTF_8));
+        String trackedRun = resumed.map(CheckpointInfo::trackingRunId).orElse("");
+        try (RunTracker tracker = Trackers.open(trackedRun.isEmpty() || !tracking.enabled() ? tracking : tracking.resuming(trackedRun), System.err)) {
+            TrainingRun run = new TrainingRun(tracker, files);
+            run.start(settings.asParams(), tags(spark, files, settings), step);
+            train(spark, settings, run, ids, training, store, step, epoch, totalSteps, stepsPerEpoch, timeout);
+            run.logArtifacts(settings.out(), List.of("weights.safetensors", "params.json", "loss_curve.png"));
+            run.finish();
+        }
+        System.out.println("TrainJob: weights in " + settings.out() + "/weights.safetensors");
+        return 0;
+    }
+
+    private static void train(SparkSession spark, TrainSettings settings, TrainingRun run, List<String> ids, Dataset<Row> training,
+            CheckpointStore store, long firstStep, int firstEpoch, long totalSteps, int stepsPerEpoch, Duration timeout) throws Exception {
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
+        long step = firstStep;
+        int epoch = firstEpoch;
         JavaRDD<TableSample> samples = training.javaRDD()
                 .map(row -> new TableSample(row.getString(0), (byte[]) row.get(1), (byte[]) row.get(2)))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
@@ -219,14 +265,15 @@ public final class TrainJob implements Callable<Integer> {
                         .repartitionAndSortWithinPartitions(new RankPartitioner(settings.workers()));
                 context.setJobDescription(String.format("train epoch %d/%d (steps %d-%d)", epoch + 1, settings.epochs(),
                         step + 1, Math.min(totalSteps, (long) (epoch + 1) * stepsPerEpoch)));
-                List<StepLog> logs = trainEpoch(shards, new TrainEpochTask(settings, files, epoch, stepsPerEpoch, "", timeout));
+                List<StepLog> logs = trainEpoch(shards, new TrainEpochTask(settings, files, epoch, stepsPerEpoch, run.runId(), timeout));
                 plan.destroy();
                 history.append(logs);
+                run.logSteps(logs);
                 CheckpointInfo info = store.readInfo(store.latest().orElseThrow());
                 step = info.step();
                 epoch = info.epoch();
                 if (settings.evalSplit() != null && settings.evalInterval() > 0 && epoch % settings.evalInterval() == 0 && step < totalSteps) {
-                    evaluate(spark, settings, store.latest().orElseThrow(), "epoch-" + epoch);
+                    evaluate(spark, settings, run, store.latest().orElseThrow(), step, "epoch-" + epoch);
                 }
             }
         } catch (SparkException e) {
@@ -238,10 +285,20 @@ public final class TrainJob implements Callable<Integer> {
         writeFinalWeights(files, store.read(latest), settings.out() + "/weights.safetensors");
         files.write(settings.out() + "/loss_curve.png", history.lossCurvePng());
         if (settings.evalSplit() != null) {
-            evaluate(spark, settings, latest, "final");
+            evaluate(spark, settings, run, latest, step, "final");
         }
-        System.out.println("TrainJob: weights in " + settings.out() + "/weights.safetensors");
-        return 0;
+    }
+
+    /** The run's tags: the code's git commit (when spark-submit was given it), the application id, the table's content hash. */
+    private static Map<String, String> tags(SparkSession spark, HadoopFiles files, TrainSettings settings) throws Exception {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("git_commit", spark.sparkContext().getConf().get(GIT_COMMIT_CONF, "unknown"));
+        tags.put("spark_app_id", spark.sparkContext().applicationId());
+        String manifest = settings.table().replaceAll("/+$", "") + "/manifest.json";
+        if (files.exists(manifest)) {
+            tags.put("table_manifest_hash", new ObjectMapper().readTree(files.read(manifest)).path("content_hash").asText(""));
+        }
+        return tags;
     }
 
     private static List<StepLog> trainEpoch(JavaPairRDD<Long, TableSample> shards, TrainEpochTask task) {
@@ -318,13 +375,15 @@ public final class TrainJob implements Callable<Integer> {
         return new IllegalStateException("training failed: " + message, e);
     }
 
-    private static void evaluate(SparkSession spark, TrainSettings settings, String checkpoint, String name) throws Exception {
+    private static void evaluate(SparkSession spark, TrainSettings settings, TrainingRun run, String checkpoint, long step, String name)
+            throws Exception {
         EvalSettings eval = new EvalSettings(null, null, new ModelSpec(checkpoint, settings.arch(), 4, settings.rescale()), null,
                 settings.out() + "/eval/" + name, 0, 100_000_000L, settings.table(), List.of(settings.evalSplit()));
         Map<String, SodResult> results = EvalJob.evaluate(spark, eval);
         SodResult result = results.get(settings.evalSplit());
         if (result != null) {
             System.out.printf(Locale.ROOT, "TrainJob: %s on %s: max-F %.4f MAE %.4f%n", name, settings.evalSplit(), result.maxF(), result.mae());
+            run.logEvaluation(result, step);
         }
     }
 

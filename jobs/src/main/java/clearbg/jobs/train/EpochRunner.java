@@ -105,7 +105,7 @@ public final class EpochRunner {
                 step++;
                 stepInEpoch++;
                 double seconds = (System.nanoTime() - started) / 1e9;
-                StepLog log = new StepLog(step, epoch, result.total(), result.perOutput()[0], settings.learningRate(),
+                StepLog log = new StepLog(step, epoch, result.total(), result.perOutput(), settings.learningRate(),
                         batch.size() * group.size() / seconds, batch.loadNanos(), result.forwardBackwardNanos(),
                         result.gradientHookNanos(), result.optimizerNanos());
                 if (group.rank() == 0) {

@@ -1,6 +1,7 @@
 package clearbg.jobs.train;
 
 import java.io.Serializable;
+import java.util.Locale;
 
 /**
  * What one optimiser step did, as replica 0 saw it.
@@ -8,7 +9,7 @@ import java.io.Serializable;
  * @param step the global step number (1-based)
  * @param epoch the epoch (0-based)
  * @param loss the summed multi-output BCE (replica 0's batch)
- * @param fusedLoss the BCE of the fused output
+ * @param outputLosses the BCE of each of the seven outputs, the fused output d0 first, then d1..d6 (replica 0's batch)
  * @param learningRate the step's learning rate
  * @param imagesPerSecond global images (all replicas) per second of this step
  * @param dataNanos decoding and transforming the batch
@@ -16,17 +17,41 @@ import java.io.Serializable;
  * @param allReduceNanos averaging the gradients across replicas
  * @param optimizerNanos the Adam update
  */
-public record StepLog(long step, int epoch, double loss, double fusedLoss, double learningRate, double imagesPerSecond,
+public record StepLog(long step, int epoch, double loss, double[] outputLosses, double learningRate, double imagesPerSecond,
         long dataNanos, long forwardBackwardNanos, long allReduceNanos, long optimizerNanos) implements Serializable {
 
-    /** The CSV header of {@link #csvLine()}. */
-    public static final String CSV_HEADER =
-            "step,epoch,loss,fused_loss,lr,images_per_s,data_ms,forward_backward_ms,all_reduce_ms,optimizer_ms";
+    /**
+     * The CSV header of {@link #csvLine()}: the fused output's loss stays in the fourth column, the side
+     * outputs' losses come last.
+     */
+    public static final String CSV_HEADER = "step,epoch,loss,fused_loss,lr,images_per_s,data_ms,forward_backward_ms,all_reduce_ms,"
+            + "optimizer_ms,loss_d1,loss_d2,loss_d3,loss_d4,loss_d5,loss_d6";
+
+    public StepLog {
+        if (outputLosses.length != 7) {
+            throw new IllegalArgumentException("U²-Net has 7 outputs, got " + outputLosses.length + " losses");
+        }
+        outputLosses = outputLosses.clone();
+    }
+
+    @Override
+    public double[] outputLosses() {
+        return outputLosses.clone();
+    }
+
+    /** The BCE of the fused output d0. */
+    public double fusedLoss() {
+        return outputLosses[0];
+    }
 
     /** One CSV line, no newline. */
     public String csvLine() {
-        return String.format(java.util.Locale.ROOT, "%d,%d,%.6f,%.6f,%g,%.3f,%.3f,%.3f,%.3f,%.3f", step, epoch, loss, fusedLoss,
-                learningRate, imagesPerSecond, dataNanos / 1e6, forwardBackwardNanos / 1e6, allReduceNanos / 1e6,
-                optimizerNanos / 1e6);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%g,%.3f,%.3f,%.3f,%.3f,%.3f", step, epoch,
+                loss, outputLosses[0], learningRate, imagesPerSecond, dataNanos / 1e6, forwardBackwardNanos / 1e6,
+                allReduceNanos / 1e6, optimizerNanos / 1e6));
+        for (int output = 1; output < outputLosses.length; output++) {
+            line.append(String.format(Locale.ROOT, ",%.6f", outputLosses[output]));
+        }
+        return line.toString();
     }
 }
