@@ -2,7 +2,9 @@
 # shellcheck shell=bash
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-APP_JAR="$ROOT/jobs/target/clearbg-app.jar"
+# CLEARBG_APP_JAR runs a jar built elsewhere (then it is never rebuilt); its tools/ folder must lie beside it.
+APP_JAR="${CLEARBG_APP_JAR:-$ROOT/jobs/target/clearbg-app.jar}"
+TOOLS_DIR="$(dirname "$APP_JAR")/tools"
 # DJL must never reach the network: the PyTorch natives come from the Maven artifacts.
 export OPT_OUT_TRACKING=true
 JAVA_OPTS_DEFAULT=(-Dai.djl.offline=true -Dai.djl.default_engine=PyTorch -DOPT_OUT_TRACKING=true)
@@ -13,6 +15,7 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 # Builds the application jar when it is missing or older than any source file.
 ensure_app_jar() {
+  [[ -z "${CLEARBG_APP_JAR:-}" ]] || return 0
   if [[ ! -f "$APP_JAR" ]] || [[ -n "$(find "$ROOT/pom.xml" "$ROOT/model" "$ROOT/jobs" -newer "$APP_JAR" \
         \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -print -quit 2>/dev/null)" ]]; then
     echo "clearbg: building the application jar (mvn package)..." >&2

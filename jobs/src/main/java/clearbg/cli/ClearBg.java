@@ -1,5 +1,7 @@
 package clearbg.cli;
 
+import clearbg.jobs.params.ParamsDefaults;
+import clearbg.jobs.params.ParamsException;
 import clearbg.jobs.OfflineEngine;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -47,10 +49,19 @@ public final class ClearBg implements Runnable {
     /** Runs the command line, printing to {@code out} and {@code err}, and returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         OfflineEngine.applyDefaults();
-        return new CommandLine(new ClearBg())
+        CommandLine commandLine = new CommandLine(new ClearBg())
                 .setOut(out)
                 .setErr(err)
-                .setExecutionExceptionHandler(new FailureHandler())
-                .execute(args);
+                .setExecutionExceptionHandler(new FailureHandler());
+        CommandLine invoked = args.length > 0 ? commandLine.getSubcommands().get(args[0]) : null;
+        if (invoked != null) {
+            try {
+                ParamsDefaults.install(invoked, args);
+            } catch (ParamsException e) {
+                err.println("clearbg " + args[0] + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        return commandLine.execute(args);
     }
 }

@@ -1,5 +1,7 @@
 package clearbg.cli;
 
+import clearbg.jobs.params.ParamsOption;
+import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.files.DatasetLayout;
 import clearbg.model.io.AtomicFile;
 import clearbg.model.synth.Scene;
@@ -11,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.List;
 import java.util.concurrent.Callable;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -19,6 +22,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,7 +33,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Generate a DUTS- or DIS5K-layout data set of salient objects on cluttered backgrounds.")
-final class SynthCommand implements Callable<Integer> {
+final class SynthCommand implements Callable<Integer>, ParamsSections {
+
+    @Mixin
+    ParamsOption params;
+
+    @Override
+    public List<String> paramsSections() {
+        return List.of("data.synth");
+    }
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,7 @@
 package clearbg.jobs;
 
+import clearbg.jobs.params.ParamsOption;
+import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.report.CurvesPlot;
 import clearbg.jobs.report.MetricsReport;
 import clearbg.jobs.spark.EvalPartitionScorer;
@@ -23,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,7 +40,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "EvalJob", mixinStandardHelpOptions = true,
         description = "Evaluate saliency maps (or a model's maps) against ground truth with the PySODMetrics definitions.")
-public final class EvalJob implements Callable<Integer> {
+public final class EvalJob implements Callable<Integer>, ParamsSections {
+
+    @Mixin
+    ParamsOption params;
+
+    @Override
+    public List<String> paramsSections() {
+        return List.of("model", "eval");
+    }
 
     @Option(names = "--pred", paramLabel = "URI", description = "folder of predicted maps (mode 1)")
     String predictions;

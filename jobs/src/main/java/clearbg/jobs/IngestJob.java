@@ -1,5 +1,7 @@
 package clearbg.jobs;
 
+import clearbg.jobs.params.ParamsOption;
+import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.files.DatasetLayout;
 import clearbg.jobs.files.FileNames;
 import clearbg.jobs.files.StemPairing;
@@ -30,6 +32,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,7 +45,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "IngestJob", mixinStandardHelpOptions = true,
         description = "Ingest DUTS / DIS5K from any Hadoop file system into a validated Parquet image table.")
-public final class IngestJob implements Callable<Integer> {
+public final class IngestJob implements Callable<Integer>, ParamsSections {
+
+    @Mixin
+    ParamsOption params;
+
+    @Override
+    public List<String> paramsSections() {
+        return List.of("data.ingest");
+    }
 
     static final StructType TABLE = new StructType()
             .add("id", DataTypes.StringType, false)

@@ -1,5 +1,7 @@
 package clearbg.jobs;
 
+import clearbg.jobs.params.ParamsOption;
+import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.files.OutputLayout;
 import clearbg.jobs.spark.HadoopFiles;
 import clearbg.jobs.spark.ModelSpec;
@@ -27,6 +29,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,7 +43,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "RemoveBackgroundJob", mixinStandardHelpOptions = true,
         description = "Remove the backgrounds of all images under a prefix of any Hadoop file system (s3a://, file://).")
-public final class RemoveBackgroundJob implements Callable<Integer> {
+public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSections {
+
+    @Mixin
+    ParamsOption params;
+
+    @Override
+    public List<String> paramsSections() {
+        return List.of("model", "remove");
+    }
 
     /** Exit code of a run that finished but could not process some images. */
     public static final int SOME_FAILED = 3;

@@ -1,5 +1,7 @@
 package clearbg.jobs;
 
+import clearbg.jobs.params.ParamsOption;
+import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.spark.HadoopFiles;
 import clearbg.jobs.spark.ModelSpec;
 import clearbg.jobs.spark.RankPartitioner;
@@ -48,6 +50,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
@@ -66,7 +69,15 @@ import scala.reflect.ClassTag$;
  */
 @Command(name = "TrainJob", mixinStandardHelpOptions = true,
         description = "Train U²-Net data-parallel on an IngestJob table, with checkpoints and resume.")
-public final class TrainJob implements Callable<Integer> {
+public final class TrainJob implements Callable<Integer>, ParamsSections {
+
+    @Mixin
+    ParamsOption params;
+
+    @Override
+    public List<String> paramsSections() {
+        return List.of("model", "train", "tracking");
+    }
 
     /** The Spark setting that carries the git commit of the submitted code ({@code scripts/spark-submit} sets it). */
     public static final String GIT_COMMIT_CONF = "spark.clearbg.gitCommit";
@@ -171,15 +182,17 @@ public final class TrainJob implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainSettings settings = settings();
-        try (SparkSession spark = SparkSessions.open("clearbg-train", Map.of(
+        Map<String, String> defaults = new LinkedHashMap<>(Map.of(
                 "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s",
-                "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "15"))) {
+                "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "15"));
+        localCoresPerWorker(new SparkConf(), workers).ifPresent(cores -> defaults.put("spark.task.cpus", Integer.toString(cores)));
+        try (SparkSession spark = SparkSessions.open("clearbg-train", defaults)) {
             return run(spark, settings, tracking(), Duration.ofSeconds(timeoutSeconds));
         }
     }
 
     TrackingSettings tracking() {
-        URI uri = trackingUri != null ? TrackingSettings.parseTrackingUri(trackingUri) : TrackingSettings.trackingUriFrom(System.getenv());
+        URI uri = trackingUri != null && !trackingUri.isBlank() ? TrackingSettings.parseTrackingUri(trackingUri) : TrackingSettings.trackingUriFrom(System.getenv());
         return new TrackingSettings(uri, experiment, runName);
     }
 
@@ -349,6 +362,23 @@ public final class TrainJob implements Callable<Integer> {
         return latest.isPresent() ? Optional.of(store.readInfo(latest.get())) : Optional.empty();
     }
 
+    /**
+     * On a local master ({@code local[N]}, {@code local[*]}), each replica's share of the cores,
+     * {@code max(1, N / workers)}: the task's PyTorch threads when {@code spark.task.cpus} is not set (a
+     * single replica on {@code local[*]} then uses every core, not one). Empty on a cluster master.
+     */
+    static Optional<Integer> localCoresPerWorker(SparkConf conf, int workers) {
+        Matcher local = LOCAL_MASTER.matcher(conf.get("spark.master", "local[*]"));
+        if (!local.matches() || conf.contains("spark.task.cpus")) {
+            return Optional.empty();
+        }
+        return Optional.of(Math.max(1, localCores(local) / Math.max(1, workers)));
+    }
+
+    private static int localCores(Matcher local) {
+        return local.group(1) == null ? 1 : local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
+    }
+
     /** Fails before anything starts when a local master cannot run every replica at once. */
     static void requireSlots(SparkConf conf, int workers) {
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
@@ -356,9 +386,7 @@ public final class TrainJob implements Callable<Integer> {
         }
         Matcher local = LOCAL_MASTER.matcher(conf.get("spark.master", "local[*]"));
         if (local.matches()) {
-            int cores = local.group(1) == null ? 1
-                    : local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
-            int slots = cores / Math.max(1, conf.getInt("spark.task.cpus", 1));
+            int slots = localCores(local) / Math.max(1, conf.getInt("spark.task.cpus", 1));
             if (workers > slots) {
                 throw new IllegalArgumentException("--workers " + workers + " needs " + workers + " task slots at once, but "
                         + conf.get("spark.master", "local[*]") + " has " + slots + "; lower --workers or give the master more cores");
