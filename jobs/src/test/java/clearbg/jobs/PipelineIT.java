@@ -9,10 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,10 +99,8 @@ class PipelineIT {
 
     /** Two trainings, lr 0.001 and the experiment's 0.0005, each with its loss curve, evaluation and weights. */
     private void checkMlflowRuns() throws Exception {
-        String uri = environment.get("MLFLOW_TRACKING_URI");
-        JsonNode experiment = get(uri + "/api/2.0/mlflow/experiments/get-by-name?experiment_name=clearbg").path("experiment");
-        JsonNode runs = post(uri + "/api/2.0/mlflow/runs/search",
-                "{\"experiment_ids\":[\"" + experiment.path("experiment_id").asText() + "\"]}").path("runs");
+        MlflowQueries queries = new MlflowQueries(environment.get("MLFLOW_TRACKING_URI"));
+        JsonNode runs = queries.runs("clearbg");
         assertEquals(2, runs.size(), runs.toString());
         Set<String> learningRates = new TreeSet<>();
         for (JsonNode run : runs) {
@@ -117,11 +111,11 @@ class PipelineIT {
                     learningRates.add(param.path("value").asText());
                 }
             }
-            JsonNode loss = get(uri + "/api/2.0/mlflow/metrics/get-history?run_id=" + id + "&metric_key=loss").path("metrics");
+            JsonNode loss = queries.history(id, "loss");
             assertEquals(24, loss.size(), "one loss per step");
-            JsonNode maxF = get(uri + "/api/2.0/mlflow/metrics/get-history?run_id=" + id + "&metric_key=val_maxF").path("metrics");
+            JsonNode maxF = queries.history(id, "val_maxF");
             assertTrue(maxF.size() >= 2, "a max-F per evaluation: " + maxF);
-            String artifacts = get(uri + "/api/2.0/mlflow/artifacts/list?run_id=" + id).toString();
+            String artifacts = queries.artifacts(id);
             assertTrue(artifacts.contains("weights.safetensors") && artifacts.contains("loss_curve.png"), artifacts);
             Set<String> tags = new TreeSet<>();
             run.path("data").path("tags").forEach(tag -> tags.add(tag.path("key").asText()));
@@ -204,21 +198,6 @@ class PipelineIT {
             throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s:\n" + output);
         }
         return new Result(process.exitValue(), output);
-    }
-
-    private static JsonNode get(String uri) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(uri)).GET().build());
-    }
-
-    private static JsonNode post(String uri, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(uri)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
-    private static JsonNode send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), request.uri() + ": " + response.body());
-        return new ObjectMapper().readTree(response.body());
     }
 
     private static void deleteTree(Path root) throws IOException {
