@@ -6,9 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +34,7 @@ final class LocalMlflowServer implements AutoCloseable {
      * @throws IOException when the server does not answer within three minutes (its log is named)
      */
     LocalMlflowServer(Path workDir) throws IOException, InterruptedException {
-        Path mlflow = repositoryRoot().resolve(".venv/bin/mlflow");
-        if (!Files.isExecutable(mlflow)) {
-            throw new IllegalStateException(mlflow + " is missing: run scripts/setup (it installs scripts/requirements.txt into .venv)");
-        }
+        Path mlflow = ProjectFolders.venvTool("mlflow");
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -102,16 +97,5 @@ final class LocalMlflowServer implements AutoCloseable {
         }
         throw new IOException("the MLflow server did not answer on " + uri() + (process.isAlive() ? " within "
                 + START_TIMEOUT.toSeconds() + " s" : " (it exited with " + process.exitValue() + ")") + "; see " + log);
-    }
-
-    /** The folder holding scripts/mlflow-server, searched upwards from the working directory. */
-    private static Path repositoryRoot() {
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("scripts/mlflow-server"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("no repository root (a folder with scripts/mlflow-server) above "
-                + Paths.get("").toAbsolutePath());
     }
 }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelineIT {
 
-    private static final Path ROOT = repositoryRoot();
+    private static final Path ROOT = ProjectFolders.root();
     private static final Pattern RUNNING_STAGE = Pattern.compile("Running stage '([a-z_]+)'");
 
     @TempDir
@@ -209,15 +208,5 @@ class PipelineIT {
                 Files.delete(path);
             }
         }
-    }
-
-    /** The folder holding scripts/stage, searched upwards from the working directory. */
-    private static Path repositoryRoot() {
-        for (Path folder = Paths.get("").toAbsolutePath(); folder != null; folder = folder.getParent()) {
-            if (Files.isRegularFile(folder.resolve("scripts/stage"))) {
-                return folder;
-            }
-        }
-        throw new IllegalStateException("no repository root (a folder with scripts/stage) above " + Paths.get("").toAbsolutePath());
     }
 }
