@@ -56,8 +56,8 @@ class PipelineIT {
         try {
             assertEquals(0, run(workspace, 300, scripts.resolve("mlflow-server").toString(), "start").exitCode());
             assertEquals(0, run(workspace, 120, scripts.resolve("s3-server").toString(), "start").exitCode());
-            loadExports(run(workspace, 30, scripts.resolve("mlflow-server").toString(), "env").output());
-            loadExports(run(workspace, 30, scripts.resolve("s3-server").toString(), "env").output());
+            loadExports(workspace, scripts.resolve("mlflow-server"));
+            loadExports(workspace, scripts.resolve("s3-server"));
 
             Result first = dvc(workspace, 1200, "repro");
             assertEquals(0, first.exitCode(), first.output());
@@ -84,9 +84,12 @@ class PipelineIT {
             Result plots = dvc(workspace, 300, "plots", "show", "-o", dir.resolve("plots").toString());
             assertEquals(0, plots.exitCode(), plots.output());
             String html = Files.readString(dir.resolve("plots/index.html"));
-            assertTrue(html.contains("precision-recall") && html.contains("steps.csv"), "the PR and loss plots are rendered");
+            for (String plot : List.of("precision-recall", "f-measure by threshold", "training loss")) {
+                assertTrue(html.contains(plot), "dvc plots renders " + plot);
+            }
 
             checkMlflowRuns();
+            checkCompareRunsNotebook();
             checkPushAndPull(workspace);
             assertFalse(Files.readString(dir.resolve("commands.log")).contains(environment.get("AWS_SECRET_ACCESS_KEY")),
                     "no command printed the S3 secret");
@@ -121,6 +124,19 @@ class PipelineIT {
             assertTrue(tags.containsAll(Set.of("git_commit", "spark_app_id", "table_manifest_hash")), tags.toString());
         }
         assertEquals(Set.of("0.001", "5.0E-4"), learningRates);
+    }
+
+    /** compare_runs.ipynb on the two real trainings: it runs clean and draws their curves. */
+    private void checkCompareRunsNotebook() throws Exception {
+        Path scratch = Files.createDirectories(dir.resolve("notebook-scratch"));
+        NotebookRunner.Run run = new NotebookRunner(scratch).execute("compare_runs", Map.of(
+                "tracking_uri", environment.get("MLFLOW_TRACKING_URI"), "experiment", "clearbg", "run_ids", List.of(),
+                "metrics", List.of("loss", "val_maxF")), Files.createDirectories(dir.resolve("notebooks")));
+        assertEquals(0, run.exitCode(), run.log());
+        ExecutedNotebook executed = ExecutedNotebook.read(run.executed());
+        assertEquals(List.of(), executed.errors());
+        assertEquals(1, executed.pngImages(), "the curves figure");
+        assertTrue(executed.plainText().contains("2 runs from "), executed.plainText());
     }
 
     /** dvc push to the S3 remote, then a pull into an emptied cache and workspace restores the table. */
@@ -163,8 +179,15 @@ class PipelineIT {
         return stages;
     }
 
-    private void loadExports(String exports) {
-        Matcher matcher = Pattern.compile("([A-Z_]+)=('?)([^' ]+)\\2").matcher(exports);
+    /** Takes the variables that {@code script env} exports (its output holds secrets: it is not logged). */
+    private void loadExports(Path workspace, Path script) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "env").directory(workspace.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String exports = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), script + " env");
+        Matcher matcher = Pattern.compile("([A-Z0-9_]+)=('?)([^'\\s]+)\\2").matcher(exports);
         while (matcher.find()) {
             environment.put(matcher.group(1), matcher.group(3));
         }
