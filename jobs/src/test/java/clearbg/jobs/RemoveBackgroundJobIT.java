@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RemoveBackgroundJobIT {
 
-    private static final int GOOD = 120;
+    private static final int GOOD = 300;
     private static final String BUCKET = "photos";
 
     @Test
@@ -61,7 +61,7 @@ class RemoveBackgroundJobIT {
             TreeMap<String, String> inputsBefore = hashes(bucket.resolve("in"));
 
             String[] args = {"--input", "s3a://" + BUCKET + "/in", "--output", "s3a://" + BUCKET + "/out",
-                "--weights", weights.toUri().toString(), "--batch", "4", "--max-pixels", "4000000", "--run-id", "first"};
+                "--weights", weights.toUri().toString(), "--batch", "4", "--size", "160", "--max-pixels", "4000000", "--run-id", "first"};
             SparkSubmit.Result first = SparkSubmit.run("local[2]", "clearbg.jobs.RemoveBackgroundJob", 600, dir.resolve("first.log"), s3, args);
             assertEquals(RemoveBackgroundJob.SOME_FAILED, first.exitCode(), first.output());
             assertFalse(first.output().contains(s3.secretKey()), "the secret never appears in the output");
