@@ -8,6 +8,7 @@ import clearbg.jobs.files.StemPairing;
 import clearbg.jobs.spark.HadoopFiles;
 import clearbg.jobs.spark.IngestPair;
 import clearbg.jobs.spark.IngestRow;
+import clearbg.jobs.spark.IngestTimings;
 import clearbg.jobs.spark.IngestValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -106,6 +108,7 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
     }
 
     private int run(SparkSession spark) throws Exception {
+        long started = System.nanoTime();
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
         String root = source.replaceAll("/+$", "");
@@ -152,12 +155,16 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
             }
         }
 
-        IngestValidator validator = new IngestValidator(files, maxPixels, resize, flip);
+        long listed = System.nanoTime();
+        IngestTimings timings = IngestTimings.register(context.sc());
+        IngestValidator validator = new IngestValidator(files, maxPixels, resize, flip, timings);
         int slices = partitions > 0 ? partitions : Math.max(context.defaultParallelism(), 1);
         context.setJobDescription("ingest " + pairs.size() + " pairs from " + root);
         JavaRDD<IngestRow> rows = context.parallelize(pairs, Math.max(1, Math.min(slices * 4, Math.max(1, pairs.size()))))
                 .flatMap(pair -> validator.rows(pair).iterator())
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        rows.count();
+        long validated = System.nanoTime();
         String version = outRoot + "/v-" + inputHash.substring(0, 12) + "-" + UUID.randomUUID().toString().substring(0, 8);
         spark.createDataFrame(rows.filter(r -> r.rejectReason() == null).map(r -> RowFactory.create(r.id(), r.dataset(),
                         r.split(), r.sourcePath(), r.width(), r.height(), r.channels(), r.image(), r.mask(), r.flipped(),
@@ -176,6 +183,8 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
         if (previousVersion != null && !previousVersion.equals(version)) {
             files.fileSystem(previousVersion).delete(new org.apache.hadoop.fs.Path(previousVersion), true);
         }
+        System.out.printf(Locale.ROOT, "IngestJob: timings: list %.2f s, read+decode+validate %.2f s, write %.2f s; %s%n",
+                (listed - started) / 1e9, (validated - listed) / 1e9, (System.nanoTime() - validated) / 1e9, timings.summary());
         System.out.println("IngestJob: " + accepted.size() + " rows, " + rejected.size() + " rejects; content hash "
                 + manifest.get("content_hash").asText() + "; manifest " + manifestUri);
         for (Row reject : rejected) {

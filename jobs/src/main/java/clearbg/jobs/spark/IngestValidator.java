@@ -33,16 +33,19 @@ public final class IngestValidator implements Serializable {
     private final long maxPixels;
     private final int resize;
     private final boolean flipTraining;
+    private final IngestTimings timings;
 
     /**
      * @param resize pre-resize with RescaleT to this size, or 0 to keep the original
      * @param flipTraining add a horizontally flipped copy of every training pair
+     * @param timings where the time spent reading, decoding and validating is added up
      */
-    public IngestValidator(HadoopFiles files, long maxPixels, int resize, boolean flipTraining) {
+    public IngestValidator(HadoopFiles files, long maxPixels, int resize, boolean flipTraining, IngestTimings timings) {
         this.files = files;
         this.maxPixels = maxPixels;
         this.resize = resize;
         this.flipTraining = flipTraining;
+        this.timings = timings;
     }
 
     /** The rows of {@code pair}: one reject, or the pair (and its flip). */
@@ -54,8 +57,11 @@ public final class IngestValidator implements Serializable {
             return List.of(IngestRow.reject(pair, "image missing"));
         }
         try {
+            long started = System.nanoTime();
             byte[] imageBytes = files.read(pair.imageUri());
             byte[] maskBytes = files.read(pair.maskUri());
+            long read = System.nanoTime();
+            timings.addRead(read - started);
             if (imageBytes.length == 0 || maskBytes.length == 0) {
                 return List.of(IngestRow.reject(pair, "empty file"));
             }
@@ -67,27 +73,38 @@ public final class IngestValidator implements Serializable {
                 mask = MaskDecoder.toGrey(decoder.decode(maskBytes, pair.maskUri()));
             } catch (ImageDecodeException e) {
                 return List.of(IngestRow.reject(pair, e.getMessage().contains("over the limit") ? "over the pixel limit" : "undecodable"));
+            } finally {
+                timings.addDecode(System.nanoTime() - read);
             }
-            if (image.width() != mask.width() || image.height() != mask.height()) {
-                return List.of(IngestRow.reject(pair, "mask size differs from image"));
+            long decoded = System.nanoTime();
+            try {
+                return validRows(pair, image, mask, imageBytes, maskBytes);
+            } finally {
+                timings.addValidate(System.nanoTime() - decoded);
             }
-            List<IngestRow> rows = new ArrayList<>(2);
-            String id = pair.dataset() + "/" + pair.split() + "/" + pair.stem();
-            Sample sample = new Sample(image, mask);
-            if (resize > 0) {
-                sample = new RescaleT(resize).apply(sample);
-                rows.add(row(pair, id, sample, png(sample.image()), png(sample.label()), false));
-            } else {
-                rows.add(row(pair, id, sample, imageBytes, maskBytes, false));
-            }
-            if (flipTraining && pair.split().endsWith("-TR")) {
-                Sample flipped = Flip.horizontal(sample);
-                rows.add(row(pair, id + "_flip", flipped, png(flipped.image()), png(flipped.label()), true));
-            }
-            return rows;
         } catch (IOException e) {
             return List.of(IngestRow.reject(pair, "undecodable: " + e.getMessage()));
         }
+    }
+
+    private List<IngestRow> validRows(IngestPair pair, FloatImage image, FloatImage mask, byte[] imageBytes, byte[] maskBytes) {
+        if (image.width() != mask.width() || image.height() != mask.height()) {
+            return List.of(IngestRow.reject(pair, "mask size differs from image"));
+        }
+        List<IngestRow> rows = new ArrayList<>(2);
+        String id = pair.dataset() + "/" + pair.split() + "/" + pair.stem();
+        Sample sample = new Sample(image, mask);
+        if (resize > 0) {
+            sample = new RescaleT(resize).apply(sample);
+            rows.add(row(pair, id, sample, png(sample.image()), png(sample.label()), false));
+        } else {
+            rows.add(row(pair, id, sample, imageBytes, maskBytes, false));
+        }
+        if (flipTraining && pair.split().endsWith("-TR")) {
+            Sample flipped = Flip.horizontal(sample);
+            rows.add(row(pair, id + "_flip", flipped, png(flipped.image()), png(flipped.label()), true));
+        }
+        return rows;
     }
 
     private static IngestRow row(IngestPair pair, String id, Sample sample, byte[] image, byte[] mask, boolean flipped) {
