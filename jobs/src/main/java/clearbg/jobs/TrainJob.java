@@ -29,6 +29,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -281,7 +283,8 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
                 List<StepLog> logs = trainEpoch(shards, new TrainEpochTask(settings, files, epoch, stepsPerEpoch, run.runId(), timeout));
                 plan.destroy();
                 history.append(logs);
-                run.logSteps(logs);
+                long stageStart = step; // a stage resumed mid-epoch also returns the steps before; an earlier submission logged those
+                run.logSteps(logs.stream().filter(log -> log.step() > stageStart).toList());
                 CheckpointInfo info = store.readInfo(store.latest().orElseThrow());
                 step = info.step();
                 epoch = info.epoch();
@@ -314,10 +317,24 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
         return tags;
     }
 
+    /**
+     * Runs the epoch's barrier stage; returns replica 0's step logs in step order. The logs leave the barrier
+     * stage through a shuffle into one partition, not straight to the driver, so that the barrier stage is a
+     * shuffle-map stage: Spark aborts the job when a barrier result stage fails ("Could not recover from a
+     * failed barrier ResultStage"), but runs a failed barrier shuffle-map stage again, whole, up to
+     * {@code spark.stage.maxConsecutiveAttempts} times. A lost executor or a failed task thus ends in a new
+     * attempt whose replicas resume from the newest checkpoint.
+     */
     private static List<StepLog> trainEpoch(JavaPairRDD<Long, TableSample> shards, TrainEpochTask task) {
         ClassTag<StepLog> tag = ClassTag$.MODULE$.apply(StepLog.class);
         BarrierFunction function = partition -> CollectionConverters.asScala(task.train(CollectionConverters.asJava(partition)));
-        return shards.rdd().barrier().mapPartitions(function, false, tag).toJavaRDD().collect();
+        List<StepLog> logs = new ArrayList<>(shards.rdd().barrier().mapPartitions(function, false, tag).toJavaRDD()
+                .mapToPair(log -> new Tuple2<>(log.step(), log))
+                .partitionBy(new HashPartitioner(1))
+                .values()
+                .collect());
+        logs.sort(Comparator.comparingLong(StepLog::step));
+        return logs;
     }
 
     /** The barrier stage's partition function, serialisable. */

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import clearbg.cli.ClearBg;
 import clearbg.model.io.HostTensor;
 import clearbg.model.io.SafetensorsReader;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.TensorType;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,14 +41,7 @@ class TrainJobIT {
 
     @BeforeAll
     static void ingest() throws Exception {
-        Path src = dir.resolve("src");
-        assertEquals(0, ClearBg.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "synth",
-                "--layout", "duts", "--out", src.toString(), "--train", "24", "--test", "6", "--size", "64x48", "--seed", "5"));
-        Path out = dir.resolve("table");
-        SparkSubmit.Result ingest = SparkSubmit.run("local[2]", "clearbg.jobs.IngestJob", 300, dir.resolve("ingest.log"),
-                "--source", src.toUri().toString(), "--out", out.toUri().toString());
-        assertEquals(0, ingest.exitCode(), ingest.output());
-        table = out.toUri().toString();
+        table = TrainJobFixture.ingestedTable(dir, 24, 6);
     }
 
     @Test
@@ -78,13 +68,7 @@ class TrainJobIT {
         train("local[2]", "resumed", 2, 2, STEPS / 2);
         Path resumed = train("local[2]", "resumed", 2, 2, STEPS);
         assertTrue(Files.readString(resumed.resolve("steps.csv")).lines().count() == STEPS + 1, "each step logged once");
-        StateDict resumedWeights = SafetensorsReader.read(resumed.resolve("weights.safetensors"));
-        for (String key : twoWeights.keys()) {
-            HostTensor expected = twoWeights.get(key);
-            if (expected.type() == TensorType.FLOAT32) {
-                assertArrayEquals(expected.floats(), resumedWeights.get(key).floats(), key + " differs after resume");
-            }
-        }
+        TrainJobFixture.assertSameWeights(two, resumed, "after resume");
     }
 
     @Test
@@ -140,10 +124,7 @@ class TrainJobIT {
     }
 
     private static String[] args(Path run, String arch, int workers, int batch, int steps) {
-        return new String[] {"--table", table, "--arch", arch, "--workers", "" + workers, "--batch", "" + batch,
-            "--rescale", "40", "--crop", "32", "--epochs", "100", "--max-steps", "" + steps, "--batch-norm", "frozen",
-            "--checkpoint-interval", "3", "--hash-interval", "5", "--log-interval", "5", "--seed", "7",
-            "--eps", "1e-2", "--out", run.toUri().toString()};
+        return TrainJobFixture.trainArgs(table, run, arch, workers, batch, steps, "frozen");
     }
 
 }

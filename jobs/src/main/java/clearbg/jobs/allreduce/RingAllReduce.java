@@ -268,7 +268,11 @@ public final class RingAllReduce implements AutoCloseable {
             sender.close();
             receiver.close();
             progress.abort();
-            sendingThread.shutdownNow();
+            // a send submitted but not yet started is dropped by shutdownNow without completing its future;
+            // cancel it, or the caller waiting for the sender (awaitEndQuietly) would wait forever
+            for (Runnable neverStarted : sendingThread.shutdownNow()) {
+                ((Future<?>) neverStarted).cancel(false);
+            }
         }
     }
 }

@@ -2,7 +2,9 @@ package clearbg.jobs.train;
 
 import clearbg.model.nn.Arch;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Where a checkpoint stands: the global step (optimiser updates done), the epoch that step belongs to and
@@ -18,12 +20,19 @@ import java.util.Map;
  * @param batch images per replica and step
  * @param paramsJson the resolved training parameters
  * @param trackingRunId the MLflow run, or empty
+ * @param epochSteps replica 0's logs of the {@code stepInEpoch} steps of {@code epoch} already done (none at an
+ *     epoch's start): a stage that resumes mid-epoch returns them with its own, so no step goes missing from
+ *     {@code steps.csv} when Spark retries a failed stage
  */
 public record CheckpointInfo(Arch arch, long step, int epoch, int stepInEpoch, long seed, int workers, int batch,
-        String paramsJson, String trackingRunId) {
+        String paramsJson, String trackingRunId, List<StepLog> epochSteps) {
 
     /** Written in every checkpoint's safetensors metadata under {@code format}. */
     public static final String FORMAT = "clearbg-train-checkpoint-1";
+
+    public CheckpointInfo {
+        epochSteps = List.copyOf(epochSteps);
+    }
 
     /** The safetensors metadata holding this record. */
     public Map<String, String> toMetadata() {
@@ -38,6 +47,7 @@ public record CheckpointInfo(Arch arch, long step, int epoch, int stepInEpoch, l
         metadata.put("batch", Integer.toString(batch));
         metadata.put("params", paramsJson);
         metadata.put("tracking_run_id", trackingRunId);
+        metadata.put("epoch_steps", epochSteps.stream().map(StepLog::csvLine).collect(Collectors.joining("\n")));
         return metadata;
     }
 
@@ -60,9 +70,19 @@ public record CheckpointInfo(Arch arch, long step, int epoch, int stepInEpoch, l
                     Integer.parseInt(require(metadata, "workers", source)),
                     Integer.parseInt(require(metadata, "batch", source)),
                     require(metadata, "params", source),
-                    metadata.getOrDefault("tracking_run_id", ""));
+                    metadata.getOrDefault("tracking_run_id", ""),
+                    epochSteps(metadata.getOrDefault("epoch_steps", ""), source));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(source + ": a number in its metadata does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /** The step logs under {@code epoch_steps}, one CSV line each (checkpoints written before there was such a key have none). */
+    private static List<StepLog> epochSteps(String lines, String source) {
+        try {
+            return lines.lines().map(StepLog::parseCsvLine).toList();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": its epoch_steps metadata does not parse: " + e.getMessage(), e);
         }
     }
 

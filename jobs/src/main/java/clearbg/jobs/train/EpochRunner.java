@@ -69,7 +69,8 @@ public final class EpochRunner {
      * @param shard this replica's samples in shard order (position 0 first)
      * @param stepsPerEpoch the epoch's length in steps, equal on every replica
      * @param trackingRunId recorded in the checkpoints
-     * @return replica 0's step logs (empty on the others)
+     * @return replica 0's logs of the epoch's steps, those the checkpoint it resumed from had done included (empty
+     *     on the other replicas)
      */
     public List<StepLog> run(int epoch, int stepsPerEpoch, Iterator<TableSample> shard, String trackingRunId)
             throws IOException {
@@ -83,6 +84,12 @@ public final class EpochRunner {
                     + " was started");
         }
         List<StepLog> logs = new ArrayList<>();
+        if (group.rank() == 0 && checkpoint.isPresent()) {
+            logs.addAll(checkpoint.get().info().epochSteps());
+            if (stepInEpoch > 0) {
+                System.out.printf("TrainJob: epoch %d resumes from the checkpoint of step %d%n", epoch + 1, step);
+            }
+        }
         try (U2NetModel model = startingModel(checkpoint);
                 U2NetTrainer trainer = new U2NetTrainer(model, settings.adam(), settings.batchNorm(), this::averageGradients)) {
             if (checkpoint.isPresent()) {
@@ -117,23 +124,27 @@ public final class EpochRunner {
                     requireSameWeights(model, step);
                 }
                 if (step % settings.checkpointInterval() == 0 && stepInEpoch < stepsPerEpoch) {
-                    checkpoint(store, model, trainer, position(step, epoch, stepInEpoch, trackingRunId));
+                    checkpoint(store, model, trainer, position(step, epoch, stepInEpoch, trackingRunId, logs));
                     lastCheckpoint = step;
                 }
             }
             if (step != lastCheckpoint || stepInEpoch == stepsPerEpoch) {
                 boolean epochDone = stepInEpoch == stepsPerEpoch;
                 checkpoint(store, model, trainer,
-                        position(step, epochDone ? epoch + 1 : epoch, epochDone ? 0 : stepInEpoch, trackingRunId));
+                        position(step, epochDone ? epoch + 1 : epoch, epochDone ? 0 : stepInEpoch, trackingRunId,
+                                epochDone ? List.of() : logs));
             }
         }
         return logs;
     }
 
-    /** This run's checkpoint metadata at {@code step}, the next step being step {@code stepInEpoch} of {@code epoch}. */
-    private CheckpointInfo position(long step, int epoch, int stepInEpoch, String trackingRunId) {
+    /**
+     * This run's checkpoint metadata at {@code step}, the next step being step {@code stepInEpoch} of {@code epoch},
+     * with the logs of that epoch's steps done so far.
+     */
+    private CheckpointInfo position(long step, int epoch, int stepInEpoch, String trackingRunId, List<StepLog> epochSteps) {
         return new CheckpointInfo(settings.arch(), step, epoch, stepInEpoch, settings.seed(), settings.workers(),
-                settings.batch(), paramsJson, trackingRunId);
+                settings.batch(), paramsJson, trackingRunId, epochSteps);
     }
 
     /** The newest checkpoint, after checking that every replica sees the same one and that it fits this run. */

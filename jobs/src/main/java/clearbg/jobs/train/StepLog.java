@@ -44,6 +44,32 @@ public record StepLog(long step, int epoch, double loss, double[] outputLosses, 
         return outputLosses[0];
     }
 
+    /**
+     * Reads back a line written by {@link #csvLine()}; the numbers come back as rounded as the line holds them,
+     * so writing the result again gives the same line.
+     *
+     * @throws IllegalArgumentException when the line does not have the 16 fields of {@link #CSV_HEADER} or a
+     *     field is not a number
+     */
+    public static StepLog parseCsvLine(String line) {
+        String[] fields = line.split(",", -1);
+        if (fields.length != 16) {
+            throw new IllegalArgumentException("a step log line has the 16 fields " + CSV_HEADER + ", got " + fields.length + ": " + line);
+        }
+        double[] outputs = new double[7];
+        outputs[0] = Double.parseDouble(fields[3]);
+        for (int output = 1; output < outputs.length; output++) {
+            outputs[output] = Double.parseDouble(fields[9 + output]);
+        }
+        return new StepLog(Long.parseLong(fields[0]), Integer.parseInt(fields[1]), Double.parseDouble(fields[2]), outputs,
+                Double.parseDouble(fields[4]), Double.parseDouble(fields[5]), nanos(fields[6]), nanos(fields[7]), nanos(fields[8]),
+                nanos(fields[9]));
+    }
+
+    private static long nanos(String milliseconds) {
+        return Math.round(Double.parseDouble(milliseconds) * 1e6);
+    }
+
     /** One CSV line, no newline. */
     public String csvLine() {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%g,%.3f,%.3f,%.3f,%.3f,%.3f", step, epoch,
