@@ -18,8 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -191,40 +189,21 @@ public final class EpochRunner {
     }
 
     /**
-     * The gradient hook: every trainable parameter's gradient replaced by its mean over the replicas. The
-     * gradients are read and written in place through direct views of their memory: {@code NDArray.set} on a
-     * gradient would make it alias a Java buffer that is freed with the temporary handle.
+     * The gradient hook: every trainable parameter's gradient replaced by its mean over the replicas, moved
+     * to and from one flat array by {@link GradientTransfer}.
      */
     private void averageGradients(List<Parameter> parameters) {
         if (group.size() == 1) {
             return;
         }
-        long total = parameters.stream().mapToLong(p -> p.getArray().size()).sum();
-        float[] flat = new float[Math.toIntExact(total)];
-        copyGradients(parameters, flat, true);
+        float[] flat = new float[GradientTransfer.size(parameters)];
+        GradientTransfer.read(parameters, flat);
         try {
             group.averageInPlace(flat);
         } catch (IOException e) {
             throw new UncheckedIOException("gradient all-reduce failed on replica " + group.rank() + ": " + e.getMessage(), e);
         }
-        copyGradients(parameters, flat, false);
-    }
-
-    /** Copies every gradient into {@code flat} (in order), or back from it. */
-    private static void copyGradients(List<Parameter> parameters, float[] flat, boolean read) {
-        int offset = 0;
-        for (Parameter parameter : parameters) {
-            try (NDArray gradient = parameter.getArray().getGradient()) {
-                int size = Math.toIntExact(gradient.size());
-                FloatBuffer view = gradient.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-                if (read) {
-                    view.get(flat, offset, size);
-                } else {
-                    view.put(flat, offset, size);
-                }
-                offset += size;
-            }
-        }
+        GradientTransfer.write(flat, parameters);
     }
 
     /** Averages the BatchNorm running statistics over the replicas; replica 0 then writes the checkpoint. */

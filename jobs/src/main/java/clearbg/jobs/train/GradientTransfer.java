@@ -1,0 +1,75 @@
+package clearbg.jobs.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/**
+ * Moves the gradients of a list of parameters into one flat float array, in list order, and back, for the
+ * all-reduce. On the CPU both directions go through a direct view of the gradient's own memory
+ * ({@code toByteBuffer(true)}), so writing back changes the gradient in place. On any other device that view is
+ * a host copy, so writing back copies each slice of the array to the gradient's device and assigns it to the
+ * whole gradient ({@code gradient[...] = slice}, an in-place copy on the device). Never {@code NDArray.set(Buffer)}:
+ * it would make the gradient alias a Java buffer that is freed with its temporary handle.
+ */
+final class GradientTransfer {
+
+    private static final NDIndex WHOLE = new NDIndex("...");
+
+    private GradientTransfer() {
+    }
+
+    /** The total number of gradient elements, the length of the flat array. */
+    static int size(List<Parameter> parameters) {
+        return Math.toIntExact(parameters.stream().mapToLong(p -> p.getArray().size()).sum());
+    }
+
+    /** Copies every gradient into {@code flat}, one after the other in list order. */
+    static void read(List<Parameter> parameters, float[] flat) {
+        int offset = 0;
+        for (Parameter parameter : parameters) {
+            try (NDArray gradient = parameter.getArray().getGradient()) {
+                int size = Math.toIntExact(gradient.size());
+                view(gradient).get(flat, offset, size);
+                offset += size;
+            }
+        }
+    }
+
+    /** Replaces every gradient by its slice of {@code flat} (the layout {@link #read} writes). */
+    static void write(float[] flat, List<Parameter> parameters) {
+        int offset = 0;
+        for (Parameter parameter : parameters) {
+            try (NDArray gradient = parameter.getArray().getGradient()) {
+                int size = Math.toIntExact(gradient.size());
+                if (Device.Type.CPU.equals(gradient.getDevice().getDeviceType())) {
+                    view(gradient).put(flat, offset, size);
+                } else {
+                    copyToDevice(flat, offset, gradient);
+                }
+                offset += size;
+            }
+        }
+    }
+
+    /**
+     * Assigns {@code flat[offset .. offset + gradient.size())} to {@code gradient} through a tensor on the
+     * gradient's device; works on any device (the CPU included, where {@link #write} does not need it).
+     */
+    static void copyToDevice(float[] flat, int offset, NDArray gradient) {
+        float[] slice = new float[Math.toIntExact(gradient.size())];
+        System.arraycopy(flat, offset, slice, 0, slice.length);
+        try (NDArray host = gradient.getManager().create(slice, gradient.getShape());
+                NDArray onDevice = host.toDevice(gradient.getDevice(), false)) {
+            gradient.set(WHOLE, onDevice);
+        }
+    }
+
+    private static FloatBuffer view(NDArray gradient) {
+        return gradient.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+}
