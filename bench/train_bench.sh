@@ -47,7 +47,7 @@ ensure_app_jar
 # A standalone cluster on 127.0.0.1: a master and two workers of one core each, so that each of 2 replicas has
 # an executor JVM of its own, as on a real cluster (on local[2] both replicas share one JVM and take turns for
 # forward and backward, see U2NetTrainer).
-SPARK_HOME="$("$ROOT/.venv/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')"
+SPARK_HOME="$(spark_home)"
 CLUSTER_PIDS=()
 stop_cluster() {
   for pid in "${CLUSTER_PIDS[@]}"; do

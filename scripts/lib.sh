@@ -13,6 +13,11 @@ JAVA_OPTS_DEFAULT=(-Dai.djl.offline=true -Dai.djl.default_engine=PyTorch -DOPT_O
 # cores, bench/results/rembg_bench.md). Set OMP_WAIT_POLICY=ACTIVE on a machine that runs nothing else.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
+# The Spark installation inside the pinned pyspark of .venv (scripts/setup installs it).
+spark_home() {
+  "$ROOT/.venv/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))'
+}
+
 # Builds the application jar when it is missing or older than any source file.
 ensure_app_jar() {
   [[ -z "${CLEARBG_APP_JAR:-}" ]] || return 0

@@ -2,6 +2,7 @@ package clearbg.jobs.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.nio.ByteOrder;
@@ -57,15 +58,14 @@ final class GradientTransfer {
     }
 
     /**
-     * Assigns {@code flat[offset .. offset + gradient.size())} to {@code gradient} through a tensor on the
-     * gradient's device; works on any device (the CPU included, where {@link #write} does not need it).
+     * Assigns {@code flat[offset .. offset + gradient.size())} to {@code gradient} through a tensor created on
+     * the gradient's device; works on any device (the CPU included, where {@link #write} does not need it).
      */
     static void copyToDevice(float[] flat, int offset, NDArray gradient) {
         float[] slice = new float[Math.toIntExact(gradient.size())];
         System.arraycopy(flat, offset, slice, 0, slice.length);
-        try (NDArray host = gradient.getManager().create(slice, gradient.getShape());
-                NDArray onDevice = host.toDevice(gradient.getDevice(), false)) {
-            gradient.set(WHOLE, onDevice);
+        try (NDManager onDevice = gradient.getManager().newSubManager(gradient.getDevice())) {
+            gradient.set(WHOLE, onDevice.create(slice, gradient.getShape()));
         }
     }
 
