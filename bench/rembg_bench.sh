@@ -11,8 +11,8 @@
 # U2NET_REPO    checkout of the original U-2-Net repository (required; its model/u2net.py is imported)
 # COUNT=500     images (SIZE=1024x768)
 # REPEATS=2     timed runs of each side; odd runs start with rembg, even runs with clearbg
-# THREADS=2     OMP_NUM_THREADS of both sides: libtorch intra-op threads on ours (inter-op 1), onnxruntime
-#               intra- and inter-op threads on rembg's (rembg takes both from OMP_NUM_THREADS)
+# THREADS=2     cores for each side: OMP_NUM_THREADS of rembg (onnxruntime intra- and inter-op threads, rembg
+#               takes both from it), `clearbg remove --workers` (each forward pass on cores/workers threads)
 # BATCH=1       clearbg remove --batch (rembg runs one image at a time)
 # WEIGHTS       .pth or .safetensors to use; default: seeded Glorot-initialised U2-Net from `clearbg init`
 # ATTRIBUTION=20  images on which bench/reference/compare_masks.py explains the mask difference
@@ -103,8 +103,7 @@ time_clearbg() {  # $1 repeat
   rm -rf "$out"
   lb="$(loadavg)"
   t0=$(now)
-  OMP_NUM_THREADS="$THREADS" CLEARBG_JAVA_OPTS="-Xmx8g -Dai.djl.pytorch.num_threads=$THREADS -Dai.djl.pytorch.num_interop_threads=1" \
-    "$CLEARBG" remove --weights "$weights" --mask-only --batch "$BATCH" "$IMAGES" --out "$out" \
+  "$CLEARBG" remove --weights "$weights" --mask-only --batch "$BATCH" --workers "$THREADS" "$IMAGES" --out "$out" \
     --timings "$WORK/timings-$1.json" >>"$WORK/clearbg.log" 2>&1
   t1=$(now)
   printf '{"side": "clearbg", "repeat": %d, "seconds": %s, "timings": "%s", "load_before": "%s", "load_after": "%s"}\n' \

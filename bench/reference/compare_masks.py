@@ -14,11 +14,12 @@ and run on two engines. With the same ONNX file in onnxruntime, this script buil
      (truncation), PIL LANCZOS resize of that 8-bit map to the image size;
   B  A with clearbg's input resize: scikit-image order-1 resize, mode 'constant', no anti-aliasing
      (the original u2net_test.py's RescaleT as clearbg runs it);
-  C  B with clearbg's mask resize: min-max to 0..255 as floats, PIL BILINEAR resize of the float map,
-     rounding (clearbg's whole recipe, but on onnxruntime);
+  C  B with clearbg's mask resize: min-max, truncation to 8 bits (as u2net_test.py), PIL BILINEAR resize
+     of that map, rounding (clearbg's whole recipe, on Python's onnxruntime);
 
 and reports MAD(rembg's file, A) (must be ~0: the re-implementation is rembg), MAD(A, B) (input resize),
-MAD(B, C) (mask resize and rounding) and MAD(C, clearbg's file) (onnxruntime vs libtorch through DJL).
+MAD(B, C) (mask resize) and MAD(C, clearbg's file) (Python's onnxruntime on the graph exported by PyTorch
+vs clearbg's engine on the graph clearbg writes itself: ONNX Runtime for Java by default).
 It also times rembg's recipe per stage (decode, resize, forward, encode) on those images.
 
 Usage: python compare_masks.py --images DIR --java DIR --rembg DIR --onnx MODEL.onnx --threads T
@@ -78,7 +79,8 @@ def rembg_mask(pred, size):
 
 
 def clearbg_mask(pred, size):
-    scaled = Image.fromarray((min_max(pred) * 255).astype(np.float32), mode="F").resize(size, Image.Resampling.BILINEAR)
+    truncated = np.floor(min_max(pred) * 255).astype(np.float32)
+    scaled = Image.fromarray(truncated, mode="F").resize(size, Image.Resampling.BILINEAR)
     return np.clip(np.floor(np.asarray(scaled) + 0.5), 0, 255).astype(np.uint8)
 
 

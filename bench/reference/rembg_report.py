@@ -54,14 +54,13 @@ def main():
     p(f"N×3×320×320 with a free batch dimension, output 0 the fused sigmoid map d0; {a.onnx_check}).\n")
     p("- **rembg**: `rembg p -m u2net_custom -x '{\"model_path\": ...}' -om IN OUT` (masks only, no alpha matting, no")
     p("  post-processing), onnxruntime CPU, one image at a time.")
-    p(f"- **clearbg**: `clearbg remove --weights W --mask-only --batch {a.batch} IN --out OUT --timings T.json`, DJL 0.36.0 on")
-    p("  libtorch 2.7.1 (CPU natives from the Maven registry).")
-    p(f"- Threads: `OMP_NUM_THREADS={a.threads}` for both; clearbg: libtorch intra-op {a.threads}, inter-op 1")
-    p(f"  (`-Dai.djl.pytorch.num_threads={a.threads} -Dai.djl.pytorch.num_interop_threads=1`); rembg: onnxruntime intra-op and")
-    p(f"  inter-op {a.threads} (rembg sets both from `OMP_NUM_THREADS`; the graph runs sequentially, so inter-op threads stay idle).")
-    policy = os.environ.get("OMP_WAIT_POLICY", "PASSIVE, scripts/clearbg's default")
-    p(f"  `OMP_WAIT_POLICY` ({policy}) applies to libtorch's OpenMP threads only: onnxruntime has its own thread pool,")
-    p("  which spins between operations (rembg has no option to change that).")
+    p(f"- **clearbg**: `clearbg remove --weights W --mask-only --batch {a.batch} --workers {a.threads} IN --out OUT --timings T.json`,")
+    p("  engine `auto` = ONNX Runtime for Java (CPU natives from the Maven registry) on the ONNX graph that clearbg writes")
+    p("  itself from the same .pth when it loads it.")
+    p(f"- Cores: {a.threads} for both. rembg: `OMP_NUM_THREADS={a.threads}`, from which rembg sets onnxruntime's intra-op and")
+    p(f"  inter-op threads ({a.threads} each; the graph runs sequentially, so inter-op threads stay idle), one image at a time.")
+    p(f"  clearbg: {a.threads} workers, each taking one batch through decode, forward, encode and write, each forward pass")
+    p("  on one ONNX Runtime thread (cores / workers), the passes of different workers running at the same time.")
     p("- Each run is one process, timed from its start to its exit (wall clock). Runs alternate: odd repeats start with")
     p("  rembg, even ones with clearbg. Start-up: rembg = the same command on an empty folder (imports, onnxruntime")
     p("  session with graph optimisation, model load), run just before; clearbg = process wall time minus the command's")
@@ -85,13 +84,13 @@ def main():
         p("The two recipes differ on purpose, not by error. rembg's `u2net_custom` session resizes the RGB image to 320×320")
         p("with PIL's LANCZOS (anti-aliased), truncates the min-max normalised map to 8 bits, then resizes that 8-bit map")
         p("back with LANCZOS. clearbg follows the original `u2net_test.py`: scikit-image's order-1 resize without")
-        p("anti-aliasing (RescaleT), the float map resized back with PIL's BILINEAR and rounded. The same ONNX file")
+        p("anti-aliasing (RescaleT), the map truncated to 8 bits and resized back with PIL's BILINEAR. The same ONNX file")
         p(f"in onnxruntime splits the difference stage by stage, on the first {t['images']} images (compare_masks.py):\n")
         p("| step | what changes | mean MAD /255 | max MAD /255 |\n|---|---|---|---|")
         rows = [("replica", "rembg's recipe re-implemented vs rembg's own output (must be 0)"),
                 ("input_resize", "input resize: PIL LANCZOS → scikit-image bilinear, no anti-aliasing"),
-                ("mask_resize", "mask back to size: truncation + LANCZOS on 8 bits → BILINEAR on floats + rounding"),
-                ("engine", "onnxruntime → libtorch through DJL (clearbg's actual masks)"),
+                ("mask_resize", "mask back to size: LANCZOS → BILINEAR (both on the truncated 8-bit map)"),
+                ("engine", "Python onnxruntime on PyTorch's export → clearbg's engine on its own graph (clearbg's actual masks)"),
                 ("total", "clearbg vs rembg on these images")]
         for key, what in rows:
             p(f"| {key} | {what} | {t[key]['mean']:.4f} | {t[key]['max']:.4f} |")
@@ -101,15 +100,16 @@ def main():
         p("weights give near-binary masks whose differences sit at edges (run with WEIGHTS=trained.pth).\n")
 
     p("## Time split\n")
-    p("clearbg, from `--timings` (seconds, mean over repeats; per image = over all images; share of the command's own wall time):\n")
+    p("clearbg, from `--timings` (thread-seconds summed over the workers, mean over repeats; per image = over all images;")
+    p("share of the summed phases; the workers run side by side, so the phases add up to more than the wall time):\n")
     p("| phase | seconds | ms per image | share |\n|---|---|---|---|")
     clear = side["clearbg"]
     inside = sum(r["inside_seconds"] for r in clear) / len(clear)
+    phases = sum(sum(r["split"][ph] for ph in PHASES) for r in clear) / len(clear)
     for phase in PHASES:
         s = sum(r["split"][phase] for r in clear) / len(clear)
-        p(f"| {phase} | {s:.1f} | {1000 * s / a.count:.1f} | {100 * s / inside:.1f}% |")
-    other = inside - sum(sum(r["split"][ph] for ph in PHASES) for r in clear) / len(clear)
-    p(f"| other (progress bar, bookkeeping) | {other:.1f} | {1000 * other / a.count:.1f} | {100 * other / inside:.1f}% |")
+        p(f"| {phase} | {s:.1f} | {1000 * s / a.count:.1f} | {100 * s / phases:.1f}% |")
+    p(f"\nThe command's own wall time: {inside:.1f} s (phases summed: {phases:.1f} thread-seconds).")
     jvm = sum(r["seconds"] - r["inside_seconds"] for r in clear) / len(clear)
     p(f"\nJVM start before the command: {jvm:.1f} s. ")
     if "attribution" in compare:

@@ -1,8 +1,8 @@
 package clearbg.cli;
 
 import clearbg.jobs.ArchOption;
+import clearbg.jobs.EngineOption;
 import clearbg.jobs.RgbaOption;
-import ai.djl.engine.Engine;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.FloatImage;
 import clearbg.model.image.ImageDecodeException;
@@ -11,9 +11,10 @@ import clearbg.model.image.PngEncoder;
 import clearbg.model.io.AtomicFile;
 import clearbg.model.image.Rgba;
 import clearbg.model.nn.Arch;
-import clearbg.model.nn.ModelLoader;
-import clearbg.model.nn.U2NetModel;
+import clearbg.model.predict.FusedMapNetwork;
+import clearbg.model.predict.InferenceEngine;
 import clearbg.model.predict.MaskImage;
+import clearbg.model.predict.NetworkLoader;
 import clearbg.model.predict.Phase;
 import clearbg.model.predict.PhaseTimer;
 import clearbg.model.predict.Predictor;
@@ -25,6 +26,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -37,6 +42,10 @@ import picocli.CommandLine.Parameters;
  * {@code clearbg remove}: cut-outs (RGBA PNG, the mask as alpha), composites on a colour, or masks, for
  * files and folders. One bad image is reported and skipped; the exit code is 1 only when nothing could
  * be processed. Inputs are only read.
+ *
+ * <p>{@code --workers} threads each take a batch at a time through decode, network, encode and write, so
+ * the image work of one batch overlaps the forward pass of another. With ONNX Runtime the forward passes
+ * of the workers run in parallel on {@code cores / workers} threads each; with libtorch they take turns.
  */
 @Command(name = "remove", mixinStandardHelpOptions = true,
         description = {"Remove the background of images with U²-Net.",
@@ -70,8 +79,15 @@ final class RemoveCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace outputs that exist")
     private boolean overwrite;
 
-    @Option(names = "--batch", defaultValue = "4", description = "images per forward pass (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "1", description = "images per forward pass (default ${DEFAULT-VALUE})")
     private int batch;
+
+    @Option(names = "--engine", defaultValue = "auto", converter = EngineOption.class, description = EngineOption.DESCRIPTION)
+    private InferenceEngine engine;
+
+    @Option(names = "--workers", defaultValue = "0",
+            description = "batches in flight at once (default 0: one per core)")
+    private int workers;
 
     @Option(names = "--size", defaultValue = "320",
             description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
@@ -99,6 +115,9 @@ final class RemoveCommand implements Callable<Integer> {
         if (maxPixels < 1) {
             throw new UsageException("--max-pixels must be at least 1, got " + maxPixels);
         }
+        if (workers < 0) {
+            throw new UsageException("--workers must be at least 1 (or 0 for one per core), got " + workers);
+        }
         if (maskOnly && background != null) {
             throw new UsageException("--mask-only and --bgcolor exclude each other");
         }
@@ -119,18 +138,30 @@ final class RemoveCommand implements Callable<Integer> {
             return FailureHandler.FAILURE;
         }
         ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels));
-        try (U2NetModel model = loadModel();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = workers > 0 ? workers : cores;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (FusedMapNetwork network = loadNetwork(Math.max(1, cores / threads));
                 ProgressBar progress = new ProgressBarBuilder()
                         .setTaskName("remove")
                         .setInitialMax(tasks.size())
                         .setStyle(ProgressBarStyle.ASCII)
                         .continuousUpdate()
                         .build()) {
-            Predictor predictor = new Predictor(model, new PredictorSettings(size, batch));
+            Predictor predictor = new Predictor(network, new PredictorSettings(size, batch));
+            List<Future<?>> pending = new ArrayList<>();
             for (int start = 0; start < tasks.size(); start += batch) {
-                processBatch(tasks.subList(start, Math.min(tasks.size(), start + batch)), decoder, predictor, tally, err);
-                progress.stepTo(Math.min(tasks.size(), start + batch));
+                List<RemoveTask> batchTasks = tasks.subList(start, Math.min(tasks.size(), start + batch));
+                pending.add(pool.submit(() -> {
+                    processBatch(batchTasks, decoder, predictor, tally, err);
+                    synchronized (progress) {
+                        progress.stepBy(batchTasks.size());
+                    }
+                }));
             }
+            awaitAll(pending);
+        } finally {
+            pool.shutdownNow();
         }
         if (timingsFile != null) {
             TimingsReport.write(timingsFile, timer.snapshot(), tally.done(), System.nanoTime() - wallStart);
@@ -141,11 +172,28 @@ final class RemoveCommand implements Callable<Integer> {
         return tally.done() == 0 && tally.failed() > 0 ? FailureHandler.FAILURE : 0;
     }
 
-    private U2NetModel loadModel() throws IOException {
+    private FusedMapNetwork loadNetwork(int threadsPerCall) throws IOException {
         long loadStart = System.nanoTime();
-        U2NetModel model = ModelLoader.load(weights, arch, Engine.getInstance().defaultDevice());
+        FusedMapNetwork network = NetworkLoader.open(weights, arch, size, engine, threadsPerCall);
         timer.stop(Phase.LOAD, loadStart);
-        return model;
+        return network;
+    }
+
+    /** Waits for every batch; a batch that failed outside its per-image handling fails the command. */
+    private static void awaitAll(List<Future<?>> pending) {
+        for (Future<?> batchDone : pending) {
+            try {
+                batchDone.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while removing backgrounds", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            }
+        }
     }
 
     private void processBatch(List<RemoveTask> batchTasks, ImageDecoder decoder, Predictor predictor, RemoveTally tally, PrintWriter err) {

@@ -2,7 +2,7 @@ package clearbg.cli;
 
 import java.nio.file.Path;
 
-/** Counts of one {@code clearbg remove} run. */
+/** Counts of one {@code clearbg remove} run; thread-safe (the workers count into one tally). */
 final class RemoveTally {
 
     private final int unmapped;
@@ -21,27 +21,27 @@ final class RemoveTally {
         this.failed = unmapped;
     }
 
-    void countDone() {
+    synchronized void countDone() {
         done++;
     }
 
-    void countSkipped() {
+    synchronized void countSkipped() {
         skipped++;
     }
 
-    void countFailed() {
+    synchronized void countFailed() {
         failed++;
     }
 
-    int done() {
+    synchronized int done() {
         return done;
     }
 
-    int failed() {
+    synchronized int failed() {
         return failed;
     }
 
-    String summary(Path out) {
+    synchronized String summary(Path out) {
         return String.format(
                 "done %d, skipped %d (output exists), failed %d%s, not images %d; outputs in %s",
                 done, skipped, failed, unmapped > 0 ? " (" + unmapped + " before decoding)" : "", unsupported, out);

@@ -10,6 +10,7 @@ import clearbg.jobs.spark.EvalTask;
 import clearbg.jobs.spark.HadoopFiles;
 import clearbg.jobs.spark.ModelSpec;
 import clearbg.model.metric.SodResult;
+import clearbg.model.predict.InferenceEngine;
 import clearbg.model.nn.Arch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,9 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
     @Option(names = "--batch", defaultValue = "4", description = "images per forward pass (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--engine", defaultValue = "auto", converter = EngineOption.class, description = EngineOption.DESCRIPTION)
+    InferenceEngine engine;
+
     @Option(names = "--size", defaultValue = "320",
             description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
     int size;
@@ -104,7 +108,7 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
             if (weights == null || datasets == null || datasets.isEmpty() || predictions != null || images != null) {
                 throw new CommandLine.ParameterException(commandLine, "--table needs --weights and --datasets (and no --pred or --images)");
             }
-            return new EvalSettings(null, null, new ModelSpec(weights, arch, batch, size), null, out, partitions, maxPixels, table, datasets);
+            return new EvalSettings(null, null, new ModelSpec(weights, arch, batch, size, engine), null, out, partitions, maxPixels, table, datasets);
         }
         boolean predictionMode = predictions != null;
         boolean modelMode = weights != null || images != null;
@@ -112,7 +116,7 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
             throw new CommandLine.ParameterException(commandLine,
                     "give --gt URI with either --pred URI, or --weights URI and --images URI; or --table with --weights and --datasets");
         }
-        ModelSpec model = modelMode ? new ModelSpec(weights, arch, batch, size) : null;
+        ModelSpec model = modelMode ? new ModelSpec(weights, arch, batch, size, engine) : null;
         String dataset = name != null ? name : lastSegment(groundTruth);
         return new EvalSettings(predictionMode ? predictions : images, groundTruth, model, dataset, out, partitions, maxPixels,
                 null, List.of());

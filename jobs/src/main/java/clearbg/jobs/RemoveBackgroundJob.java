@@ -9,6 +9,7 @@ import clearbg.jobs.spark.RemoveOutcome;
 import clearbg.jobs.spark.RemovePartitionWorker;
 import clearbg.model.image.Rgba;
 import clearbg.model.nn.Arch;
+import clearbg.model.predict.InferenceEngine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -93,6 +94,9 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
             description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
     int size;
 
+    @Option(names = "--engine", defaultValue = "auto", converter = EngineOption.class, description = EngineOption.DESCRIPTION)
+    InferenceEngine engine;
+
     @Option(names = "--max-pixels", defaultValue = "100000000", description = "refuse images over this many pixels")
     long maxPixels;
 
@@ -135,7 +139,7 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
         long listStart = System.nanoTime();
         RemovePlan plan = RemovePlan.of(files, input, output, layout);
         double listMillis = (System.nanoTime() - listStart) / 1e6;
-        RemovePartitionWorker worker = new RemovePartitionWorker(files, new ModelSpec(weights, arch, batch, size), maxPixels,
+        RemovePartitionWorker worker = new RemovePartitionWorker(files, new ModelSpec(weights, arch, batch, size, engine), maxPixels,
                 overwrite, layout.format() == OutputLayout.Format.MASK ? null : background);
         int slices = partitions > 0 ? partitions : context.defaultParallelism();
         context.setJobDescription("remove backgrounds: " + plan.items().size() + " images under " + input);

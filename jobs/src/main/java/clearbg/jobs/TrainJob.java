@@ -19,6 +19,7 @@ import clearbg.jobs.tracking.RunTracker;
 import clearbg.jobs.tracking.Trackers;
 import clearbg.jobs.tracking.TrackingSettings;
 import clearbg.model.io.SafetensorsWriter;
+import clearbg.model.predict.InferenceEngine;
 import clearbg.model.metric.SodResult;
 import clearbg.model.nn.Arch;
 import clearbg.model.train.BatchNormMode;
@@ -422,7 +423,7 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
 
     private static void evaluate(SparkSession spark, TrainSettings settings, TrainingRun run, String checkpoint, long step, String name)
             throws Exception {
-        EvalSettings eval = new EvalSettings(null, null, new ModelSpec(checkpoint, settings.arch(), 4, settings.rescale()), null,
+        EvalSettings eval = new EvalSettings(null, null, new ModelSpec(checkpoint, settings.arch(), 4, settings.rescale(), InferenceEngine.AUTO), null,
                 settings.out() + "/eval/" + name, 0, 100_000_000L, settings.table(), List.of(settings.evalSplit()));
         Map<String, SodResult> results = EvalJob.evaluate(spark, eval);
         SodResult result = results.get(settings.evalSplit());

@@ -169,7 +169,7 @@ class RemoveCommandTest {
         Path timings = dir.resolve("t.json");
         long before = System.nanoTime();
         CliRun run = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("out").toString(),
-                "--mask-only", "--batch", "1", "--timings", timings.toString());
+                "--mask-only", "--batch", "1", "--workers", "1", "--timings", timings.toString());
         double outside = (System.nanoTime() - before) / 1e9;
         assertEquals(0, run.exitCode(), run.err());
 
@@ -194,16 +194,40 @@ class RemoveCommandTest {
         write(in.resolve("q.png"), photo(120, 95), "png");
         assertEquals(0, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("one").toString(), "--mask-only", "--batch", "1").exitCode());
         assertEquals(0, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("two").toString(), "--mask-only", "--batch", "2").exitCode());
-        for (String name : new String[] {"p.png", "q.png"}) {
-            BufferedImage a = ImageIO.read(dir.resolve("one").resolve(name).toFile());
-            BufferedImage b = ImageIO.read(dir.resolve("two").resolve(name).toFile());
+        assertMasksWithinOneLevel(dir.resolve("one"), dir.resolve("two"), "p.png", "q.png");
+    }
+
+    @Test
+    void enginesAndWorkerCountsGiveTheSameMasks(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        String[] names = new String[6];
+        for (int i = 0; i < names.length; i++) {
+            write(in.resolve("p" + i + ".png"), photo(60 + 7 * i, 50 + 3 * i), "png");
+            names[i] = "p" + i + ".png";
+        }
+        CliRun parallel = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("ort").toString(),
+                "--mask-only", "--engine", "onnxruntime", "--workers", "3");
+        assertEquals(0, parallel.exitCode(), parallel.err());
+        CliRun serial = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("torch").toString(),
+                "--mask-only", "--engine", "pytorch", "--workers", "1");
+        assertEquals(0, serial.exitCode(), serial.err());
+        assertMasksWithinOneLevel(dir.resolve("ort"), dir.resolve("torch"), names);
+        assertEquals(2, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("x").toString(),
+                "--engine", "tensorflow").exitCode());
+    }
+
+    private static void assertMasksWithinOneLevel(Path first, Path second, String... names) throws IOException {
+        for (String name : names) {
+            BufferedImage a = ImageIO.read(first.resolve(name).toFile());
+            BufferedImage b = ImageIO.read(second.resolve(name).toFile());
+            assertEquals(a.getWidth(), b.getWidth(), name);
             int worst = 0;
             for (int y = 0; y < a.getHeight(); y++) {
                 for (int x = 0; x < a.getWidth(); x++) {
                     worst = Math.max(worst, Math.abs(a.getRaster().getSample(x, y, 0) - b.getRaster().getSample(x, y, 0)));
                 }
             }
-            assertTrue(worst <= 1, name + ": batch 1 and batch 2 differ by " + worst + " levels");
+            assertTrue(worst <= 1, name + ": " + first.getFileName() + " and " + second.getFileName() + " differ by " + worst + " levels");
         }
     }
 }

@@ -1,10 +1,9 @@
 package clearbg.jobs.spark;
 
-import ai.djl.engine.Engine;
 import clearbg.model.image.FloatImage;
-import clearbg.model.nn.ModelLoader;
-import clearbg.model.nn.U2NetModel;
+import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.MaskImage;
+import clearbg.model.predict.NetworkLoader;
 import clearbg.model.predict.Predictor;
 import clearbg.model.predict.PredictorSettings;
 import java.io.IOException;
@@ -12,11 +11,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.spark.TaskContext;
 
 /**
- * One model per executor JVM and weights file: loaded on first use by any task, then shared by every
+ * One network per executor JVM and weights file: loaded on first use by any task, then shared by every
  * later task of the JVM (DJL's Spark extension is not available here, so this is the partition-level
- * predictor). Forward passes of one model are serialised; PyTorch parallelises inside each pass.
+ * predictor). With ONNX Runtime the tasks of an executor run their forward passes in parallel, each on
+ * {@code spark.task.cpus} threads; with libtorch they take turns and libtorch parallelises inside each pass.
  */
 public final class ExecutorModels {
 
@@ -26,8 +29,8 @@ public final class ExecutorModels {
     private ExecutorModels() {}
 
     /**
-     * The predictor for {@code spec}, loading the weights through {@code files} the first time. One model is
-     * kept per JVM: asking for another spec (a training run evaluating each new checkpoint) frees the
+     * The predictor for {@code spec}, loading the weights through {@code files} the first time. One network
+     * is kept per JVM: asking for another spec (a training run evaluating each new checkpoint) frees the
      * previous one once its running forward passes end.
      */
     public static synchronized SharedPredictor predictor(ModelSpec spec, HadoopFiles files) {
@@ -43,12 +46,14 @@ public final class ExecutorModels {
     }
 
     private static SharedPredictor load(ModelSpec spec, HadoopFiles files) {
+        TaskContext task = TaskContext.get();
+        int threadsPerCall = task == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, task.cpus());
         try {
             Path local = Files.createTempFile("clearbg-weights-", ".bin");
             try {
                 Files.write(local, files.read(spec.weightsUri()));
-                U2NetModel model = ModelLoader.load(local, spec.arch(), Engine.getInstance().defaultDevice());
-                return new SharedPredictor(model, new Predictor(model, new PredictorSettings(spec.inputSize(), spec.batchSize())));
+                FusedMapNetwork network = NetworkLoader.open(local, spec.arch(), spec.inputSize(), spec.engine(), threadsPerCall);
+                return new SharedPredictor(network, new Predictor(network, new PredictorSettings(spec.inputSize(), spec.batchSize())));
             } finally {
                 Files.deleteIfExists(local);
             }
@@ -57,28 +62,39 @@ public final class ExecutorModels {
         }
     }
 
-    /** A predictor whose forward passes run one at a time. */
+    /** A predictor shared by the tasks of an executor; replacing it waits for the running passes. */
     public static final class SharedPredictor {
-        private final U2NetModel model;
+        private final FusedMapNetwork network;
         private final Predictor predictor;
+        private final ReadWriteLock lock = new ReentrantReadWriteLock();
         private boolean closed;
 
-        SharedPredictor(U2NetModel model, Predictor predictor) {
-            this.model = model;
+        SharedPredictor(FusedMapNetwork network, Predictor predictor) {
+            this.network = network;
             this.predictor = predictor;
         }
 
         /** Masks for {@code images} at their own sizes, in order. */
-        public synchronized List<MaskImage> predict(List<FloatImage> images) {
-            if (closed) {
-                throw new IllegalStateException("this model was replaced by another one in this executor");
+        public List<MaskImage> predict(List<FloatImage> images) {
+            lock.readLock().lock();
+            try {
+                if (closed) {
+                    throw new IllegalStateException("this model was replaced by another one in this executor");
+                }
+                return predictor.predict(images);
+            } finally {
+                lock.readLock().unlock();
             }
-            return predictor.predict(images);
         }
 
-        private synchronized void close() {
-            closed = true;
-            model.close();
+        private void close() {
+            lock.writeLock().lock();
+            try {
+                closed = true;
+                network.close();
+            } finally {
+                lock.writeLock().unlock();
+            }
         }
     }
 }

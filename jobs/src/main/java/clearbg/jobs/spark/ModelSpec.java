@@ -1,6 +1,7 @@
 package clearbg.jobs.spark;
 
 import clearbg.model.nn.Arch;
+import clearbg.model.predict.InferenceEngine;
 import java.io.Serializable;
 
 /**
@@ -11,10 +12,14 @@ import java.io.Serializable;
  * @param arch the expected architecture, or null
  * @param batchSize images per forward pass
  * @param inputSize the network input side (RescaleT size; 320 for the published weights)
+ * @param engine the runtime that computes the masks ({@link InferenceEngine#AUTO}: decided per executor)
  */
-public record ModelSpec(String weightsUri, Arch arch, int batchSize, int inputSize) implements Serializable {
+public record ModelSpec(String weightsUri, Arch arch, int batchSize, int inputSize, InferenceEngine engine) implements Serializable {
 
     public ModelSpec {
+        if (engine == null) {
+            throw new IllegalArgumentException("engine must be given");
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }

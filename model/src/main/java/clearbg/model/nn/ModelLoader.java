@@ -21,11 +21,21 @@ public final class ModelLoader {
     public static U2NetModel load(Path path, Arch arch, Device device) throws IOException {
         StateDict weights = Weights.read(path);
         String source = path.toString();
-        Arch detected = ArchDetector.detect(weights, source);
-        if (arch != null && arch != detected) {
+        return U2NetModel.fromStateDict(checkedArch(weights, arch, source), device, weights, source);
+    }
+
+    /**
+     * The architecture of {@code weights}, detected from their shapes.
+     *
+     * @param expected the architecture the caller asked for, or null for any
+     * @throws IllegalArgumentException when the weights are another architecture than {@code expected}
+     */
+    public static Arch checkedArch(StateDict weights, Arch expected, String sourceName) {
+        Arch detected = ArchDetector.detect(weights, sourceName);
+        if (expected != null && expected != detected) {
             throw new IllegalArgumentException(
-                    source + " holds " + detected.cliName() + " weights, but --arch " + arch.cliName() + " was given");
+                    sourceName + " holds " + detected.cliName() + " weights, but --arch " + expected.cliName() + " was given");
         }
-        return U2NetModel.fromStateDict(detected, device, weights, source);
+        return detected;
     }
 }

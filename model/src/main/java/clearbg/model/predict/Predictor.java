@@ -1,10 +1,6 @@
 package clearbg.model.predict;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import clearbg.model.image.FloatImage;
-import clearbg.model.nn.U2NetModel;
 import clearbg.model.transform.Resampler;
 import clearbg.model.transform.RescaleT;
 import clearbg.model.transform.ToTensorLab;
@@ -19,21 +15,23 @@ import java.util.List;
  *   <li>ToTensorLab: divide by the image maximum, ImageNet mean and std per channel;
  *   <li>U²-Net in inference mode, keep the fused map {@code d0};
  *   <li>min-max normalise per image: {@code (d - min) / (max - min)} (all zeros when max = min);
+ *   <li>to 8 bits by truncation, {@code floor(255 p)}, as the original's
+ *       {@code Image.fromarray(pred * 255).convert('RGB')};
  *   <li>bilinear resize back to the original size (PIL's BILINEAR: a triangle filter that widens when
- *       shrinking) and quantise to 8 bits with rounding.
+ *       shrinking) and rounding to 8 bits.
  * </ol>
  *
- * Images go through the network {@code batchSize} at a time. Not thread-safe (the model is not); one
- * predictor per executor thread or a lock around it.
+ * Images go through the network {@code batchSize} at a time. Thread-safe when the network is: the
+ * predictor itself keeps no state between calls.
  */
 public final class Predictor {
 
-    private final U2NetModel model;
+    private final FusedMapNetwork network;
     private final PredictorSettings settings;
 
-    /** A predictor over a loaded model. The model stays owned by the caller. */
-    public Predictor(U2NetModel model, PredictorSettings settings) {
-        this.model = model;
+    /** A predictor over an open network. The network stays owned by the caller. */
+    public Predictor(FusedMapNetwork network, PredictorSettings settings) {
+        this.network = network;
         this.settings = settings;
     }
 
@@ -67,18 +65,14 @@ public final class Predictor {
         }
         timer.stop(Phase.RESIZE, start);
         start = System.nanoTime();
-        float[] fused;
-        try (NDManager scratch = model.manager().newSubManager()) {
-            NDArray x = scratch.create(input, new Shape(batch.size(), 3, side, side));
-            fused = model.forward(x, false).get(0).toFloatArray();
-        }
+        float[] fused = network.fusedMaps(input, batch.size(), side);
         timer.stop(Phase.FORWARD, start);
         start = System.nanoTime();
         List<MaskImage> masks = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             float[] map = new float[plane];
             System.arraycopy(fused, i * plane, map, 0, plane);
-            FloatImage normalised = FloatImage.of(side, side, 1, minMaxNormalise(map));
+            FloatImage normalised = FloatImage.of(side, side, 1, truncate(minMaxNormalise(map)));
             FloatImage original = batch.get(i);
             masks.add(quantise(Resampler.bilinear(normalised, original.width(), original.height())));
         }
@@ -102,6 +96,14 @@ public final class Predictor {
             }
         }
         return out;
+    }
+
+    /** {@code floor(v)} of values in 0..255, in place. */
+    private static float[] truncate(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.floor(values[i]);
+        }
+        return values;
     }
 
     private static MaskImage quantise(FloatImage map) {

@@ -1,0 +1,37 @@
+package clearbg.model.predict;
+
+import ai.djl.engine.Engine;
+import clearbg.model.io.StateDict;
+import clearbg.model.io.Weights;
+import clearbg.model.nn.Arch;
+import clearbg.model.nn.ModelLoader;
+import clearbg.model.nn.U2NetModel;
+import clearbg.model.onnx.OrtFusedMapNetwork;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Opens a weights file ({@code .pth}, safetensors or a training checkpoint) as a {@link FusedMapNetwork}. */
+public final class NetworkLoader {
+
+    private NetworkLoader() {}
+
+    /**
+     * @param arch the expected architecture, or null to detect it from the weights
+     * @param inputSize the network input side (the ONNX graph is built for it)
+     * @param engine the runtime ({@link InferenceEngine#AUTO} is resolved here)
+     * @param threadsPerCall ONNX Runtime threads per call (libtorch keeps its own setting)
+     * @throws IOException when the file cannot be read, is not a weights file or does not fit the
+     *     architecture (the message names the file)
+     */
+    public static FusedMapNetwork open(Path weights, Arch arch, int inputSize, InferenceEngine engine, int threadsPerCall)
+            throws IOException {
+        StateDict stateDict = Weights.read(weights);
+        String source = weights.toString();
+        Arch detected = ModelLoader.checkedArch(stateDict, arch, source);
+        if (engine.resolve() == InferenceEngine.ONNXRUNTIME) {
+            return OrtFusedMapNetwork.open(stateDict, detected, inputSize, threadsPerCall, source);
+        }
+        U2NetModel model = U2NetModel.fromStateDict(detected, Engine.getInstance().defaultDevice(), stateDict, source);
+        return new DjlFusedMapNetwork(model, true);
+    }
+}
