@@ -28,7 +28,11 @@ import java.util.Map;
  * Operators (opset 18): Conv, BatchNormalization, Relu, MaxPool ({@code ceil_mode=1}), Resize (bilinear,
  * {@code pytorch_half_pixel}: input coordinate {@code (i + 0.5) * in/out - 0.5}, PyTorch's
  * {@code align_corners=False}), Concat, Add, Sigmoid. Spatial sizes are computed here for the fixed H and W, so
- * every Resize has constant target sizes.
+ * every Resize has a constant target. Where the target is an integer multiple of the source (every resize at
+ * 320x320), the Resize takes constant scales and {@code half_pixel}, which equals {@code pytorch_half_pixel}
+ * for outputs longer than one pixel: ONNX Runtime then runs it in its blocked (NCHWc) layout instead of
+ * converting the activations back and forth around it (measured on U²-Net at 320x320, one thread: 0.91
+ * instead of 1.05 s of kernel time per image). Other targets take constant sizes.
  */
 public final class U2NetOnnxExport {
 
@@ -161,6 +165,14 @@ public final class U2NetOnnxExport {
     private Value resizeLike(Value x, Value target) {
         if (x.height() == target.height() && x.width() == target.width()) {
             return x;
+        }
+        if (target.height() % x.height() == 0 && target.width() % x.width() == 0) {
+            String scales = graph.initializer("scales_" + valueCount, new long[] {4},
+                    new float[] {1, 1, target.height() / x.height(), target.width() / x.width()});
+            String y = graph.node("Resize", next(), List.of(x.name(), "", scales),
+                    OnnxGraphBuilder.text("mode", "linear"),
+                    OnnxGraphBuilder.text("coordinate_transformation_mode", "half_pixel"));
+            return new Value(y, target.height(), target.width());
         }
         String sizes = graph.initializer("sizes_" + target.height() + "x" + target.width() + "_" + valueCount,
                 target.height(), target.width());
