@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -140,7 +141,6 @@ final class RemoveCommand implements Callable<Integer> {
         ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels));
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = workers > 0 ? workers : cores;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (FusedMapNetwork network = loadNetwork(Math.max(1, cores / threads));
                 ProgressBar progress = new ProgressBarBuilder()
                         .setTaskName("remove")
@@ -149,19 +149,22 @@ final class RemoveCommand implements Callable<Integer> {
                         .continuousUpdate()
                         .build()) {
             Predictor predictor = new Predictor(network, new PredictorSettings(size, batch));
-            List<Future<?>> pending = new ArrayList<>();
-            for (int start = 0; start < tasks.size(); start += batch) {
-                List<RemoveTask> batchTasks = tasks.subList(start, Math.min(tasks.size(), start + batch));
-                pending.add(pool.submit(() -> {
-                    processBatch(batchTasks, decoder, predictor, tally, err);
-                    synchronized (progress) {
-                        progress.stepBy(batchTasks.size());
-                    }
-                }));
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> pending = new ArrayList<>();
+                for (int start = 0; start < tasks.size(); start += batch) {
+                    List<RemoveTask> batchTasks = tasks.subList(start, Math.min(tasks.size(), start + batch));
+                    pending.add(pool.submit(() -> {
+                        processBatch(batchTasks, decoder, predictor, tally, err);
+                        synchronized (progress) {
+                            progress.stepBy(batchTasks.size());
+                        }
+                    }));
+                }
+                awaitAll(pending);
+            } finally {
+                stopAndWait(pool);
             }
-            awaitAll(pending);
-        } finally {
-            pool.shutdownNow();
         }
         if (timingsFile != null) {
             TimingsReport.write(timingsFile, timer.snapshot(), tally.done(), System.nanoTime() - wallStart);
@@ -177,6 +180,21 @@ final class RemoveCommand implements Callable<Integer> {
         FusedMapNetwork network = NetworkLoader.open(weights, arch, size, engine, threadsPerCall);
         timer.stop(Phase.LOAD, loadStart);
         return network;
+    }
+
+    /**
+     * Drops the batches not started and waits for the running ones, so that the network is closed only
+     * when no worker uses it any more.
+     */
+    private static void stopAndWait(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                // a forward pass of a large batch may take a while; the network must outlive it
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits for every batch; a batch that failed outside its per-image handling fails the command. */
