@@ -189,9 +189,7 @@ final class RemoveCommand implements Callable<Integer> {
     private static void stopAndWait(ExecutorService pool) {
         pool.shutdownNow();
         try {
-            while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                // a forward pass of a large batch may take a while; the network must outlive it
-            }
+            pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -31,4 +31,20 @@ public final class ArchDetector {
         throw new IllegalArgumentException(
                 sourceName + ": " + PROBE_KEY + " has " + channels + " output channels, which is neither u2net (128) nor u2netp (64)");
     }
+
+    /**
+     * The architecture of {@code weights}, checked against the one the caller asked for.
+     *
+     * @param expected the architecture asked for ({@code --arch}), or null for any
+     * @throws IllegalArgumentException when the weights are not a U²-Net state_dict or are another
+     *     architecture than {@code expected}
+     */
+    public static Arch detect(StateDict weights, Arch expected, String sourceName) {
+        Arch detected = detect(weights, sourceName);
+        if (expected != null && expected != detected) {
+            throw new IllegalArgumentException(
+                    sourceName + " holds " + detected.cliName() + " weights, but --arch " + expected.cliName() + " was given");
+        }
+        return detected;
+    }
 }

@@ -13,15 +13,10 @@ import clearbg.model.nn.U2NetModel;
 public final class DjlFusedMapNetwork implements FusedMapNetwork {
 
     private final U2NetModel model;
-    private final boolean ownsModel;
 
-    /**
-     * @param model a loaded model
-     * @param ownsModel true to close the model with this network
-     */
-    public DjlFusedMapNetwork(U2NetModel model, boolean ownsModel) {
+    /** A network over a loaded model, which it owns from now on: {@link #close()} closes the model. */
+    public DjlFusedMapNetwork(U2NetModel model) {
         this.model = model;
-        this.ownsModel = ownsModel;
     }
 
     @Override
@@ -34,8 +29,6 @@ public final class DjlFusedMapNetwork implements FusedMapNetwork {
 
     @Override
     public synchronized void close() {
-        if (ownsModel) {
-            model.close();
-        }
+        model.close();
     }
 }

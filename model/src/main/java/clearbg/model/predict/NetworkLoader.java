@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.Weights;
 import clearbg.model.nn.Arch;
-import clearbg.model.nn.ModelLoader;
+import clearbg.model.nn.ArchDetector;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.onnx.OrtFusedMapNetwork;
 import java.io.IOException;
@@ -27,11 +27,11 @@ public final class NetworkLoader {
             throws IOException {
         StateDict stateDict = Weights.read(weights);
         String source = weights.toString();
-        Arch detected = ModelLoader.checkedArch(stateDict, arch, source);
+        Arch detected = ArchDetector.detect(stateDict, arch, source);
         if (engine.resolve() == InferenceEngine.ONNXRUNTIME) {
             return OrtFusedMapNetwork.open(stateDict, detected, inputSize, threadsPerCall, source);
         }
         U2NetModel model = U2NetModel.fromStateDict(detected, Engine.getInstance().defaultDevice(), stateDict, source);
-        return new DjlFusedMapNetwork(model, true);
+        return new DjlFusedMapNetwork(model);
     }
 }

@@ -72,7 +72,7 @@ public final class Predictor {
         for (int i = 0; i < batch.size(); i++) {
             float[] map = new float[plane];
             System.arraycopy(fused, i * plane, map, 0, plane);
-            FloatImage normalised = FloatImage.of(side, side, 1, truncate(minMaxNormalise(map)));
+            FloatImage normalised = FloatImage.of(side, side, 1, normaliseTo8Bits(map));
             FloatImage original = batch.get(i);
             masks.add(quantise(Resampler.bilinear(normalised, original.width(), original.height())));
         }
@@ -80,8 +80,11 @@ public final class Predictor {
         return masks;
     }
 
-    /** {@code (d - min) / (max - min)} scaled to 0..255; a constant map becomes all zeros. */
-    static float[] minMaxNormalise(float[] map) {
+    /**
+     * {@code floor(255 (d - min) / (max - min))}: min-max normalised and truncated to 8 bits as the original
+     * does; a constant map becomes all zeros.
+     */
+    private static float[] normaliseTo8Bits(float[] map) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         for (float v : map) {
@@ -92,18 +95,10 @@ public final class Predictor {
         float[] out = new float[map.length];
         if (range > 0) {
             for (int i = 0; i < map.length; i++) {
-                out[i] = (map[i] - min) / range * 255f;
+                out[i] = (float) Math.floor((map[i] - min) / range * 255f);
             }
         }
         return out;
-    }
-
-    /** {@code floor(v)} of values in 0..255, in place. */
-    private static float[] truncate(float[] values) {
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) Math.floor(values[i]);
-        }
-        return values;
     }
 
     private static MaskImage quantise(FloatImage map) {

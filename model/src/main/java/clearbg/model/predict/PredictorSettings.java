@@ -8,9 +8,6 @@ package clearbg.model.predict;
  */
 public record PredictorSettings(int inputSize, int batchSize) {
 
-    /** The original inference recipe, four images per forward pass. */
-    public static final PredictorSettings DEFAULT = new PredictorSettings(320, 4);
-
     public PredictorSettings {
         if (inputSize < 32) {
             throw new IllegalArgumentException("input size must be at least 32, got " + inputSize);

@@ -70,7 +70,7 @@ class U2NetOnnxExportTest {
         }
         float[] expected;
         try (DjlFusedMapNetwork djl = new DjlFusedMapNetwork(
-                U2NetModel.fromStateDict(Arch.U2NETP, Device.cpu(), seeded, "u2netp_seeded.pth"), true)) {
+                U2NetModel.fromStateDict(Arch.U2NETP, Device.cpu(), seeded, "u2netp_seeded.pth"))) {
             expected = djl.fusedMaps(input, 2, side);
         }
         try (OrtFusedMapNetwork ort = OrtFusedMapNetwork.open(seeded, Arch.U2NETP, side, 1, "u2netp_seeded.pth")) {
