@@ -3,7 +3,8 @@
 # session on onnxruntime, CPU) on the same generated 1024x768 JPEGs with the same U2-Net weights (ours,
 # exported to ONNX through the original model code), on this machine in the same run, the two sides
 # alternating. Each run is timed end to end (process start to exit); start-up is measured separately.
-# Masks are compared per image; the Java time split comes from `clearbg remove --timings`.
+# Masks are compared per image; the Java time split comes from `clearbg remove --timings`; both ONNX graphs
+# are profiled per operator on one thread (bench/reference/ort_profile.py).
 # Writes bench/results/rembg_bench.md.
 #
 #   U2NET_REPO=/path/to/U-2-Net bench/rembg_bench.sh
@@ -129,7 +130,12 @@ log "comparing masks"
   --rembg "$WORK/rembg-masks" --onnx "$ONNX" --threads "$THREADS" --attribution "$ATTRIBUTION" \
   --json "$WORK/compare.json" >/dev/null
 
-"$VPY" "$ROOT/bench/reference/rembg_report.py" --runs "$RUNS" --compare "$WORK/compare.json" \
+log "profiling both graphs on one thread"
+"$CLEARBG" convert --overwrite "$weights" "$WORK/clearbg-graph.onnx" >/dev/null
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$VPY" "$ROOT/bench/reference/ort_profile.py" \
+  --graph "clearbg=$WORK/clearbg-graph.onnx" --graph "rembg=$ONNX" --json "$WORK/profile.json" >/dev/null
+
+"$VPY" "$ROOT/bench/reference/rembg_report.py" --runs "$RUNS" --compare "$WORK/compare.json" --profile "$WORK/profile.json" \
   --count "$COUNT" --size "$SIZE" --threads "$THREADS" --batch "$BATCH" --weights "$weights_note" \
   --onnx-check "$onnx_check" --uptime-before "$uptime_before" --uptime-after "$uptime_after" \
   > "$ROOT/bench/results/rembg_bench.md"

@@ -28,13 +28,14 @@ def versions():
 
 def main():
     parser = argparse.ArgumentParser()
-    for name in ("runs", "compare", "size", "weights", "onnx-check", "uptime-before", "uptime-after"):
+    for name in ("runs", "compare", "profile", "size", "weights", "onnx-check", "uptime-before", "uptime-after"):
         parser.add_argument("--" + name, required=True)
     for name in ("count", "threads", "batch"):
         parser.add_argument("--" + name, type=int, required=True)
     a = parser.parse_args()
     runs = [json.loads(l) for l in open(a.runs) if l.strip()]
     compare = json.load(open(a.compare))
+    profile = json.load(open(a.profile))
     for run in runs:
         if run["side"] == "clearbg":
             t = json.load(open(run["timings"]))
@@ -118,12 +119,43 @@ def main():
           f"(same calls, same threads; write and start-up excluded): decode {1000 * s['decode']:.1f} ms, resize {1000 * s['resize']:.1f} ms, "
           f"forward {1000 * s['forward']:.1f} ms, encode {1000 * s['encode']:.1f} ms.\n")
 
+    kernel_profile(profile)
+
     p("## Machine\n")
     p(f"{machine()}. Run finished {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.")
     p(f"{java_v}; Python side: {python_v}.")
     p("The machine is shared with other work; `uptime` before and after all runs:\n")
     p(f"    before: {a.uptime_before.strip()}\n    after:  {a.uptime_after.strip()}\n")
     p("Load from other processes slows both sides; alternating the order spreads it, it does not remove it.")
+
+
+def kernel_profile(profile):
+    """The section on bench/reference/ort_profile.py's one-thread profile of both graphs."""
+    p = print
+    graphs = profile["graphs"]
+    peak = profile["matmul_macs_per_second"]
+    p("## Kernel profile, one thread\n")
+    p(f"Python onnxruntime {profile['onnxruntime']} on one thread, one {profile['side']}×{profile['side']} image, mean of "
+      f"{profile['repeats']} profiled passes after a warm-up (bench/reference/ort_profile.py): clearbg's own graph "
+      "(`clearbg convert W.pth graph.onnx`, what the Java engine runs; the Java engine is ONNX Runtime for Java) and rembg's (PyTorch's "
+      "export). Kernel seconds per pass by operator; the convolutions' multiply-adds per second against a "
+      f"one-thread float32 matmul in numpy's BLAS (2048³: {peak / 1e9:.1f} GMAC/s), the practical peak of one core.\n")
+    labels = list(graphs)
+    ops = sorted({op for g in graphs.values() for op in g["ops"]}, key=lambda op: -max(g["ops"].get(op, {"seconds": 0})["seconds"] for g in graphs.values()))
+    p("| operator | " + " | ".join(f"{label} s (nodes)" for label in labels) + " |")
+    p("|---|" + "---|" * len(labels))
+    for op in ops:
+        cells = []
+        for label in labels:
+            entry = graphs[label]["ops"].get(op)
+            cells.append(f"{entry['seconds']:.4f} ({entry['nodes']})" if entry else "-")
+        p(f"| {op} | " + " | ".join(cells) + " |")
+    p("| **kernels in all** | " + " | ".join(f"**{graphs[label]['kernel_seconds']:.3f}**" for label in labels) + " |")
+    p("| wall per pass | " + " | ".join(f"{graphs[label]['wall_seconds']:.3f}" for label in labels) + " |")
+    p("| convolutions, GMAC per pass | " + " | ".join(f"{graphs[label]['conv_macs'] / 1e9:.1f}" for label in labels) + " |")
+    p("| convolutions, GMAC/s (share of the matmul peak) | " + " | ".join(
+        f"{graphs[label]['conv_macs_per_second'] / 1e9:.1f} ({100 * graphs[label]['conv_macs_per_second'] / peak:.0f}%)" for label in labels) + " |")
+    p("")
 
 
 if __name__ == "__main__":

@@ -3,14 +3,26 @@ package clearbg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import clearbg.model.io.HostTensor;
 import clearbg.model.io.PthReader;
 import clearbg.model.io.SafetensorsReader;
+import clearbg.model.io.SafetensorsWriter;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.Weights;
+import clearbg.model.predict.FusedMapNetwork;
+import clearbg.model.predict.InferenceEngine;
+import clearbg.model.predict.NetworkLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,5 +87,59 @@ class SummaryAndConvertTest {
         assertEquals(2, refused.exitCode());
         assertEquals("keep me", Files.readString(existing));
         assertEquals(2, CliRun.of("convert", text.toString(), dir.resolve("x.bin").toString()).exitCode());
+    }
+
+    @Test
+    void convertWritesTheOnnxGraphThatGivesTheLibtorchNetworksMap() throws Exception {
+        Path initial = dir.resolve("init.safetensors");
+        assertEquals(0, CliRun.of("init", "--arch", "u2netp", "--seed", "9", initial.toString()).exitCode());
+        Path graph = dir.resolve("u2netp.onnx");
+        CliRun convert = CliRun.of("convert", "--size", "64", initial.toString(), graph.toString());
+        assertEquals(0, convert.exitCode(), convert.err());
+        assertTrue(convert.out().contains("u2netp inference graph for 64x64"), convert.out());
+
+        int side = 64;
+        float[] image = new float[2 * 3 * side * side];
+        Random random = new Random(3);
+        for (int i = 0; i < image.length; i++) {
+            image[i] = (float) random.nextGaussian();
+        }
+        float[] expected;
+        try (FusedMapNetwork libtorch = NetworkLoader.open(initial, null, side, InferenceEngine.PYTORCH, 1)) {
+            expected = libtorch.fusedMaps(image, 2, side);
+        }
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession session = environment.createSession(graph.toString(), new OrtSession.SessionOptions());
+                OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(image), new long[] {2, 3, side, side});
+                OrtSession.Result result = session.run(Map.of("image", input))) {
+            FloatBuffer fused = ((OnnxTensor) result.get("fused").orElseThrow()).getFloatBuffer();
+            assertEquals(expected.length, fused.remaining());
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], fused.get(i), 1e-4, "pixel " + i);
+            }
+        }
+    }
+
+    @Test
+    void convertToOnnxRefusesOtherWeightsAndWritesNothing() throws Exception {
+        Path initial = dir.resolve("init.safetensors");
+        assertEquals(0, CliRun.of("init", "--arch", "u2netp", "--seed", "9", initial.toString()).exitCode());
+        Path graph = dir.resolve("u2net.onnx");
+        CliRun wrongArch = CliRun.of("convert", "--arch", "u2net", initial.toString(), graph.toString());
+        assertEquals(1, wrongArch.exitCode());
+        assertTrue(wrongArch.err().contains("holds u2netp weights, but --arch u2net was given"), wrongArch.err());
+        assertEquals(2, CliRun.of("convert", "--size", "16", initial.toString(), graph.toString()).exitCode());
+
+        StateDict weights = Weights.read(initial);
+        Path partial = dir.resolve("partial.safetensors");
+        Map<String, HostTensor> tensors = new LinkedHashMap<>(weights.asMap());
+        tensors.remove("outconv.weight");
+        SafetensorsWriter.write(StateDict.of(tensors), partial, Map.of());
+        CliRun missing = CliRun.of("convert", partial.toString(), graph.toString());
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("outconv.weight"), missing.err());
+        try (var left = Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("u2net.onnx")), "no graph or temporary file left");
+        }
     }
 }
