@@ -91,8 +91,7 @@ class SummaryAndConvertTest {
 
     @Test
     void convertWritesTheOnnxGraphThatGivesTheLibtorchNetworksMap() throws Exception {
-        Path initial = dir.resolve("init.safetensors");
-        assertEquals(0, CliRun.of("init", "--arch", "u2netp", "--seed", "9", initial.toString()).exitCode());
+        Path initial = seededSmallWeights();
         Path graph = dir.resolve("u2netp.onnx");
         CliRun convert = CliRun.of("convert", "--size", "64", initial.toString(), graph.toString());
         assertEquals(0, convert.exitCode(), convert.err());
@@ -122,8 +121,7 @@ class SummaryAndConvertTest {
 
     @Test
     void convertToOnnxRefusesOtherWeightsAndWritesNothing() throws Exception {
-        Path initial = dir.resolve("init.safetensors");
-        assertEquals(0, CliRun.of("init", "--arch", "u2netp", "--seed", "9", initial.toString()).exitCode());
+        Path initial = seededSmallWeights();
         Path graph = dir.resolve("u2net.onnx");
         CliRun wrongArch = CliRun.of("convert", "--arch", "u2net", initial.toString(), graph.toString());
         assertEquals(1, wrongArch.exitCode());
@@ -141,5 +139,11 @@ class SummaryAndConvertTest {
         try (var left = Files.list(dir)) {
             assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("u2net.onnx")), "no graph or temporary file left");
         }
+    }
+
+    private Path seededSmallWeights() {
+        Path weights = dir.resolve("init.safetensors");
+        assertEquals(0, CliRun.of("init", "--arch", "u2netp", "--seed", "9", weights.toString()).exitCode());
+        return weights;
     }
 }
