@@ -6,8 +6,9 @@ for the convolutions their multiply-adds per second,
 
     MACs of a Conv = N * C_out * H_out * W_out * (C_in / group) * k_h * k_w
 
-(read from the shapes the profiler records). The warm-up pass is left out of the profile. The yardstick is a single-threaded float32 matrix product of
-2048x2048 matrices in numpy's BLAS (2048^3 multiply-adds per product), the practical peak of one core.
+(read from the shapes the profiler records). The warm-up pass is left out of the profile. The yardstick is a
+single-threaded float32 matrix product of 2048x2048 matrices in numpy's BLAS (2048^3 multiply-adds per
+product), the practical peak of one core.
 Run with OPENBLAS_NUM_THREADS=1 (and OMP_NUM_THREADS=1) set, so that the yardstick uses one thread.
 
     python ort_profile.py --graph clearbg=a.onnx --graph rembg=b.onnx --json profile.json

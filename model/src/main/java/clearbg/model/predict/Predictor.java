@@ -70,9 +70,7 @@ public final class Predictor {
         start = System.nanoTime();
         List<MaskImage> masks = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            float[] map = new float[plane];
-            System.arraycopy(fused, i * plane, map, 0, plane);
-            FloatImage normalised = FloatImage.of(side, side, 1, normaliseTo8Bits(map));
+            FloatImage normalised = FloatImage.of(side, side, 1, normaliseTo8Bits(fused, i * plane, plane));
             FloatImage original = batch.get(i);
             masks.add(quantise(Resampler.bilinear(normalised, original.width(), original.height())));
         }
@@ -81,21 +79,21 @@ public final class Predictor {
     }
 
     /**
-     * {@code floor(255 (d - min) / (max - min))}: min-max normalised and truncated to 8 bits as the original
-     * does; a constant map becomes all zeros.
+     * {@code floor(255 (d - min) / (max - min))} of the map {@code maps[from .. from + length)}: min-max
+     * normalised and truncated to 8 bits as the original does; a constant map becomes all zeros.
      */
-    private static float[] normaliseTo8Bits(float[] map) {
+    private static float[] normaliseTo8Bits(float[] maps, int from, int length) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
-        for (float v : map) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+        for (int i = from; i < from + length; i++) {
+            min = Math.min(min, maps[i]);
+            max = Math.max(max, maps[i]);
         }
         float range = max - min;
-        float[] out = new float[map.length];
+        float[] out = new float[length];
         if (range > 0) {
-            for (int i = 0; i < map.length; i++) {
-                out[i] = (float) Math.floor((map[i] - min) / range * 255f);
+            for (int i = 0; i < length; i++) {
+                out[i] = (float) Math.floor((maps[from + i] - min) / range * 255f);
             }
         }
         return out;
