@@ -4,7 +4,9 @@ import clearbg.jobs.files.StemPairing;
 import clearbg.jobs.report.MetricsReport;
 import clearbg.jobs.report.PerImageRow;
 import clearbg.model.metric.ImageStats;
+import clearbg.jobs.ImageLimitsOptions;
 import clearbg.model.image.DecodeLimits;
+import clearbg.model.image.ImageDecoder;
 import clearbg.model.image.ImageDecodeException;
 import clearbg.model.io.AtomicFile;
 import clearbg.model.metric.PairScorer;
@@ -64,8 +66,8 @@ final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     private int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", description = "refuse maps over this many pixels")
-    private long maxPixels;
+    @CommandLine.Mixin
+    private ImageLimitsOptions imageLimits;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -83,7 +85,8 @@ final class MetricsCommand implements Callable<Integer> {
         pairing.onlySecond().forEach(g -> err.println("clearbg: no prediction for ground truth " + g));
         pairing.conflicts().forEach(c -> err.println("clearbg: left out " + c));
 
-        Map<String, ImageStats> scored = score(pairing.pairs(), new PairScorer(new DecodeLimits(maxPixels)), err);
+        DecodeLimits limits = imageLimits.limits();
+        Map<String, ImageStats> scored = score(pairing.pairs(), new PairScorer(limits), limits.maxFileBytes(), err);
         int unreadable = pairing.pairs().size() - scored.size();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("pairs %d, evaluated %d, unreadable %d, predictions without ground truth %d, "
@@ -114,7 +117,7 @@ final class MetricsCommand implements Callable<Integer> {
     }
 
     /** Scores every pair on the pool; returns the statistics by pair name, in name order. */
-    private Map<String, ImageStats> score(List<StemPairing.Pair> pairs, PairScorer scorer, PrintWriter err)
+    private Map<String, ImageStats> score(List<StemPairing.Pair> pairs, PairScorer scorer, long maxFileBytes, PrintWriter err)
             throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -123,8 +126,8 @@ final class MetricsCommand implements Callable<Integer> {
                 Path prediction = predictions.resolve(pair.first());
                 Path truth = groundTruth.resolve(pair.second());
                 futures.put(pair.name(), pool.submit(() -> {
-                    PairScorer.Scored result = scorer.score(Files.readAllBytes(prediction), prediction.toString(),
-                            Files.readAllBytes(truth), truth.toString());
+                    PairScorer.Scored result = scorer.score(ImageDecoder.readFile(prediction, maxFileBytes), prediction.toString(),
+                            ImageDecoder.readFile(truth, maxFileBytes), truth.toString());
                     result.notes().forEach(note -> report(err, "clearbg: note: " + note));
                     return result.stats();
                 }));

@@ -2,18 +2,18 @@ package clearbg.cli;
 
 import clearbg.jobs.ArchOption;
 import clearbg.jobs.EngineOption;
+import clearbg.jobs.ImageLimitsOptions;
+import clearbg.jobs.remove.LocalRemoveStore;
+import clearbg.jobs.remove.RemovalPipeline;
+import clearbg.jobs.remove.RemoveOutcome;
+import clearbg.jobs.remove.RemoveRequest;
+import clearbg.jobs.remove.RemoveSettings;
+import clearbg.model.image.BudgetedDecoder;
 import clearbg.jobs.RgbaOption;
-import clearbg.model.image.DecodeLimits;
-import clearbg.model.image.FloatImage;
-import clearbg.model.image.ImageDecodeException;
-import clearbg.model.image.ImageDecoder;
-import clearbg.model.image.PngEncoder;
-import clearbg.model.io.AtomicFile;
 import clearbg.model.image.Rgba;
 import clearbg.model.nn.Arch;
 import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.InferenceEngine;
-import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.NetworkLoader;
 import clearbg.model.predict.Phase;
 import clearbg.model.predict.PhaseTimer;
@@ -51,7 +51,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "remove", mixinStandardHelpOptions = true,
         description = {"Remove the background of images with U²-Net.",
             "Writes OUT/<relative path>/<stem>.png: an RGBA cut-out (the mask as alpha), a composite on",
-            "--bgcolor, or the mask itself with --mask-only. Existing outputs are kept unless --overwrite."})
+            "--bgcolor, or the mask itself with --mask-only. Outputs that exist and are not older than their",
+            "input are kept unless --overwrite."})
 final class RemoveCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -77,7 +78,7 @@ final class RemoveCommand implements Callable<Integer> {
             description = "composite the object on this colour instead of a transparent background")
     private Rgba background;
 
-    @Option(names = "--overwrite", description = "replace outputs that exist")
+    @Option(names = "--overwrite", description = "redo images whose outputs exist")
     private boolean overwrite;
 
     @Option(names = "--batch", defaultValue = "1", description = "images per forward pass (default ${DEFAULT-VALUE})")
@@ -94,13 +95,14 @@ final class RemoveCommand implements Callable<Integer> {
             description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
     private int size;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000",
-            description = "refuse images larger than this many pixels (default ${DEFAULT-VALUE})")
-    private long maxPixels;
+    @CommandLine.Mixin
+    private ImageLimitsOptions imageLimits;
 
     @Option(names = "--timings", paramLabel = "FILE",
             description = "write the time spent per phase (load, list, decode, resize, forward, encode, write) as JSON")
     private Path timingsFile;
+
+    private static final LocalRemoveStore STORE = new LocalRemoveStore();
 
     private final PhaseTimer timer = new PhaseTimer();
 
@@ -112,9 +114,6 @@ final class RemoveCommand implements Callable<Integer> {
         }
         if (size < 32) {
             throw new UsageException("--size must be at least 32, got " + size);
-        }
-        if (maxPixels < 1) {
-            throw new UsageException("--max-pixels must be at least 1, got " + maxPixels);
         }
         if (workers < 0) {
             throw new UsageException("--workers must be at least 1 (or 0 for one per core), got " + workers);
@@ -138,7 +137,7 @@ final class RemoveCommand implements Callable<Integer> {
             err.flush();
             return FailureHandler.FAILURE;
         }
-        ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels));
+        BudgetedDecoder decoder = new BudgetedDecoder(imageLimits.limits(), RemovalPipeline.WORK_BYTES_PER_PIXEL);
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = workers > 0 ? workers : cores;
         try (FusedMapNetwork network = loadNetwork(Math.max(1, cores / threads));
@@ -212,51 +211,34 @@ final class RemoveCommand implements Callable<Integer> {
         }
     }
 
-    private void processBatch(List<RemoveTask> batchTasks, ImageDecoder decoder, Predictor predictor, RemoveTally tally, PrintWriter err) {
-        List<RemoveTask> ready = new ArrayList<>();
-        List<FloatImage> images = new ArrayList<>();
-        for (RemoveTask task : batchTasks) {
-            if (!overwrite && Files.exists(task.target())) {
-                tally.countSkipped();
-                continue;
-            }
-            try {
-                long start = System.nanoTime();
-                images.add(decoder.decode(task.source()));
-                timer.stop(Phase.DECODE, start);
-                ready.add(task);
-            } catch (ImageDecodeException e) {
-                tally.countFailed();
-                err.println("clearbg: skipped " + e.getMessage());
-            }
-        }
-        if (ready.isEmpty()) {
-            return;
-        }
-        List<MaskImage> masks = predictor.predict(images, timer);
-        for (int i = 0; i < ready.size(); i++) {
-            try {
-                long start = System.nanoTime();
-                byte[] png = encode(images.get(i), masks.get(i));
-                timer.stop(Phase.ENCODE, start);
-                start = System.nanoTime();
-                AtomicFile.write(ready.get(i).target(), png);
-                timer.stop(Phase.WRITE, start);
-                tally.countDone();
-            } catch (IOException e) {
-                tally.countFailed();
-                err.println("clearbg: cannot write " + ready.get(i).target() + ": " + e.getMessage());
+    private void processBatch(List<RemoveTask> batchTasks, BudgetedDecoder decoder, Predictor predictor, RemoveTally tally, PrintWriter err) {
+        RemoveSettings settings = new RemoveSettings(overwrite, maskOnly ? null : background, batch);
+        RemovalPipeline pipeline = new RemovalPipeline(STORE, decoder, predictor::predict, settings, timer);
+        List<RemoveOutcome> outcomes = pipeline.process(batchTasks.stream().map(this::request).iterator());
+        for (RemoveOutcome outcome : outcomes) {
+            switch (outcome.status()) {
+                case RemoveOutcome.DONE -> tally.countDone();
+                case RemoveOutcome.SKIPPED -> tally.countSkipped();
+                default -> {
+                    tally.countFailed();
+                    err.println("clearbg: skipped " + outcome.reason());
+                }
             }
         }
     }
 
-    private byte[] encode(FloatImage image, MaskImage mask) {
-        if (maskOnly) {
-            return PngEncoder.encodeGrey(mask.values(), mask.width(), mask.height());
+    private RemoveRequest request(RemoveTask task) {
+        Path source = task.source();
+        long size;
+        long modified;
+        try {
+            size = Files.size(source);
+            modified = Files.getLastModifiedTime(source).toMillis();
+        } catch (IOException e) {
+            size = -1;
+            modified = Long.MAX_VALUE;
         }
-        if (background != null) {
-            return PngEncoder.encodeOver(image, mask.values(), background);
-        }
-        return PngEncoder.encodeRgba(image, mask.values());
+        return new RemoveRequest(source.toString(), source.toString(), size, modified,
+                List.of(new RemoveRequest.Output(task.target().toString(), maskOnly)));
     }
 }

@@ -91,8 +91,8 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
     @Option(names = "--partitions", defaultValue = "0", description = "input partitions (default: Spark's parallelism)")
     int partitions;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", description = "refuse images over this many pixels")
-    long maxPixels;
+    @Mixin
+    ImageLimitsOptions imageLimits;
 
     @Override
     public Integer call() throws Exception {
@@ -108,7 +108,7 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
             if (weights == null || datasets == null || datasets.isEmpty() || predictions != null || images != null) {
                 throw new CommandLine.ParameterException(commandLine, "--table needs --weights and --datasets (and no --pred or --images)");
             }
-            return new EvalSettings(null, null, new ModelSpec(weights, arch, batch, size, engine), null, out, partitions, maxPixels, table, datasets);
+            return new EvalSettings(null, null, new ModelSpec(weights, arch, batch, size, engine), null, out, partitions, imageLimits.limits(), table, datasets);
         }
         boolean predictionMode = predictions != null;
         boolean modelMode = weights != null || images != null;
@@ -118,7 +118,7 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
         }
         ModelSpec model = modelMode ? new ModelSpec(weights, arch, batch, size, engine) : null;
         String dataset = name != null ? name : lastSegment(groundTruth);
-        return new EvalSettings(predictionMode ? predictions : images, groundTruth, model, dataset, out, partitions, maxPixels,
+        return new EvalSettings(predictionMode ? predictions : images, groundTruth, model, dataset, out, partitions, imageLimits.limits(),
                 null, List.of());
     }
 
@@ -136,7 +136,7 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
         int slices = settings.partitions() > 0 ? settings.partitions() : context.defaultParallelism();
-        EvalPartitionScorer scorer = new EvalPartitionScorer(files, settings.model(), settings.maxPixels());
+        EvalPartitionScorer scorer = new EvalPartitionScorer(files, settings.model(), settings.limits());
         EvalSummary summary;
         int candidates;
         int unpaired = 0;

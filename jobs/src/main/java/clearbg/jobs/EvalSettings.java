@@ -1,6 +1,7 @@
 package clearbg.jobs;
 
 import clearbg.jobs.spark.ModelSpec;
+import clearbg.model.image.DecodeLimits;
 import java.util.List;
 
 /**
@@ -12,12 +13,12 @@ import java.util.List;
  * @param dataset the data set's name in the reports
  * @param out the folder of the reports
  * @param partitions input partitions (0: Spark's default parallelism)
- * @param maxPixels images over this many pixels are refused
+ * @param limits the image limits (pixels, file size, share of the heap)
  * @param table an ingested image table (IngestJob's output root or its Parquet folder), or null
  * @param splits the table's splits to evaluate (each is one data set in the reports)
  */
 public record EvalSettings(String sources, String groundTruth, ModelSpec model, String dataset, String out,
-        int partitions, long maxPixels, String table, List<String> splits) {
+        int partitions, DecodeLimits limits, String table, List<String> splits) {
 
     public EvalSettings {
         splits = splits == null ? List.of() : List.copyOf(splits);

@@ -10,6 +10,7 @@ import clearbg.jobs.spark.IngestPair;
 import clearbg.jobs.spark.IngestRow;
 import clearbg.jobs.spark.IngestTimings;
 import clearbg.jobs.spark.IngestValidator;
+import clearbg.model.image.DecodeLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -94,8 +95,8 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
     @Option(names = "--resize", defaultValue = "0", description = "pre-resize with RescaleT to this size (0: keep)")
     int resize;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", description = "refuse images over this many pixels")
-    long maxPixels;
+    @Mixin
+    ImageLimitsOptions imageLimits;
 
     @Option(names = "--partitions", defaultValue = "0", description = "task count (default: Spark's parallelism)")
     int partitions;
@@ -118,9 +119,11 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException(root + ": no " + datasetLayout.name() + " split folders found");
         }
+        DecodeLimits limits = imageLimits.limits();
         List<IngestPair> pairs = new ArrayList<>();
         MessageDigest fingerprint = MessageDigest.getInstance("SHA-256");
-        fingerprint.update(("layout=" + datasetLayout + " flip=" + flip + " resize=" + resize + " maxPixels=" + maxPixels + "\n")
+        fingerprint.update(("layout=" + datasetLayout + " flip=" + flip + " resize=" + resize + " maxPixels=" + limits.maxPixels()
+                + " maxFileBytes=" + limits.maxFileBytes() + "\n")
                 .getBytes(StandardCharsets.UTF_8));
         for (String split : chosen) {
             String images = root + "/" + datasetLayout.imageFolder(split);
@@ -157,7 +160,7 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
 
         long listed = System.nanoTime();
         IngestTimings timings = IngestTimings.register(context.sc());
-        IngestValidator validator = new IngestValidator(files, maxPixels, resize, flip, timings);
+        IngestValidator validator = new IngestValidator(files, limits, resize, flip, timings);
         int slices = partitions > 0 ? partitions : Math.max(context.defaultParallelism(), 1);
         context.setJobDescription("ingest " + pairs.size() + " pairs from " + root);
         JavaRDD<IngestRow> rows = context.parallelize(pairs, Math.max(1, Math.min(slices * 4, Math.max(1, pairs.size()))))
@@ -201,7 +204,8 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
         manifest.putPOJO("splits", chosen);
         manifest.put("flip", flip);
         manifest.put("resize", resize);
-        manifest.put("max_pixels", maxPixels);
+        manifest.put("max_pixels", imageLimits.limits().maxPixels());
+        manifest.put("max_file_bytes", imageLimits.limits().maxFileBytes());
         manifest.put("input_fingerprint", inputHash);
         manifest.put("version", version);
         manifest.put("table", version + "/images");

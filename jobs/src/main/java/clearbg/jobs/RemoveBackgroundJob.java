@@ -3,10 +3,12 @@ package clearbg.jobs;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.files.OutputLayout;
+import clearbg.jobs.remove.RemoveOutcome;
+import clearbg.jobs.remove.RemoveSettings;
 import clearbg.jobs.spark.HadoopFiles;
 import clearbg.jobs.spark.ModelSpec;
-import clearbg.jobs.spark.RemoveOutcome;
 import clearbg.jobs.spark.RemovePartitionWorker;
+import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.Rgba;
 import clearbg.model.nn.Arch;
 import clearbg.model.predict.InferenceEngine;
@@ -97,8 +99,8 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
     @Option(names = "--engine", defaultValue = "auto", converter = EngineOption.class, description = EngineOption.DESCRIPTION)
     InferenceEngine engine;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", description = "refuse images over this many pixels")
-    long maxPixels;
+    @Mixin
+    ImageLimitsOptions imageLimits;
 
     @Option(names = "--overwrite", description = "replace outputs that exist")
     boolean overwrite;
@@ -112,13 +114,12 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
     @Override
     public Integer call() throws Exception {
         OutputLayout layout = new OutputLayout(parseFormat(format));
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
-        }
+        RemoveSettings settings = new RemoveSettings(overwrite, layout.format() == OutputLayout.Format.MASK ? null : background, batch);
+        DecodeLimits limits = imageLimits.limits();
         String id = runId != null ? runId : DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
                 .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
         try (SparkSession spark = SparkSessions.open("clearbg-remove-background")) {
-            return run(spark, layout, id);
+            return run(spark, layout, limits, settings, id);
         }
     }
 
@@ -130,7 +131,7 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
         }
     }
 
-    private int run(SparkSession spark, OutputLayout layout, String id) throws Exception {
+    private int run(SparkSession spark, OutputLayout layout, DecodeLimits limits, RemoveSettings settings, String id) throws Exception {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
         if (!files.exists(weights)) {
@@ -139,8 +140,7 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
         long listStart = System.nanoTime();
         RemovePlan plan = RemovePlan.of(files, input, output, layout);
         double listMillis = (System.nanoTime() - listStart) / 1e6;
-        RemovePartitionWorker worker = new RemovePartitionWorker(files, new ModelSpec(weights, arch, batch, size, engine), maxPixels,
-                overwrite, layout.format() == OutputLayout.Format.MASK ? null : background);
+        RemovePartitionWorker worker = new RemovePartitionWorker(files, new ModelSpec(weights, arch, batch, size, engine), limits, settings);
         int slices = partitions > 0 ? partitions : context.defaultParallelism();
         context.setJobDescription("remove backgrounds: " + plan.items().size() + " images under " + input);
         JavaRDD<RemoveOutcome> processed = context.parallelize(plan.items(), Math.max(1, Math.min(slices, Math.max(1, plan.items().size()))))

@@ -2,9 +2,9 @@ package clearbg.jobs;
 
 import clearbg.jobs.files.FileNames;
 import clearbg.jobs.files.OutputLayout;
+import clearbg.jobs.remove.RemoveOutcome;
+import clearbg.jobs.remove.RemoveRequest;
 import clearbg.jobs.spark.HadoopFiles;
-import clearbg.jobs.spark.RemoveItem;
-import clearbg.jobs.spark.RemoveOutcome;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * The driver's side of a background-removal run: lists the input prefix, and decides per key whether it
- * is work ({@link RemoveItem}), not an image (skipped), or refused (failed: unsafe key, or an output key
+ * is work ({@link RemoveRequest}), not an image (skipped), or refused (failed: unsafe key, or an output key
  * that another input already claims). Files under the output prefix are left out when it lies inside the
  * input prefix.
  */
@@ -23,7 +23,7 @@ final class RemovePlan {
     /** The prefix under the output where run reports go; input keys may not start with it. */
     static final String REPORTS = "_reports";
 
-    private final List<RemoveItem> items = new ArrayList<>();
+    private final List<RemoveRequest> items = new ArrayList<>();
     private final List<RemoveOutcome> decided = new ArrayList<>();
 
     private RemovePlan() {}
@@ -51,27 +51,25 @@ final class RemovePlan {
                 plan.decided.add(RemoveOutcome.failedKey(key, "refused: " + refusal.get()));
                 continue;
             }
-            List<String> outputs = new ArrayList<>();
-            List<Boolean> masks = new ArrayList<>();
+            List<RemoveRequest.Output> outputs = new ArrayList<>();
             String conflict = null;
             for (String outKey : layout.outputKeys(key)) {
                 String owner = claimed.putIfAbsent(outKey, key);
                 if (owner != null) {
                     conflict = "output " + outKey + " is already the output of " + owner;
                 }
-                outputs.add(outputRoot + "/" + outKey);
-                masks.add(outKey.equals(OutputLayout.maskKey(key)));
+                outputs.add(new RemoveRequest.Output(outputRoot + "/" + outKey, outKey.equals(OutputLayout.maskKey(key))));
             }
             if (conflict != null) {
                 plan.decided.add(RemoveOutcome.failedKey(key, "refused: " + conflict));
             } else {
-                plan.items.add(new RemoveItem(key, entry.uri(), entry.modified(), outputs, masks));
+                plan.items.add(new RemoveRequest(key, entry.uri(), entry.length(), entry.modified(), outputs));
             }
         }
         return plan;
     }
 
-    List<RemoveItem> items() {
+    List<RemoveRequest> items() {
         return items;
     }
 

@@ -18,6 +18,7 @@ import clearbg.jobs.train.TrainingRun;
 import clearbg.jobs.tracking.RunTracker;
 import clearbg.jobs.tracking.Trackers;
 import clearbg.jobs.tracking.TrackingSettings;
+import clearbg.model.image.DecodeLimits;
 import clearbg.model.io.SafetensorsWriter;
 import clearbg.model.metric.SodResult;
 import clearbg.model.nn.Arch;
@@ -424,7 +425,7 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
     private static void evaluate(SparkSession spark, TrainSettings settings, TrainingRun run, String checkpoint, long step, String name)
             throws Exception {
         EvalSettings eval = new EvalSettings(null, null, new ModelSpec(checkpoint, settings.arch(), 4, settings.rescale(), InferenceEngine.AUTO), null,
-                settings.out() + "/eval/" + name, 0, 100_000_000L, settings.table(), List.of(settings.evalSplit()));
+                settings.out() + "/eval/" + name, 0, DecodeLimits.defaults(), settings.table(), List.of(settings.evalSplit()));
         Map<String, SodResult> results = EvalJob.evaluate(spark, eval);
         SodResult result = results.get(settings.evalSplit());
         if (result != null) {

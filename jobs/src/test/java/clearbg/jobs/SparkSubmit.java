@@ -40,13 +40,23 @@ final class SparkSubmit {
     /** Runs {@code mainClass} on {@code master} with {@code args}; kills it after {@code timeoutSeconds}. */
     static Result run(String master, String mainClass, long timeoutSeconds, Path log, String... args)
             throws IOException, InterruptedException {
-        return run(master, mainClass, timeoutSeconds, log, null, args);
+        return run(master, mainClass, timeoutSeconds, log, (LocalS3Server) null, args);
     }
 
     /** As {@link #run(String, String, long, Path, String...)}, talking to {@code s3} when it is not null. */
     static Result run(String master, String mainClass, long timeoutSeconds, Path log, LocalS3Server s3, String... args)
             throws IOException, InterruptedException {
-        Process process = start(master, mainClass, log, s3, args);
+        return await(start(master, mainClass, log, s3, List.of(), args), mainClass, timeoutSeconds, log);
+    }
+
+    /** As {@link #run(String, String, long, Path, String...)} with more spark-submit options (e.g. --driver-memory 1g). */
+    static Result run(String master, String mainClass, long timeoutSeconds, Path log, List<String> submitOptions, String... args)
+            throws IOException, InterruptedException {
+        return await(start(master, mainClass, log, null, submitOptions, args), mainClass, timeoutSeconds, log);
+    }
+
+    private static Result await(Process process, String mainClass, long timeoutSeconds, Path log)
+            throws IOException, InterruptedException {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("spark-submit " + mainClass + " did not finish in " + timeoutSeconds + " s; log:\n"
@@ -57,11 +67,17 @@ final class SparkSubmit {
 
     /** Starts spark-submit without waiting (for tests that interrupt it). */
     static Process start(String master, String mainClass, Path log, LocalS3Server s3, String... args) throws IOException {
+        return start(master, mainClass, log, s3, List.of(), args);
+    }
+
+    private static Process start(String master, String mainClass, Path log, LocalS3Server s3, List<String> submitOptions,
+            String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(sparkSubmit().toString(), "--master", master,
                 "--class", mainClass,
                 "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.driver.extraJavaOptions=-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1",
                 appJar().toString()));
+        command.addAll(command.size() - 1, submitOptions);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("OPT_OUT_TRACKING", "true");

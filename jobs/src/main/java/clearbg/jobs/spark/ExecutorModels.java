@@ -4,6 +4,7 @@ import clearbg.model.image.FloatImage;
 import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.NetworkLoader;
+import clearbg.model.predict.PhaseTimer;
 import clearbg.model.predict.Predictor;
 import clearbg.model.predict.PredictorSettings;
 import java.io.IOException;
@@ -76,12 +77,17 @@ public final class ExecutorModels {
 
         /** Masks for {@code images} at their own sizes, in order. */
         public List<MaskImage> predict(List<FloatImage> images) {
+            return predict(images, new PhaseTimer());
+        }
+
+        /** Masks for {@code images} at their own sizes, in order, adding the time per phase to {@code timer}. */
+        public List<MaskImage> predict(List<FloatImage> images, PhaseTimer timer) {
             lock.readLock().lock();
             try {
                 if (closed) {
                     throw new IllegalStateException("this model was replaced by another one in this executor");
                 }
-                return predictor.predict(images);
+                return predictor.predict(images, timer);
             } finally {
                 lock.readLock().unlock();
             }

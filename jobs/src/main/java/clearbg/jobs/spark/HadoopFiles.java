@@ -1,5 +1,8 @@
 package clearbg.jobs.spark;
 
+import clearbg.jobs.remove.RemoveStore;
+import clearbg.model.image.BoundedRead;
+import clearbg.model.image.ImageDecoder;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +27,7 @@ import org.apache.hadoop.fs.RemoteIterator;
  * whole-file reads, and writes that are whole or absent. Serializable: it carries the Hadoop settings as
  * a string map, so executors rebuild the same configuration.
  */
-public final class HadoopFiles implements Serializable {
+public final class HadoopFiles implements RemoveStore, Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final Set<String> OBJECT_STORES = Set.of("s3a", "s3", "gs", "abfs", "abfss");
@@ -60,8 +63,9 @@ public final class HadoopFiles implements Serializable {
      *
      * @param uri its full URI
      * @param modified modification time, ms since the epoch
+     * @param length size in bytes
      */
-    public record Entry(String uri, long modified) {}
+    public record Entry(String uri, long modified, long length) {}
 
     /** Every file under {@code root}, recursively, as absolute URIs, sorted. */
     public List<String> listFiles(String root) throws IOException {
@@ -110,7 +114,7 @@ public final class HadoopFiles implements Serializable {
 
     private static void add(FileStatus status, List<Entry> files) {
         if (status.isFile()) {
-            files.add(new Entry(status.getPath().toString(), status.getModificationTime()));
+            files.add(new Entry(status.getPath().toString(), status.getModificationTime(), status.getLen()));
         }
     }
 
@@ -130,7 +134,7 @@ public final class HadoopFiles implements Serializable {
         return path.getFileSystem(configuration()).makeQualified(path).toString();
     }
 
-    /** The whole content of {@code uri}. */
+    /** The whole content of {@code uri} (weights, checkpoints: files the job itself trusts). */
     public byte[] read(String uri) throws IOException {
         Path path = new Path(uri);
         try (InputStream in = path.getFileSystem(configuration()).open(path)) {
@@ -139,10 +143,30 @@ public final class HadoopFiles implements Serializable {
     }
 
     /**
+     * The whole content of {@code uri}, refused from its size before it is read when over {@code maxBytes},
+     * and never read past {@code maxBytes}.
+     *
+     * @throws clearbg.model.image.ImageDecodeException naming {@code uri} when it is larger
+     */
+    @Override
+    public byte[] read(String uri, long maxBytes) throws IOException {
+        Path path = new Path(uri);
+        FileSystem fs = path.getFileSystem(configuration());
+        long length = fs.getFileStatus(path).getLen();
+        if (length > maxBytes) {
+            throw ImageDecoder.tooLarge(uri, length, maxBytes);
+        }
+        try (InputStream in = fs.open(path)) {
+            return BoundedRead.readAtMost(in, maxBytes, uri);
+        }
+    }
+
+    /**
      * Writes {@code bytes} to {@code uri} whole or not at all. On object stores ({@code s3a}) an object only
      * becomes visible when its upload completes, so it is written in place; elsewhere it goes to a hidden
      * temporary name beside the target and is renamed over it.
      */
+    @Override
     public void write(String uri, byte[] bytes) throws IOException {
         Path target = new Path(uri);
         FileSystem fs = target.getFileSystem(configuration());
@@ -166,6 +190,7 @@ public final class HadoopFiles implements Serializable {
     }
 
     /** The modification time of {@code uri} in ms since the epoch, or -1 when it does not exist. */
+    @Override
     public long modificationTime(String uri) throws IOException {
         Path path = new Path(uri);
         try {

@@ -1,9 +1,10 @@
 package clearbg.jobs.spark;
 
+import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodeLimits;
+import clearbg.model.image.DecodedImage;
 import clearbg.model.image.FloatImage;
 import clearbg.model.image.ImageDecodeException;
-import clearbg.model.image.ImageDecoder;
 import clearbg.model.image.MaskDecoder;
 import clearbg.model.image.PngEncoder;
 import clearbg.model.image.Rgba;
@@ -30,7 +31,13 @@ public final class IngestValidator implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final HadoopFiles files;
-    private final long maxPixels;
+    /**
+     * Bytes per source pixel allocated after decoding: a full-size flipped copy of the image and mask as
+     * floats (16) and its PNG (about 8): 24.
+     */
+    static final long WORK_BYTES_PER_PIXEL = 24;
+
+    private final DecodeLimits limits;
     private final int resize;
     private final boolean flipTraining;
     private final IngestTimings timings;
@@ -40,9 +47,9 @@ public final class IngestValidator implements Serializable {
      * @param flipTraining add a horizontally flipped copy of every training pair
      * @param timings where the time spent reading, decoding and validating is added up
      */
-    public IngestValidator(HadoopFiles files, long maxPixels, int resize, boolean flipTraining, IngestTimings timings) {
+    public IngestValidator(HadoopFiles files, DecodeLimits limits, int resize, boolean flipTraining, IngestTimings timings) {
         this.files = files;
-        this.maxPixels = maxPixels;
+        this.limits = limits;
         this.resize = resize;
         this.flipTraining = flipTraining;
         this.timings = timings;
@@ -56,35 +63,55 @@ public final class IngestValidator implements Serializable {
         if (pair.imageUri() == null) {
             return List.of(IngestRow.reject(pair, "image missing"));
         }
-        try {
-            long started = System.nanoTime();
-            byte[] imageBytes = files.read(pair.imageUri());
-            byte[] maskBytes = files.read(pair.maskUri());
-            long read = System.nanoTime();
-            timings.addRead(read - started);
-            if (imageBytes.length == 0 || maskBytes.length == 0) {
-                return List.of(IngestRow.reject(pair, "empty file"));
-            }
-            ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels));
-            FloatImage image;
-            FloatImage mask;
-            try {
-                image = decoder.decode(imageBytes, pair.imageUri());
-                mask = MaskDecoder.toGrey(decoder.decode(maskBytes, pair.maskUri()));
-            } catch (ImageDecodeException e) {
-                return List.of(IngestRow.reject(pair, e.getMessage().contains("over the limit") ? "over the pixel limit" : "undecodable"));
-            } finally {
-                timings.addDecode(System.nanoTime() - read);
-            }
+        BudgetedDecoder decoder = new BudgetedDecoder(limits, WORK_BYTES_PER_PIXEL);
+        long started = System.nanoTime();
+        long[] readNanos = {0};
+        try (DecodedImage image = decoder.decode(pair.imageUri(), -1, timedRead(pair.imageUri(), readNanos), null);
+                DecodedImage mask = decoder.decode(pair.maskUri(), -1, timedRead(pair.maskUri(), readNanos), null)) {
             long decoded = System.nanoTime();
+            timings.addRead(readNanos[0]);
+            timings.addDecode(decoded - started - readNanos[0]);
             try {
-                return validRows(pair, image, mask, imageBytes, maskBytes);
+                return validRows(pair, image.image(), MaskDecoder.toGrey(mask.image()), image.encoded(), mask.encoded());
             } finally {
                 timings.addValidate(System.nanoTime() - decoded);
             }
+        } catch (ImageDecodeException e) {
+            return List.of(IngestRow.reject(pair, rejectReason(e.getMessage())));
         } catch (IOException e) {
             return List.of(IngestRow.reject(pair, "undecodable: " + e.getMessage()));
+        } catch (OutOfMemoryError e) {
+            return List.of(IngestRow.reject(pair, "over the image memory budget"));
         }
+    }
+
+    /** Reads {@code uri} with the cap, adding the time taken to {@code nanos[0]}. */
+    private BudgetedDecoder.ByteSource timedRead(String uri, long[] nanos) {
+        return maxBytes -> {
+            long start = System.nanoTime();
+            try {
+                return files.read(uri, maxBytes);
+            } finally {
+                nanos[0] += System.nanoTime() - start;
+            }
+        };
+    }
+
+    /** The reject category of a decoder refusal. */
+    private static String rejectReason(String message) {
+        if (message.endsWith(": empty file")) {
+            return "empty file";
+        }
+        if (message.contains("over the limit of") && message.contains("pixels")) {
+            return "over the pixel limit";
+        }
+        if (message.contains("--max-file-bytes")) {
+            return "over the file size limit";
+        }
+        if (message.contains("image memory budget") || message.contains("ran out of memory")) {
+            return "over the image memory budget";
+        }
+        return "undecodable";
     }
 
     private List<IngestRow> validRows(IngestPair pair, FloatImage image, FloatImage mask, byte[] imageBytes, byte[] maskBytes) {

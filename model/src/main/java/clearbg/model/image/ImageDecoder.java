@@ -3,6 +3,7 @@ package clearbg.model.image;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *
  * <p>Order of checks, each failing with an {@link ImageDecodeException} naming the source:
  * <ol>
- *   <li>empty input;</li>
+ *   <li>empty input, or more bytes than {@link DecodeLimits#maxFileBytes()};</li>
  *   <li>visible truncation of a JPEG (no EOI after the last scan) or PNG (no IEND chunk), because ImageIO
  *       may otherwise return a partly grey image;</li>
  *   <li>no reader recognises the bytes: "not an image" (text content), or "unsupported format";</li>
@@ -61,28 +62,72 @@ public final class ImageDecoder {
 
     /** Reads and decodes a file; the source name in errors is the path. */
     public FloatImage decode(Path path) {
-        byte[] bytes;
+        return decode(readFile(path, limits.maxFileBytes()), path.toString());
+    }
+
+    /**
+     * The whole content of a local file of at most {@code maxBytes}, refused from its size before it is
+     * read (and again if it grows while being read).
+     *
+     * @throws ImageDecodeException naming the path when it cannot be read or is too large
+     */
+    public static byte[] readFile(Path path, long maxBytes) {
         try {
-            bytes = Files.readAllBytes(path);
+            long size = Files.size(path);
+            if (size > maxBytes) {
+                throw tooLarge(path.toString(), size, maxBytes);
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                return BoundedRead.readAtMost(in, maxBytes, path.toString());
+            }
         } catch (IOException e) {
             throw new ImageDecodeException(path.toString(), "cannot read file (" + e + ")", e);
         }
-        return decode(bytes, path.toString());
+    }
+
+    /** The refusal of an encoded file or object of {@code size} bytes over {@code maxBytes}. */
+    public static ImageDecodeException tooLarge(String source, long size, long maxBytes) {
+        return new ImageDecodeException(source, "file is " + size + " bytes, over the limit of " + maxBytes
+                + " bytes (--max-file-bytes)");
+    }
+
+    /**
+     * Reads the header of {@code bytes} without decoding pixels: size, format and the raster the reader
+     * will allocate. Applies checks 1 to 4 of the class description.
+     *
+     * @throws ImageDecodeException when the bytes are refused
+     */
+    public ImageHeader inspect(byte[] bytes, String sourceName) {
+        return withReader(bytes, sourceName, (reader, source) -> header(reader, source));
     }
 
     /**
      * Decodes {@code bytes}; {@code sourceName} (file name, URI) only labels error messages.
      *
-     * @throws ImageDecodeException for every failure, see the class description
+     * @throws ImageDecodeException for every failure, see the class description; also when the JVM runs out
+     *     of memory while decoding (the partly decoded image is dropped, so the caller can go on)
      */
     public FloatImage decode(byte[] bytes, String sourceName) {
-        return RasterConverter.toFloat(decodeBuffered(bytes, sourceName));
+        try {
+            return RasterConverter.toFloat(withReader(bytes, sourceName, this::readFirstImage));
+        } catch (OutOfMemoryError e) {
+            throw new ImageDecodeException(sourceName, "ran out of memory while decoding (" + e.getMessage() + ")");
+        }
     }
 
-    private BufferedImage decodeBuffered(byte[] bytes, String source) {
+    /** What is done with an open reader. */
+    @FunctionalInterface
+    private interface ReaderStep<T> {
+        T apply(ImageReader reader, String source) throws IOException;
+    }
+
+    private <T> T withReader(byte[] bytes, String source, ReaderStep<T> step) {
         Objects.requireNonNull(bytes, "bytes");
         if (bytes.length == 0) {
             throw new ImageDecodeException(source, "empty file");
+        }
+        if (bytes.length > limits.maxFileBytes()) {
+            throw tooLarge(source, bytes.length, limits.maxFileBytes());
         }
         Optional<String> truncated = ByteSignatures.truncation(bytes);
         if (truncated.isPresent()) {
@@ -96,7 +141,7 @@ public final class ImageDecoder {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                return readFirstImage(reader, source);
+                return step.apply(reader, source);
             } finally {
                 reader.dispose();
             }
@@ -108,7 +153,7 @@ public final class ImageDecoder {
         }
     }
 
-    private BufferedImage readFirstImage(ImageReader reader, String source) throws IOException {
+    private ImageHeader header(ImageReader reader, String source) throws IOException {
         String format = reader.getFormatName().toUpperCase(Locale.ROOT);
         long width = reader.getWidth(0);
         long height = reader.getHeight(0);
@@ -118,12 +163,17 @@ public final class ImageDecoder {
                     "image is %dx%d = %d pixels, over the limit of %d pixels", width, height, pixels,
                     limits.maxPixels()));
         }
+        return RasterCost.header(reader, format, width, height);
+    }
+
+    private BufferedImage readFirstImage(ImageReader reader, String source) throws IOException {
+        ImageHeader header = header(reader, source);
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
         BufferedImage image = reader.read(0);
         for (String warning : warnings) {
             if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
-                throw new ImageDecodeException(source, "truncated " + format + " (" + warning + ")");
+                throw new ImageDecodeException(source, "truncated " + header.format() + " (" + warning + ")");
             }
         }
         return image;

@@ -1,9 +1,10 @@
 package clearbg.model.metric;
 
+import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodeLimits;
+import clearbg.model.image.DecodedImage;
 import clearbg.model.image.FloatImage;
 import clearbg.model.image.ImageDecodeException;
-import clearbg.model.image.ImageDecoder;
 import clearbg.model.image.MaskDecoder;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.List;
  * scripts of PySODMetrics do: both read as 8-bit grey ({@code cv2.IMREAD_GRAYSCALE}; a colour map is
  * converted to luminance, see {@link MaskDecoder}), the prediction resized to the ground truth's size with
  * {@link PredictionResizer} ({@code cv2.resize}, INTER_LINEAR) when the sizes differ, then
- * {@link ImageStats#of}. Thread-safe: it holds only immutable settings.
+ * {@link ImageStats#of}. Maps are decoded within the {@link DecodeLimits} and the JVM's image memory
+ * budget. Thread-safe.
  */
 public final class PairScorer {
 
@@ -29,11 +31,17 @@ public final class PairScorer {
         }
     }
 
-    private final ImageDecoder decoder;
+    /**
+     * Bytes per pixel the scoring allocates besides the decoded maps (8-bit copies, the weighted F's distance
+     * transform and Gaussian-filtered error in doubles, S-measure and E-measure planes): 64, an upper bound.
+     */
+    public static final long WORK_BYTES_PER_PIXEL = 64;
 
-    /** A scorer that refuses maps over {@code limits}. */
+    private final BudgetedDecoder decoder;
+
+    /** A scorer that refuses maps over {@code limits} and decodes within this JVM's image memory budget. */
     public PairScorer(DecodeLimits limits) {
-        this.decoder = new ImageDecoder(limits);
+        this.decoder = new BudgetedDecoder(limits, WORK_BYTES_PER_PIXEL);
     }
 
     /**
@@ -42,7 +50,13 @@ public final class PairScorer {
      * @throws ImageDecodeException naming the file when either map cannot be decoded
      */
     public Scored score(byte[] prediction, String predictionName, byte[] groundTruth, String groundTruthName) {
-        return score(toGrey(decoder.decode(prediction, predictionName)), predictionName, groundTruth, groundTruthName);
+        GreyImage grey;
+        try (DecodedImage decoded = decoder.decode(predictionName, prediction, null)) {
+            grey = toGrey(decoded.image());
+        }
+        // The 8-bit copy is covered by the ground truth's reservation (WORK_BYTES_PER_PIXEL), so this thread
+        // never waits for memory while holding some.
+        return score(grey, predictionName, groundTruth, groundTruthName);
     }
 
     /**
@@ -52,8 +66,13 @@ public final class PairScorer {
      * @throws ImageDecodeException naming the file when the ground truth cannot be decoded
      */
     public Scored score(GreyImage prediction, String predictionName, byte[] groundTruth, String groundTruthName) {
+        try (DecodedImage decoded = decoder.decode(groundTruthName, groundTruth, null)) {
+            return score(prediction, predictionName, decoded.image(), groundTruthName);
+        }
+    }
+
+    private static Scored score(GreyImage prediction, String predictionName, FloatImage gtImage, String groundTruthName) {
         List<String> notes = new ArrayList<>();
-        FloatImage gtImage = decoder.decode(groundTruth, groundTruthName);
         if (gtImage.channels() != 1) {
             notes.add(groundTruthName + ": colour ground truth converted to grey (luminance), as cv2.IMREAD_GRAYSCALE does");
         }

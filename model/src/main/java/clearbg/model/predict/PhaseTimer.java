@@ -13,9 +13,15 @@ public final class PhaseTimer {
 
     private final AtomicLongArray nanos = new AtomicLongArray(Phase.values().length);
 
-    /** Adds the time from {@code startNanos} (a {@link System#nanoTime()} reading) to now to {@code phase}. */
-    public void stop(Phase phase, long startNanos) {
-        add(phase, System.nanoTime() - startNanos);
+    /**
+     * Adds the time from {@code startNanos} (a {@link System#nanoTime()} reading) to now to {@code phase}.
+     *
+     * @return the time added, in nanoseconds
+     */
+    public long stop(Phase phase, long startNanos) {
+        long elapsed = System.nanoTime() - startNanos;
+        add(phase, elapsed);
+        return elapsed;
     }
 
     /**

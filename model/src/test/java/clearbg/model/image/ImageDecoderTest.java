@@ -194,10 +194,10 @@ class ImageDecoderTest {
     @Test
     void overThePixelLimit() {
         byte[] png = Encoded.of(new BufferedImage(20, 10, BufferedImage.TYPE_BYTE_GRAY), "png");
-        ImageDecoder small = new ImageDecoder(new DecodeLimits(199));
+        ImageDecoder small = new ImageDecoder(DecodeLimits.ofMaxPixels(199));
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> small.decode(png, "big.png"));
         assertEquals("big.png: image is 20x10 = 200 pixels, over the limit of 199 pixels", e.getMessage());
-        assertEquals(20, new ImageDecoder(new DecodeLimits(200)).decode(png, "ok.png").width());
+        assertEquals(20, new ImageDecoder(DecodeLimits.ofMaxPixels(200)).decode(png, "ok.png").width());
     }
 
     @Test

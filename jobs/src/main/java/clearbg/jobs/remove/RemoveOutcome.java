@@ -1,4 +1,4 @@
-package clearbg.jobs.spark;
+package clearbg.jobs.remove;
 
 import java.io.Serializable;
 

@@ -1,0 +1,20 @@
+package clearbg.jobs.remove;
+
+import clearbg.model.image.Rgba;
+import java.io.Serializable;
+
+/**
+ * How a removal treats each image.
+ *
+ * @param overwrite redo images whose outputs exist and are not older than the input
+ * @param background composite cut-outs on this colour, or null for a transparent background
+ * @param batchSize images per forward pass
+ */
+public record RemoveSettings(boolean overwrite, Rgba background, int batchSize) implements Serializable {
+
+    public RemoveSettings {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batchSize);
+        }
+    }
+}
