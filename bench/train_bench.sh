@@ -123,7 +123,9 @@ def job_steps(pattern, global_batch):
             continue
         for r in csv.DictReader(open(f"{folder}/steps.csv")):
             if int(r["step"]) > warmup:
-                parts = [float(r[k]) / 1000 for k in ("data_ms", "forward_backward_ms", "all_reduce_ms", "optimizer_ms")]
+                # data = the time the step waited for its batch (prefetching hides the rest of data_ms)
+                data = "data_wait_ms" if "data_wait_ms" in r else "data_ms"
+                parts = [float(r[k]) / 1000 for k in (data, "forward_backward_ms", "all_reduce_ms", "optimizer_ms")]
                 rows.append(parts + [global_batch / float(r["images_per_s"])])
     return rows
 

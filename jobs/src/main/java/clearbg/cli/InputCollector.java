@@ -16,7 +16,9 @@ import java.util.stream.Stream;
  * recursively and {@code DIR/a/b/c.jpg} maps to {@code OUT/a/b/c.png}, keeping the relative folders.
  * Inside folders only files with an image extension are taken (the others are counted as unsupported);
  * a file named on the command line is always tried. Two inputs that map to the same output are a
- * conflict: the first wins, the second is reported.
+ * conflict: the first wins, the second is reported. Inputs are never written: an output folder inside an
+ * input folder is refused (symbolic links resolved on both sides), and an input whose output would be an
+ * input file itself ({@code clearbg remove dir/a.png --out dir}) is reported and left out.
  */
 final class InputCollector {
 
@@ -25,6 +27,7 @@ final class InputCollector {
     private final List<RemoveTask> tasks = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final Set<Path> targets = new HashSet<>();
+    private final Set<Path> sources = new HashSet<>();
     private int unsupported;
 
     /**
@@ -42,7 +45,7 @@ final class InputCollector {
         if (!Files.exists(absolute)) {
             problems.add(input + ": no such file or folder");
         } else if (Files.isDirectory(absolute)) {
-            if (outputRoot.startsWith(absolute)) {
+            if (outputRoot.startsWith(absolute) || real(outputRoot).startsWith(real(absolute))) {
                 throw new UsageException("--out " + outputRoot + " is inside the input folder " + absolute
                         + ": choose an output folder outside the inputs, they are never modified");
             }
@@ -69,12 +72,45 @@ final class InputCollector {
         }
     }
 
+    /**
+     * {@code path} with symbolic links resolved: its real path, or, for a path that does not exist yet, its
+     * nearest existing ancestor's real path with the rest appended.
+     */
+    private static Path real(Path path) {
+        Path missing = path.getFileSystem().getPath("");
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            missing = existing.getFileName().resolve(missing);
+            existing = existing.getParent();
+        }
+        try {
+            return existing == null ? path : existing.toRealPath().resolve(missing).normalize();
+        } catch (IOException e) {
+            return path;
+        }
+    }
+
     private void addTask(Path source, Path target) {
+        sources.add(real(source));
         if (!targets.add(target)) {
             problems.add(source + ": another input already maps to " + target + " (same name, other extension)");
             return;
         }
         tasks.add(new RemoveTask(source, target));
+    }
+
+    /**
+     * Called once after the last {@link #add}: leaves out the tasks whose output would be one of the inputs
+     * (an input named later may be an earlier input's output), each reported in {@link #problems()}.
+     */
+    void finish() {
+        tasks.removeIf(task -> {
+            boolean overwritesAnInput = sources.contains(real(task.target()));
+            if (overwritesAnInput) {
+                problems.add(task.source() + ": its output " + task.target() + " is an input file, which is never overwritten");
+            }
+            return overwritesAnInput;
+        });
     }
 
     List<RemoveTask> tasks() {

@@ -3,7 +3,7 @@ package clearbg.cli;
 import clearbg.jobs.ArchOption;
 import clearbg.jobs.EngineOption;
 import clearbg.jobs.ImageLimitsOptions;
-import clearbg.jobs.remove.LocalRemoveStore;
+import clearbg.jobs.files.LocalFileStore;
 import clearbg.jobs.remove.RemovalPipeline;
 import clearbg.jobs.remove.RemoveOutcome;
 import clearbg.jobs.remove.RemoveRequest;
@@ -102,7 +102,7 @@ final class RemoveCommand implements Callable<Integer> {
             description = "write the time spent per phase (load, list, decode, resize, forward, encode, write) as JSON")
     private Path timingsFile;
 
-    private static final LocalRemoveStore STORE = new LocalRemoveStore();
+    private static final LocalFileStore STORE = new LocalFileStore();
 
     private final PhaseTimer timer = new PhaseTimer();
 
@@ -128,6 +128,7 @@ final class RemoveCommand implements Callable<Integer> {
         long listStart = System.nanoTime();
         InputCollector collector = new InputCollector(out, ".png");
         inputs.forEach(collector::add);
+        collector.finish();
         timer.stop(Phase.LIST, listStart);
         collector.problems().forEach(problem -> err.println("clearbg: skipped " + problem));
         List<RemoveTask> tasks = collector.tasks();

@@ -1,50 +1,42 @@
 package clearbg.cli;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import clearbg.jobs.ArchOption;
+import clearbg.jobs.AdamOptions;
+import clearbg.jobs.CheckpointOptions;
+import clearbg.jobs.ImageLimitsOptions;
+import clearbg.jobs.StepOptions;
+import clearbg.jobs.TrackingOptions;
+import clearbg.jobs.TrainRecipeOptions;
 import clearbg.jobs.files.DatasetLayout;
-import clearbg.jobs.files.StemPairing;
-import clearbg.model.image.FloatImage;
-import clearbg.model.image.ImageDecodeException;
-import clearbg.model.image.ImageDecoder;
-import clearbg.model.image.MaskDecoder;
-import clearbg.model.io.SafetensorsWriter;
-import clearbg.model.nn.Arch;
-import clearbg.model.nn.U2NetModel;
-import clearbg.model.optim.AdamSettings;
-import clearbg.model.train.BatchNormMode;
-import clearbg.model.train.GradientHook;
-import clearbg.model.train.StepResult;
-import clearbg.model.train.U2NetTrainer;
-import clearbg.model.transform.FlipMode;
-import clearbg.model.transform.RescaleT;
-import clearbg.model.transform.Sample;
-import clearbg.model.transform.TensorSample;
-import clearbg.model.transform.TrainingTransform;
+import clearbg.jobs.files.FileStore;
+import clearbg.jobs.files.LocalFileStore;
+import clearbg.jobs.train.EpochRunner;
+import clearbg.jobs.train.SingleReplica;
+import clearbg.jobs.train.TableSample;
+import clearbg.jobs.train.TrainData;
+import clearbg.jobs.train.TrainSettings;
+import clearbg.jobs.train.TrainingLoop;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code clearbg train}: trains U²-Net on one machine from a DUTS- or DIS5K-layout folder, with the
- * original recipe (multi-output BCE, Adam) and transforms (RescaleT, RandomCrop, flip, ToTensorLab). Each
- * epoch visits the samples in an order drawn from (seed, epoch); each sample's augmentation is seeded by
- * (seed, epoch, index), so a run is reproducible.
+ * {@code clearbg train}: TrainJob with one replica in this process, on a DUTS- or DIS5K-layout folder
+ * instead of an image table. The options, the epoch plan, the per-sample seeds, the batches, the epoch
+ * runner, the checkpoints and the run folder are TrainJob's ({@link TrainingLoop}, {@link EpochRunner}), so
+ * the same data, seed and settings give the weights {@code TrainJob --workers 1} gives, bit for bit; the
+ * samples are the pairs IngestJob would accept, under the ids it would give them.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train U²-Net on one machine from a DUTS/DIS5K-layout folder; writes safetensors weights.")
+        description = {"Train U²-Net on one machine from a DUTS/DIS5K-layout folder (TrainJob with one local replica).",
+            "Writes OUT/weights.safetensors, params.json, steps.csv, loss_curve.png and checkpoints/."})
 final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -53,168 +45,59 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "data set root (DUTS or DIS5K layout)")
     private Path data;
 
-    @Option(names = "--layout", defaultValue = "duts", description = "duts or dis5k (default ${DEFAULT-VALUE})")
+    @Option(names = "--layout", defaultValue = "auto", description = "auto, duts or dis5k (default ${DEFAULT-VALUE})")
     private String layout;
 
-    @Option(names = "--arch", defaultValue = "u2netp", converter = ArchOption.class, description = "u2net or u2netp (default ${DEFAULT-VALUE})")
-    private Arch arch;
+    @Option(names = "--train-splits", split = ",", description = "splits to train on (default: the layout's training split)")
+    private List<String> trainSplits;
 
-    @Option(names = "--steps", defaultValue = "1000", description = "optimiser steps (default ${DEFAULT-VALUE})")
-    private int steps;
+    @Mixin
+    private TrainRecipeOptions recipe;
 
-    @Option(names = "--batch", defaultValue = "12", description = "images per step (default ${DEFAULT-VALUE}, the paper's)")
-    private int batch;
+    @Mixin
+    private AdamOptions adam;
 
-    @Option(names = "--rescale", defaultValue = "320", description = "RescaleT size (default ${DEFAULT-VALUE})")
-    private int rescale;
+    @Mixin
+    private CheckpointOptions checkpoints;
 
-    @Option(names = "--crop", defaultValue = "288", description = "RandomCrop size (default ${DEFAULT-VALUE})")
-    private int crop;
+    @Mixin
+    private TrackingOptions tracking;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE})")
-    private double learningRate;
+    @Mixin
+    private ImageLimitsOptions imageLimits;
 
-    @Option(names = "--flip", defaultValue = "horizontal", description = "none, horizontal, vertical or both (default ${DEFAULT-VALUE})")
-    private String flip;
-
-    @Option(names = "--seed", defaultValue = "0", description = "initialisation and data-order seed")
-    private long seed;
-
-    @Option(names = "--log-every", defaultValue = "20", description = "steps between progress lines")
-    private int logEvery;
-
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "output .safetensors")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "run folder")
     private Path out;
 
-    @Option(names = "--overwrite", description = "replace OUT if it exists")
-    private boolean overwrite;
+    @Mixin
+    private StepOptions steps;
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 1 || batch < 1 || crop < 32 || rescale < crop) {
-            throw new UsageException("need --steps >= 1, --batch >= 1, --crop >= 32 and --rescale >= --crop");
+        if (!Files.isDirectory(data)) {
+            throw new UsageException("--data " + data + ": no such folder");
         }
-        if (Files.exists(out) && !overwrite) {
-            throw new UsageException(out + " exists; pass --overwrite to replace it");
-        }
-        FlipMode flipMode = FlipMode.valueOf(flip.trim().toUpperCase(Locale.ROOT));
-        PrintWriter out = spec.commandLine().getOut();
-        List<Sample> samples = loadTrainingSplit(DatasetLayout.parse(layout), spec.commandLine().getErr());
-        if (samples.isEmpty()) {
-            throw new IllegalArgumentException(data + ": no readable image/mask pairs in the training split");
-        }
-        out.printf("training %s on %d samples: %d steps of batch %d, crop %d%n", arch.cliName(), samples.size(), steps, batch, crop);
-        out.flush();
-        Device device = Engine.getInstance().defaultDevice();
-        AdamSettings adam = new AdamSettings(learningRate, 0.9, 0.999, 1e-8, 0);
-        try (U2NetModel model = U2NetModel.create(arch, device, seed);
-                U2NetTrainer trainer = new U2NetTrainer(model, adam, BatchNormMode.BATCH_STATISTICS, GradientHook.NONE)) {
-            EpochOrder order = new EpochOrder(samples.size(), seed);
-            long started = System.nanoTime();
-            for (int step = 1; step <= steps; step++) {
-                float[] images = new float[batch * 3 * crop * crop];
-                float[] labels = new float[batch * crop * crop];
-                for (int b = 0; b < batch; b++) {
-                    EpochOrder.Draw draw = order.next();
-                    TensorSample t = new TrainingTransform(rescale, crop, flipMode, draw.sampleSeed()).apply(samples.get(draw.index()));
-                    System.arraycopy(t.image(), 0, images, b * t.image().length, t.image().length);
-                    System.arraycopy(t.label(), 0, labels, b * t.label().length, t.label().length);
-                }
-                StepResult result;
-                try (NDManager scratch = model.manager().newSubManager()) {
-                    result = trainer.step(scratch.create(images, new Shape(batch, 3, crop, crop)),
-                            scratch.create(labels, new Shape(batch, 1, crop, crop)), learningRate);
-                }
-                if (step % logEvery == 0 || step == steps) {
-                    double seconds = (System.nanoTime() - started) / 1e9;
-                    out.printf("step %d/%d epoch %d loss %.4f (fused %.4f) %.1f images/s, ETA %.0f s%n", step, steps,
-                            order.epoch(), result.total(), result.perOutput()[0], step * batch / seconds,
-                            seconds / step * (steps - step));
-                    out.flush();
-                }
-            }
-            SafetensorsWriter.write(model.stateDict(), this.out, Map.of("arch", arch.cliName(), "steps", Integer.toString(steps),
-                    "seed", Long.toString(seed), "data", data.getFileName().toString()));
-        }
-        out.println("wrote " + this.out);
-        return 0;
-    }
-
-    /** Decodes the training split once, pre-resized to the RescaleT size (the per-step RescaleT is then the identity). */
-    private List<Sample> loadTrainingSplit(DatasetLayout datasetLayout, PrintWriter err) {
-        String split = datasetLayout.trainingSplit();
-        Path images = data.resolve(datasetLayout.imageFolder(split));
-        Path masks = data.resolve(datasetLayout.maskFolder(split));
-        if (!Files.isDirectory(images) || !Files.isDirectory(masks)) {
-            throw new UsageException(data + " is not a " + datasetLayout.name() + " folder: " + images + " or " + masks + " is missing");
-        }
-        StemPairing pairing = new StemPairing(LocalFiles.relativeFiles(images), LocalFiles.relativeFiles(masks));
-        pairing.onlyFirst().forEach(f -> err.println("clearbg: no mask for " + f));
-        pairing.onlySecond().forEach(f -> err.println("clearbg: no image for mask " + f));
-        ImageDecoder decoder = new ImageDecoder();
-        MaskDecoder maskDecoder = new MaskDecoder();
-        RescaleT rescaleT = new RescaleT(rescale);
-        List<Sample> samples = new ArrayList<>();
-        for (StemPairing.Pair pair : pairing.pairs()) {
-            try {
-                FloatImage image = decoder.decode(images.resolve(pair.first()));
-                FloatImage mask = maskDecoder.decode(masks.resolve(pair.second()));
-                samples.add(rescaleT.apply(new Sample(image, mask)));
-            } catch (ImageDecodeException | IllegalArgumentException e) {
-                err.println("clearbg: skipped " + pair.name() + ": " + e.getMessage());
-            }
-        }
+        DatasetLayout datasetLayout = layout.equalsIgnoreCase("auto") ? LocalTrainingSet.detect(data) : DatasetLayout.parse(layout);
+        List<String> splits = trainSplits != null ? trainSplits : List.of(datasetLayout.trainingSplit());
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, TableSample> samples = LocalTrainingSet.load(data, datasetLayout, splits, imageLimits.limits(), err);
         err.flush();
-        return samples;
-    }
-
-    /** Visits samples epoch by epoch in an order drawn from (seed, epoch). */
-    static final class EpochOrder {
-        record Draw(int index, long sampleSeed) {}
-
-        private final int size;
-        private final long seed;
-        private int[] order;
-        private int epoch;
-        private int position;
-
-        EpochOrder(int size, long seed) {
-            this.size = size;
-            this.seed = seed;
-            shuffle();
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException(data + ": no readable image/mask pairs in " + splits);
         }
-
-        private void shuffle() {
-            order = new int[size];
-            for (int i = 0; i < size; i++) {
-                order[i] = i;
-            }
-            SplittableRandom random = new SplittableRandom(seed * 1_000_003L + epoch);
-            for (int i = size - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int swap = order[i];
-                order[i] = order[j];
-                order[j] = swap;
-            }
-            position = 0;
-        }
-
-        Draw next() {
-            if (position == size) {
-                epoch++;
-                shuffle();
-            }
-            int index = order[position++];
-            return new Draw(index, sampleSeed(seed, epoch, index));
-        }
-
-        int epoch() {
-            return epoch;
-        }
-
-        /** The augmentation seed of sample {@code index} in {@code epoch}: independent of batch layout. */
-        static long sampleSeed(long seed, int epoch, int index) {
-            return new SplittableRandom(seed + 0x9E3779B97F4A7C15L * (epoch + 1) + 0xBF58476D1CE4E5B9L * index).nextLong();
-        }
+        Files.createDirectories(out);
+        String root = out.toAbsolutePath().normalize().toUri().toString().replaceAll("/+$", "");
+        TrainSettings settings = new TrainSettings(recipe.recipe(), adam.settings(),
+                new TrainData(data.toAbsolutePath().normalize().toString(), splits, null, 0), checkpoints.policy(root), 1, root,
+                steps.logInterval(), Integer.MAX_VALUE, steps.prefetch());
+        FileStore files = new LocalFileStore();
+        List<String> ids = List.copyOf(samples.keySet());
+        TrainingLoop loop = new TrainingLoop(settings, files, ids);
+        loop.run(tracking.settings(), Map.of("runner", "clearbg train"), (plan, epoch, stepsPerEpoch, runId) -> {
+            EpochRunner runner = new EpochRunner(settings, files, new SingleReplica(), Engine.getInstance().defaultDevice(), log -> {});
+            return runner.run(epoch, stepsPerEpoch, plan.shard(ids, 0).stream().map(samples::get).iterator(), runId);
+        }, null, System.err);
+        spec.commandLine().getOut().println("wrote " + out.resolve("weights.safetensors"));
+        return 0;
     }
 }

@@ -6,29 +6,18 @@ import clearbg.jobs.spark.HadoopFiles;
 import clearbg.jobs.spark.ModelSpec;
 import clearbg.jobs.spark.RankPartitioner;
 import clearbg.jobs.spark.TrainEpochTask;
-import clearbg.jobs.train.CheckpointInfo;
-import clearbg.jobs.train.CheckpointStore;
 import clearbg.jobs.train.EpochPlan;
-import clearbg.jobs.train.StepHistory;
 import clearbg.jobs.train.StepLog;
 import clearbg.jobs.train.TableSample;
-import clearbg.jobs.train.TrainCheckpoint;
+import clearbg.jobs.train.TrainData;
 import clearbg.jobs.train.TrainSettings;
+import clearbg.jobs.train.TrainingLoop;
 import clearbg.jobs.train.TrainingRun;
-import clearbg.jobs.tracking.RunTracker;
-import clearbg.jobs.tracking.Trackers;
 import clearbg.jobs.tracking.TrackingSettings;
 import clearbg.model.image.DecodeLimits;
-import clearbg.model.io.SafetensorsWriter;
 import clearbg.model.metric.SodResult;
-import clearbg.model.nn.Arch;
 import clearbg.model.predict.InferenceEngine;
-import clearbg.model.train.BatchNormMode;
-import clearbg.model.transform.FlipMode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,85 +89,29 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
     @Option(names = "--eval-interval", defaultValue = "1", description = "epochs between evaluations; 0: at the end only (default ${DEFAULT-VALUE})")
     int evalInterval;
 
-    @Option(names = "--arch", defaultValue = "u2net", converter = ArchOption.class, description = "u2net or u2netp (default ${DEFAULT-VALUE})")
-    Arch arch;
+    @Mixin
+    TrainRecipeOptions recipe;
 
-    @Option(names = "--epochs", defaultValue = "100000", description = "epochs (default ${DEFAULT-VALUE}, the original code's)")
-    int epochs;
-
-    @Option(names = "--max-steps", defaultValue = "600000", description = "stop after this many steps; 0: no limit (default ${DEFAULT-VALUE}, the paper's)")
-    long maxSteps;
-
-    @Option(names = "--batch", defaultValue = "12", description = "images per worker and step (default ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--rescale", defaultValue = "320", description = "RescaleT size (default ${DEFAULT-VALUE})")
-    int rescale;
-
-    @Option(names = "--crop", defaultValue = "288", description = "RandomCrop size (default ${DEFAULT-VALUE})")
-    int crop;
-
-    @Option(names = "--flip", defaultValue = "vertical", description = "online random flip: none, horizontal, vertical, both (default ${DEFAULT-VALUE})")
-    String flip;
-
-    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE})")
-    double learningRate;
-
-    @Option(names = "--beta1", defaultValue = "0.9", description = "Adam beta1 (default ${DEFAULT-VALUE})")
-    double beta1;
-
-    @Option(names = "--beta2", defaultValue = "0.999", description = "Adam beta2 (default ${DEFAULT-VALUE})")
-    double beta2;
-
-    @Option(names = "--eps", defaultValue = "1e-8", description = "Adam eps (default ${DEFAULT-VALUE})")
-    double eps;
-
-    @Option(names = "--weight-decay", defaultValue = "0", description = "Adam weight decay (default ${DEFAULT-VALUE})")
-    double weightDecay;
-
-    @Option(names = "--batch-norm", defaultValue = "batch", description = "batch: per-replica batch statistics; frozen: running statistics fixed (default ${DEFAULT-VALUE})")
-    String batchNorm;
+    @Mixin
+    AdamOptions adam;
 
     @Option(names = "--workers", defaultValue = "1", description = "data-parallel replicas, one barrier task each (default ${DEFAULT-VALUE})")
     int workers;
 
-    @Option(names = "--seed", defaultValue = "0", description = "initialisation, data order and augmentation seed (default ${DEFAULT-VALUE})")
-    long seed;
-
     @Option(names = "--out", required = true, paramLabel = "URI", description = "run folder: weights.safetensors, params.json, steps.csv, loss_curve.png, eval/")
     String out;
 
-    @Option(names = "--checkpoints", paramLabel = "URI", description = "checkpoint folder (default: OUT/checkpoints)")
-    String checkpoints;
+    @Mixin
+    CheckpointOptions checkpoints;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "1000", description = "steps between checkpoints, besides every epoch end (default ${DEFAULT-VALUE})")
-    int checkpointInterval;
-
-    @Option(names = "--keep-checkpoints", defaultValue = "3", description = "checkpoints kept (default ${DEFAULT-VALUE})")
-    int keepCheckpoints;
-
-    @Option(names = "--resume", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "continue from the newest checkpoint when there is one (default ${DEFAULT-VALUE})")
-    boolean resume;
-
-    @Option(names = "--init-weights", paramLabel = "URI", description = "start from these weights (.pth, safetensors or a checkpoint), e.g. to fine-tune")
-    String initWeights;
-
-    @Option(names = "--log-interval", defaultValue = "20", description = "steps between progress lines (default ${DEFAULT-VALUE})")
-    int logInterval;
+    @Mixin
+    StepOptions steps;
 
     @Option(names = "--hash-interval", defaultValue = "100", description = "steps between the replicas' weight-hash checks (default ${DEFAULT-VALUE})")
     int hashInterval;
 
-    @Option(names = "--tracking-uri", paramLabel = "URI",
-            description = "MLflow tracking server, e.g. http://127.0.0.1:5000 (default: $MLFLOW_TRACKING_URI; none: no tracking)")
-    String trackingUri;
-
-    @Option(names = "--experiment", defaultValue = "clearbg", description = "MLflow experiment of a new run (default ${DEFAULT-VALUE})")
-    String experiment;
-
-    @Option(names = "--run-name", description = "MLflow run name (default: chosen by the server)")
-    String runName;
+    @Mixin
+    TrackingOptions tracking;
 
     @Option(names = "--timeout", defaultValue = "300", description = "seconds a replica waits on its peers before failing (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
@@ -191,32 +124,14 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
                 "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "15"));
         localCoresPerWorker(new SparkConf(), workers).ifPresent(cores -> defaults.put("spark.task.cpus", Integer.toString(cores)));
         try (SparkSession spark = SparkSessions.open("clearbg-train", defaults)) {
-            return run(spark, settings, tracking(), Duration.ofSeconds(timeoutSeconds));
+            return run(spark, settings, tracking.settings(), Duration.ofSeconds(timeoutSeconds));
         }
-    }
-
-    TrackingSettings tracking() {
-        URI uri = trackingUri != null && !trackingUri.isBlank() ? TrackingSettings.parseTrackingUri(trackingUri) : TrackingSettings.trackingUriFrom(System.getenv());
-        return new TrackingSettings(uri, experiment, runName);
     }
 
     TrainSettings settings() {
         String root = out.replaceAll("/+$", "");
-        return new TrainSettings(arch, table, trainSplits, evalSplit, epochs, maxSteps, batch, rescale, crop,
-                FlipMode.valueOf(flip.trim().toUpperCase(Locale.ROOT)), learningRate, beta1, beta2, eps, weightDecay,
-                batchNormMode(batchNorm), workers, seed, root,
-                checkpoints != null ? checkpoints.replaceAll("/+$", "") : root + "/checkpoints", checkpointInterval,
-                keepCheckpoints, resume, initWeights, evalInterval, logInterval, hashInterval);
-    }
-
-    private static BatchNormMode batchNormMode(String value) {
-        if (value.equalsIgnoreCase("batch")) {
-            return BatchNormMode.BATCH_STATISTICS;
-        }
-        if (value.equalsIgnoreCase("frozen")) {
-            return BatchNormMode.FROZEN;
-        }
-        throw new IllegalArgumentException("--batch-norm must be batch or frozen, got " + value);
+        return new TrainSettings(recipe.recipe(), adam.settings(), new TrainData(table, trainSplits, evalSplit, evalInterval),
+                checkpoints.policy(root), workers, root, steps.logInterval(), hashInterval, steps.prefetch());
     }
 
     /**
@@ -234,77 +149,22 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
             throw new IllegalArgumentException(settings.table() + ": the splits " + settings.trainSplits() + " hold no rows");
         }
         ids.sort(null);
-        int stepsPerEpoch = EpochPlan.of(ids, settings.seed(), 0, settings.workers(), settings.batch()).stepsPerEpoch();
-        long totalSteps = (long) stepsPerEpoch * settings.epochs();
-        if (settings.maxSteps() > 0) {
-            totalSteps = Math.min(totalSteps, settings.maxSteps());
-        }
-        CheckpointStore store = new CheckpointStore(files, settings.checkpoints(), settings.keepCheckpoints());
-        Optional<CheckpointInfo> resumed = settings.resume() ? latestInfo(store) : Optional.empty();
-        if (!settings.resume() && store.latest().isPresent()) {
-            throw new IllegalArgumentException(settings.checkpoints() + " already holds checkpoints and --no-resume was given; "
-                    + "use another --checkpoints folder or remove them");
-        }
-        long step = resumed.map(CheckpointInfo::step).orElse(0L);
-        int epoch = resumed.map(CheckpointInfo::epoch).orElse(0);
-        System.out.printf("TrainJob: %s on %d samples of %s, %d workers x batch %d, %d steps per epoch, %d steps in all%s%n",
-                settings.arch().cliName(), ids.size(), settings.trainSplits(), settings.workers(), settings.batch(), stepsPerEpoch,
-                totalSteps, resumed.map(info -> ", resuming at step " + info.step()).orElse(""));
-        files.write(settings.out() + "/params.json", settings.paramsJson().getBytes(StandardCharsets.UTF_8));
-        String trackedRun = resumed.map(CheckpointInfo::trackingRunId).orElse("");
-        try (RunTracker tracker = Trackers.open(trackedRun.isEmpty() || !tracking.enabled() ? tracking : tracking.resuming(trackedRun), System.err)) {
-            TrainingRun run = new TrainingRun(tracker, files);
-            run.start(settings.asParams(), tags(spark, files, settings), step);
-            train(spark, settings, run, ids, training, store, step, epoch, totalSteps, stepsPerEpoch, timeout);
-            run.logArtifacts(settings.out(), List.of("weights.safetensors", "params.json", "loss_curve.png"));
-            run.finish();
-        }
-        System.out.println("TrainJob: weights in " + settings.out() + "/weights.safetensors");
-        return 0;
-    }
-
-    private static void train(SparkSession spark, TrainSettings settings, TrainingRun run, List<String> ids, Dataset<Row> training,
-            CheckpointStore store, long firstStep, int firstEpoch, long totalSteps, int stepsPerEpoch, Duration timeout) throws Exception {
-        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
-        long step = firstStep;
-        int epoch = firstEpoch;
+        TrainingLoop loop = new TrainingLoop(settings, files, ids);
         JavaRDD<TableSample> samples = training.javaRDD()
                 .map(row -> new TableSample(row.getString(0), (byte[]) row.get(1), (byte[]) row.get(2)))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
-        StepHistory history = new StepHistory(files, settings.out());
         try {
-            while (step < totalSteps) {
-                Broadcast<EpochPlan> plan = context.broadcast(EpochPlan.of(ids, settings.seed(), epoch, settings.workers(), settings.batch()));
-                JavaPairRDD<Long, TableSample> shards = samples
-                        .mapToPair(sample -> new Tuple2<>(plan.value().key(sample.id()), sample))
-                        .filter(pair -> pair._1() != null)
-                        .repartitionAndSortWithinPartitions(new RankPartitioner(settings.workers()));
-                context.setJobDescription(String.format("train epoch %d/%d (steps %d-%d)", epoch + 1, settings.epochs(),
-                        step + 1, Math.min(totalSteps, (long) (epoch + 1) * stepsPerEpoch)));
-                List<StepLog> logs = trainEpoch(shards, new TrainEpochTask(settings, files, epoch, stepsPerEpoch, run.runId(), timeout));
-                plan.destroy();
-                history.append(logs);
-                long stageStart = step; // a stage resumed mid-epoch also returns the steps before; an earlier submission logged those
-                run.logSteps(logs.stream().filter(log -> log.step() > stageStart).toList());
-                CheckpointInfo info = store.readInfo(store.latest().orElseThrow());
-                step = info.step();
-                epoch = info.epoch();
-                if (settings.evalSplit() != null && settings.evalInterval() > 0 && epoch % settings.evalInterval() == 0 && step < totalSteps) {
-                    evaluate(spark, settings, run, store.latest().orElseThrow(), step, "epoch-" + epoch);
-                }
-            }
+            loop.run(tracking, tags(spark, files, settings), (plan, epoch, stepsPerEpoch, runId) -> trainEpoch(context, samples,
+                    plan, new TrainEpochTask(settings, files, epoch, stepsPerEpoch, runId, timeout)),
+                    settings.evalSplit() == null ? null : (checkpoint, step, name, run) -> evaluate(spark, settings, run, checkpoint, step, name),
+                    System.err);
         } catch (SparkException e) {
             throw explain(e, settings);
         } finally {
             samples.unpersist();
         }
-        String latest = store.latest().orElseThrow();
-        writeFinalWeights(files, store.read(latest), settings.out() + "/weights.safetensors");
-        files.write(settings.out() + "/loss_curve.png", history.lossCurvePng());
-        if (settings.evalSplit() != null) {
-            evaluate(spark, settings, run, latest, step, "final");
-        }
+        System.out.println("TrainJob: weights in " + settings.out() + "/weights.safetensors");
+        return 0;
     }
 
     /** The run's tags: the code's git commit (when spark-submit was given it), the application id, the table's content hash. */
@@ -327,7 +187,22 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
      * {@code spark.stage.maxConsecutiveAttempts} times. A lost executor or a failed task thus ends in a new
      * attempt whose replicas resume from the newest checkpoint.
      */
-    private static List<StepLog> trainEpoch(JavaPairRDD<Long, TableSample> shards, TrainEpochTask task) {
+    private static List<StepLog> trainEpoch(JavaSparkContext context, JavaRDD<TableSample> samples, EpochPlan epochPlan,
+            TrainEpochTask task) {
+        Broadcast<EpochPlan> plan = context.broadcast(epochPlan);
+        JavaPairRDD<Long, TableSample> shards = samples
+                .mapToPair(sample -> new Tuple2<>(plan.value().key(sample.id()), sample))
+                .filter(pair -> pair._1() != null)
+                .repartitionAndSortWithinPartitions(new RankPartitioner(task.workers()));
+        context.setJobDescription(String.format("train epoch %d (%d steps)", task.epoch() + 1, task.stepsPerEpoch()));
+        try {
+            return trainShards(shards, task);
+        } finally {
+            plan.destroy();
+        }
+    }
+
+    private static List<StepLog> trainShards(JavaPairRDD<Long, TableSample> shards, TrainEpochTask task) {
         ClassTag<StepLog> tag = ClassTag$.MODULE$.apply(StepLog.class);
         BarrierFunction function = partition -> CollectionConverters.asScala(task.train(CollectionConverters.asJava(partition)));
         List<StepLog> logs = new ArrayList<>(shards.rdd().barrier().mapPartitions(function, false, tag).toJavaRDD()
@@ -374,11 +249,6 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
             }
         }
         return rows;
-    }
-
-    private static Optional<CheckpointInfo> latestInfo(CheckpointStore store) throws Exception {
-        Optional<String> latest = store.latest();
-        return latest.isPresent() ? Optional.of(store.readInfo(latest.get())) : Optional.empty();
     }
 
     /**
@@ -432,14 +302,6 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
             System.out.printf(Locale.ROOT, "TrainJob: %s on %s: max-F %.4f MAE %.4f%n", name, settings.evalSplit(), result.maxF(), result.mae());
             run.logEvaluation(result, step);
         }
-    }
-
-    private static void writeFinalWeights(HadoopFiles files, TrainCheckpoint checkpoint, String uri) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CheckpointInfo info = checkpoint.info();
-        SafetensorsWriter.write(checkpoint.weights(), bytes, Map.of("arch", info.arch().cliName(), "step", Long.toString(info.step()),
-                "params", info.paramsJson()));
-        files.write(uri, bytes.toByteArray());
     }
 
     /** Entry point for spark-submit. */

@@ -100,6 +100,25 @@ class RemoveCommandTest {
     }
 
     @Test
+    void anInputIsNeverOverwrittenEvenWhenItIsInTheOutputFolderOrBehindALink(@TempDir Path dir) throws Exception {
+        Path folder = dir.resolve("photos");
+        write(folder.resolve("a.png"), photo(50, 40), "png");
+        Map<String, String> before = hashes(folder);
+        CliRun self = CliRun.of("remove", "--weights", weights.toString(), folder.resolve("a.png").toString(),
+                "--out", folder.toString(), "--overwrite");
+        assertEquals(1, self.exitCode(), self.err());
+        assertTrue(self.err().contains("a.png is an input file, which is never overwritten"), self.err());
+        assertEquals(before, hashes(folder), "the input is untouched");
+
+        Path link = Files.createSymbolicLink(dir.resolve("link"), folder);
+        CliRun behindLink = CliRun.of("remove", "--weights", weights.toString(), folder.toString(),
+                "--out", link.resolve("cutouts").toString());
+        assertEquals(2, behindLink.exitCode(), behindLink.err());
+        assertTrue(behindLink.err().contains("is inside the input folder"), behindLink.err());
+        assertEquals(before, hashes(folder));
+    }
+
+    @Test
     void exitsWithOneWhenNothingCouldBeProcessedAndTwoOnUsageErrors(@TempDir Path dir) throws Exception {
         Path in = dir.resolve("in");
         Files.createDirectories(in);

@@ -1,5 +1,6 @@
 package clearbg.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +122,24 @@ class HostileInputIT {
         assertBadOnesNamed(output);
         try (Stream<Path> written = Files.list(out)) {
             assertEquals(GOOD, written.count(), output);
+        }
+    }
+
+    @Test
+    void clearbgRemoveAndRemoveBackgroundJobWriteTheSameMasks() throws Exception {
+        Path jobOut = dir.resolve("job-masks");
+        SparkSubmit.Result run = SparkSubmit.run("local[2]", "clearbg.jobs.RemoveBackgroundJob", 600, dir.resolve("job-masks.log"),
+                SUBMIT_1G, "--input", photos.toUri().toString(), "--output", jobOut.toUri().toString(), "--format", "mask",
+                "--weights", weights.toUri().toString(), "--size", "64", "--batch", "1", "--run-id", "masks");
+        assertEquals(RemoveBackgroundJob.SOME_FAILED, run.exitCode(), run.output());
+        Path cliOut = dir.resolve("cli-masks");
+        assertEquals(0, ClearBg.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "remove",
+                "--weights", weights.toString(), "--size", "64", "--mask-only", "--workers", "2", "--out", cliOut.toString(),
+                photos.toString()));
+        for (int i = 0; i < GOOD; i++) {
+            byte[] fromJob = Files.readAllBytes(jobOut.resolve("good" + i + ".mask.png"));
+            byte[] fromCli = Files.readAllBytes(cliOut.resolve("good" + i + ".png"));
+            assertArrayEquals(fromJob, fromCli, "good" + i + ": the same mask PNG from both");
         }
     }
 

@@ -90,13 +90,14 @@ class NotebooksIT {
         Path data = work.resolve("data");
         Path images = data.resolve("DUTS-TE/DUTS-TE-Image");
         Path truth = data.resolve("DUTS-TE/DUTS-TE-Mask");
-        Path weights = work.resolve("u2netp.safetensors");
+        Path trainRun = work.resolve("train");
+        Path weights = trainRun.resolve("weights.safetensors");
         Path eval = work.resolve("eval");
         clearbg("synth", "--layout", "duts", "--out", data.toString(), "--train", "24", "--test", "12",
                 "--size", "128x96", "--seed", "1");
-        clearbg("train", "--data", data.toString(), "--arch", "u2netp", "--steps", "24", "--batch", "4",
-                "--rescale", Integer.toString(RESCALE), "--crop", "64", "--seed", "1", "--log-every", "24",
-                "--out", weights.toString());
+        clearbg("train", "--data", data.toString(), "--arch", "u2netp", "--max-steps", "24", "--batch", "4",
+                "--rescale", Integer.toString(RESCALE), "--crop", "64", "--seed", "1", "--log-interval", "24",
+                "--out", trainRun.toString());
         clearbg("remove", "--weights", weights.toString(), "--size", Integer.toString(RESCALE), "--mask-only",
                 "--out", work.resolve("masks").toString(), images.toString());
         clearbg("metrics", "--pred", work.resolve("masks").toString(), "--gt", truth.toString(), "--name", "DUTS-TE",

@@ -72,6 +72,9 @@ class PipelineIT {
             assertEquals(0, second.exitCode(), second.output());
             assertEquals(List.of(), stagesRun(second), second.output());
 
+            assertEquals(Set.of("synth", "ingest", "train", "evaluate", "remove_background"), staleAfterACodeChange(workspace),
+                    "a change under model/src/main/java makes every stage that runs the code stale");
+
             Result experiment = dvc(workspace, 900, "exp", "run", "-S", "train.lr=0.0005", "evaluate");
             assertEquals(0, experiment.exitCode(), experiment.output());
             Set<String> rerun = new TreeSet<>(stagesRun(experiment));
@@ -95,6 +98,25 @@ class PipelineIT {
         } finally {
             run(workspace, 60, scripts.resolve("s3-server").toString(), "stop");
             run(workspace, 60, scripts.resolve("mlflow-server").toString(), "stop");
+        }
+    }
+
+    /** The stages {@code dvc status} lists after a comment is added to a class of the model module; the change is then undone. */
+    private Set<String> staleAfterACodeChange(Path workspace) throws Exception {
+        Path source = workspace.resolve("model/src/main/java/clearbg/model/predict/Predictor.java");
+        byte[] original = Files.readAllBytes(source);
+        try {
+            Files.writeString(source, "\n// a change\n", java.nio.file.StandardOpenOption.APPEND);
+            Result status = dvc(workspace, 120, "status");
+            assertEquals(0, status.exitCode(), status.output());
+            Set<String> stale = new TreeSet<>();
+            Matcher stage = Pattern.compile("(?m)^([a-z_]+):").matcher(status.output());
+            while (stage.find()) {
+                stale.add(stage.group(1));
+            }
+            return stale;
+        } finally {
+            Files.write(source, original);
         }
     }
 

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clearbg.cli.ClearBg;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -46,10 +43,10 @@ class RemoveBackgroundJobIT {
             Set<String> expected = new TreeSet<>();
             for (int i = 0; i < GOOD; i++) {
                 String key = "in/shop" + (i % 3) + "/day" + (i % 4) + "/p" + i + (i % 2 == 0 ? ".jpg" : ".png");
-                write(bucket.resolve(key), encode(photo(48 + i % 17, 40 + i % 13, i), i % 2 == 0 ? "jpg" : "png"));
+                write(bucket.resolve(key), HostileImages.encode(HostileImages.photo(48 + i % 17, 40 + i % 13, i), i % 2 == 0 ? "jpg" : "png"));
                 expected.add("out/" + key.substring(3, key.lastIndexOf('.')) + ".png");
             }
-            byte[] jpeg = encode(photo(64, 64, 1), "jpg");
+            byte[] jpeg = HostileImages.encode(HostileImages.photo(64, 64, 1), "jpg");
             write(bucket.resolve("in/bad/truncated.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
             write(bucket.resolve("in/bad/empty.png"), new byte[0]);
             write(bucket.resolve("in/bad/huge.png"), hugeHeaderPng());
@@ -136,26 +133,9 @@ class RemoveBackgroundJobIT {
         }
     }
 
-    private static BufferedImage photo(int width, int height, int seed) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color(20 + seed % 200, 80, 140));
-        g.fillRect(0, 0, width, height);
-        g.setColor(Color.YELLOW);
-        g.fillOval(width / 5, height / 5, width / 2, height / 2);
-        g.dispose();
-        return image;
-    }
-
-    private static byte[] encode(BufferedImage image, String format) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageIO.write(image, format, bytes);
-        return bytes.toByteArray();
-    }
-
     /** A valid small PNG whose header claims 30000 x 20000 pixels (refused before decoding). */
     private static byte[] hugeHeaderPng() throws IOException {
-        byte[] png = encode(photo(8, 8, 3), "png");
+        byte[] png = HostileImages.encode(HostileImages.photo(8, 8, 3), "png");
         ByteBuffer header = ByteBuffer.wrap(png);
         header.putInt(16, 30000);
         header.putInt(20, 20000);

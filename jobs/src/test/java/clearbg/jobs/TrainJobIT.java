@@ -72,6 +72,25 @@ class TrainJobIT {
     }
 
     @Test
+    void clearbgTrainGivesTheWeightsOfTrainJobWithOneWorker() throws Exception {
+        Path job = dir.resolve("job-batch-norm");
+        SparkSubmit.Result result = SparkSubmit.run("local[2]", "clearbg.jobs.TrainJob", 600, dir.resolve("job-batch-norm.log"),
+                TrainJobFixture.trainArgs(table, job, "u2netp", 1, 4, 12, "batch"));
+        assertEquals(0, result.exitCode(), result.output());
+        Path local = dir.resolve("local-batch-norm");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-jar", SparkSubmit.appJar().toString(), "train", "--data", dir.resolve("src").toString(),
+                "--arch", "u2netp", "--batch", "4", "--rescale", "40", "--crop", "32", "--epochs", "100", "--max-steps", "12",
+                "--batch-norm", "batch", "--checkpoint-interval", "3", "--log-interval", "5", "--seed", "7", "--eps", "1e-2",
+                "--out", local.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("local-batch-norm.log").toFile()).start();
+        assertTrue(process.waitFor(600, java.util.concurrent.TimeUnit.SECONDS), "clearbg train finished");
+        assertEquals(0, process.exitValue(), Files.readString(dir.resolve("local-batch-norm.log")));
+        TrainJobFixture.assertSameWeights(job, local, "clearbg train against TrainJob --workers 1");
+        assertEquals(Files.readString(job.resolve("steps.csv")).lines().count(), Files.readString(local.resolve("steps.csv")).lines().count());
+    }
+
+    @Test
     void badInputGetsAClearMessageAndNothingIsOverwritten() throws Exception {
         SparkSubmit.Result missingSplit = submit("local[2]", "bad-split", "--train-splits", "DIS-TR");
         assertEquals(1, missingSplit.exitCode(), missingSplit.output());

@@ -1,5 +1,6 @@
 package clearbg.jobs.remove;
 
+import clearbg.jobs.files.FileStore;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodedImage;
 import clearbg.model.image.ImageDecodeException;
@@ -36,7 +37,7 @@ public final class RemovalPipeline {
      */
     public static final long WORK_BYTES_PER_PIXEL = 16;
 
-    private final RemoveStore store;
+    private final FileStore store;
     private final BudgetedDecoder decoder;
     private final MaskPredictor predictor;
     private final RemoveSettings settings;
@@ -50,7 +51,7 @@ public final class RemovalPipeline {
     /**
      * @param timer where the time per phase is added up (decode, resize, forward, encode, write)
      */
-    public RemovalPipeline(RemoveStore store, BudgetedDecoder decoder, MaskPredictor predictor, RemoveSettings settings,
+    public RemovalPipeline(FileStore store, BudgetedDecoder decoder, MaskPredictor predictor, RemoveSettings settings,
             PhaseTimer timer) {
         this.store = store;
         this.decoder = decoder;

@@ -7,7 +7,7 @@ import java.util.List;
  * One input image of a background removal and where its outputs go.
  *
  * @param key the name reports use (the input's key relative to the input prefix, or its path)
- * @param input the input's location in the {@link RemoveStore}
+ * @param input the input's location in the {@link clearbg.jobs.files.FileStore}
  * @param inputBytes its size as listed, or -1 when unknown
  * @param inputModified its modification time (ms since the epoch)
  * @param outputs the outputs to write, in order

@@ -1,6 +1,6 @@
 package clearbg.jobs.spark;
 
-import clearbg.jobs.remove.RemoveStore;
+import clearbg.jobs.files.FileStore;
 import clearbg.model.image.BoundedRead;
 import clearbg.model.image.ImageDecoder;
 import java.io.FileNotFoundException;
@@ -27,7 +27,7 @@ import org.apache.hadoop.fs.RemoteIterator;
  * whole-file reads, and writes that are whole or absent. Serializable: it carries the Hadoop settings as
  * a string map, so executors rebuild the same configuration.
  */
-public final class HadoopFiles implements RemoveStore, Serializable {
+public final class HadoopFiles implements FileStore, Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final Set<String> OBJECT_STORES = Set.of("s3a", "s3", "gs", "abfs", "abfss");
@@ -68,6 +68,7 @@ public final class HadoopFiles implements RemoveStore, Serializable {
     public record Entry(String uri, long modified, long length) {}
 
     /** Every file under {@code root}, recursively, as absolute URIs, sorted. */
+    @Override
     public List<String> listFiles(String root) throws IOException {
         return listEntries(root).stream().map(Entry::uri).toList();
     }
@@ -135,6 +136,7 @@ public final class HadoopFiles implements RemoveStore, Serializable {
     }
 
     /** The whole content of {@code uri} (weights, checkpoints: files the job itself trusts). */
+    @Override
     public byte[] read(String uri) throws IOException {
         Path path = new Path(uri);
         try (InputStream in = path.getFileSystem(configuration()).open(path)) {
@@ -159,6 +161,13 @@ public final class HadoopFiles implements RemoveStore, Serializable {
         try (InputStream in = fs.open(path)) {
             return BoundedRead.readAtMost(in, maxBytes, uri);
         }
+    }
+
+    /** A stream over {@code uri}. */
+    @Override
+    public InputStream open(String uri) throws IOException {
+        Path path = new Path(uri);
+        return path.getFileSystem(configuration()).open(path);
     }
 
     /**
@@ -201,12 +210,14 @@ public final class HadoopFiles implements RemoveStore, Serializable {
     }
 
     /** Deletes the file {@code uri}; true when it was there. */
+    @Override
     public boolean delete(String uri) throws IOException {
         Path path = new Path(uri);
         return path.getFileSystem(configuration()).delete(path, false);
     }
 
     /** Whether {@code uri} exists. */
+    @Override
     public boolean exists(String uri) throws IOException {
         Path path = new Path(uri);
         return path.getFileSystem(configuration()).exists(path);

@@ -1,17 +1,14 @@
 package clearbg.jobs.spark;
 
+import clearbg.jobs.files.PairValidation;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodeLimits;
-import clearbg.model.image.DecodedImage;
 import clearbg.model.image.FloatImage;
-import clearbg.model.image.ImageDecodeException;
-import clearbg.model.image.MaskDecoder;
 import clearbg.model.image.PngEncoder;
 import clearbg.model.image.Rgba;
 import clearbg.model.transform.Flip;
 import clearbg.model.transform.RescaleT;
 import clearbg.model.transform.Sample;
-import java.io.IOException;
 import java.io.Serializable;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,22 +63,18 @@ public final class IngestValidator implements Serializable {
         BudgetedDecoder decoder = new BudgetedDecoder(limits, WORK_BYTES_PER_PIXEL);
         long started = System.nanoTime();
         long[] readNanos = {0};
-        try (DecodedImage image = decoder.decode(pair.imageUri(), -1, timedRead(pair.imageUri(), readNanos), null);
-                DecodedImage mask = decoder.decode(pair.maskUri(), -1, timedRead(pair.maskUri(), readNanos), null)) {
+        try (PairValidation.Valid valid = PairValidation.validate(decoder, pair.imageUri(), timedRead(pair.imageUri(), readNanos),
+                pair.maskUri(), timedRead(pair.maskUri(), readNanos))) {
             long decoded = System.nanoTime();
             timings.addRead(readNanos[0]);
             timings.addDecode(decoded - started - readNanos[0]);
             try {
-                return validRows(pair, image.image(), MaskDecoder.toGrey(mask.image()), image.encoded(), mask.encoded());
+                return validRows(pair, valid.image().image(), valid.greyMask(), valid.image().encoded(), valid.mask().encoded());
             } finally {
                 timings.addValidate(System.nanoTime() - decoded);
             }
-        } catch (ImageDecodeException e) {
-            return List.of(IngestRow.reject(pair, rejectReason(e.getMessage())));
-        } catch (IOException e) {
-            return List.of(IngestRow.reject(pair, "undecodable: " + e.getMessage()));
-        } catch (OutOfMemoryError e) {
-            return List.of(IngestRow.reject(pair, "over the image memory budget"));
+        } catch (PairValidation.Rejected e) {
+            return List.of(IngestRow.reject(pair, e.getMessage()));
         }
     }
 
@@ -97,27 +90,7 @@ public final class IngestValidator implements Serializable {
         };
     }
 
-    /** The reject category of a decoder refusal. */
-    private static String rejectReason(String message) {
-        if (message.endsWith(": empty file")) {
-            return "empty file";
-        }
-        if (message.contains("over the limit of") && message.contains("pixels")) {
-            return "over the pixel limit";
-        }
-        if (message.contains("--max-file-bytes")) {
-            return "over the file size limit";
-        }
-        if (message.contains("image memory budget") || message.contains("ran out of memory")) {
-            return "over the image memory budget";
-        }
-        return "undecodable";
-    }
-
     private List<IngestRow> validRows(IngestPair pair, FloatImage image, FloatImage mask, byte[] imageBytes, byte[] maskBytes) {
-        if (image.width() != mask.width() || image.height() != mask.height()) {
-            return List.of(IngestRow.reject(pair, "mask size differs from image"));
-        }
         List<IngestRow> rows = new ArrayList<>(2);
         String id = pair.dataset() + "/" + pair.split() + "/" + pair.stem();
         Sample sample = new Sample(image, mask);

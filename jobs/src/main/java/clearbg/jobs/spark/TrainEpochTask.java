@@ -35,6 +35,21 @@ public final class TrainEpochTask implements Serializable {
         this.timeout = timeout;
     }
 
+    /** The number of replicas. */
+    public int workers() {
+        return settings.workers();
+    }
+
+    /** The epoch trained. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** The epoch's length in steps. */
+    public int stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
     /** Trains the shard; returns replica 0's step logs. */
     public Iterator<StepLog> train(Iterator<Tuple2<Long, TableSample>> shard) throws Exception {
         BarrierTaskContext context = BarrierTaskContext.get();

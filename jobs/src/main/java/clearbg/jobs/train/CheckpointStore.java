@@ -1,6 +1,6 @@
 package clearbg.jobs.train;
 
-import clearbg.jobs.spark.HadoopFiles;
+import clearbg.jobs.files.FileStore;
 import clearbg.model.io.HostTensor;
 import clearbg.model.io.SafetensorsReader;
 import clearbg.model.io.SafetensorsWriter;
@@ -19,10 +19,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Training checkpoints in a folder of any Hadoop file system ({@code file://}, {@code s3a://}): one
+ * Training checkpoints in a folder of a {@link FileStore} (any Hadoop file system, or the local disk): one
  * safetensors file per checkpoint, {@code step-<10-digit step>.safetensors}, holding the weights under their
  * state_dict names, Adam's state under {@code optimizer.} and {@link CheckpointInfo} as metadata. A file is
- * written whole or not at all ({@link HadoopFiles#write}), so a reader never sees half a checkpoint; after a
+ * written whole or not at all ({@link FileStore#write}), so a reader never sees half a checkpoint; after a
  * write only the newest {@code keep} are kept. A checkpoint file also loads as weights anywhere weights are
  * read (the optimiser entries are ignored there).
  */
@@ -30,7 +30,7 @@ public final class CheckpointStore {
 
     private static final Pattern NAME = Pattern.compile("step-(\\d{10})\\.safetensors");
 
-    private final HadoopFiles files;
+    private final FileStore files;
     private final String folder;
     private final int keep;
 
@@ -38,7 +38,7 @@ public final class CheckpointStore {
      * @param folder the checkpoint folder URI
      * @param keep how many checkpoints to keep (at least 1)
      */
-    public CheckpointStore(HadoopFiles files, String folder, int keep) {
+    public CheckpointStore(FileStore files, String folder, int keep) {
         if (keep < 1) {
             throw new IllegalArgumentException("keep at least one checkpoint, got " + keep);
         }
@@ -55,7 +55,7 @@ public final class CheckpointStore {
 
     /** Reads only the metadata of the checkpoint at {@code uri} (the header, not the tensors). */
     public CheckpointInfo readInfo(String uri) throws IOException {
-        try (InputStream in = files.fileSystem(uri).open(new org.apache.hadoop.fs.Path(uri))) {
+        try (InputStream in = files.open(uri)) {
             return CheckpointInfo.fromMetadata(SafetensorsReader.readMetadata(in, uri), uri);
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt checkpoint " + uri + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package clearbg.jobs.train;
 
 import java.io.Serializable;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,14 @@ public final class EpochPlan implements Serializable {
     /** The sort key of {@code id} ({@code rank << 32 | position}), or null when the epoch leaves it out. */
     public Long key(String id) {
         return keys.get(id);
+    }
+
+    /** The ids of {@code rank}'s shard in training order, out of {@code ids} (those the plan was made of). */
+    public List<String> shard(List<String> ids, int rank) {
+        return ids.stream()
+                .filter(id -> keys.containsKey(id) && rank(keys.get(id)) == rank)
+                .sorted(Comparator.comparingInt(id -> position(keys.get(id))))
+                .toList();
     }
 
     /** The replica a key belongs to. */

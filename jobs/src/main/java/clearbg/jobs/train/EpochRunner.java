@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import clearbg.jobs.spark.HadoopFiles;
+import clearbg.jobs.files.FileStore;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.Weights;
 import clearbg.model.nn.Arch;
@@ -42,7 +42,7 @@ import java.util.function.Consumer;
 public final class EpochRunner {
 
     private final TrainSettings settings;
-    private final HadoopFiles files;
+    private final FileStore files;
     private final ReplicaGroup group;
     private final Device device;
     private final Consumer<StepLog> stepListener;
@@ -51,7 +51,7 @@ public final class EpochRunner {
     /**
      * @param stepListener receives replica 0's step logs as they happen (other replicas pass a no-op)
      */
-    public EpochRunner(TrainSettings settings, HadoopFiles files, ReplicaGroup group, Device device,
+    public EpochRunner(TrainSettings settings, FileStore files, ReplicaGroup group, Device device,
             Consumer<StepLog> stepListener) {
         this.settings = settings;
         this.files = files;
@@ -94,36 +94,38 @@ public final class EpochRunner {
                 trainer.restoreOptimizerState(checkpoint.get().optimizer(), "the checkpoint at step " + step);
             }
             skip(shard, (long) stepInEpoch * settings.batch());
-            TrainingBatches batches = new TrainingBatches(shard, settings.batch(), settings.transform(), settings.seed(), epoch);
             ProgressLine progress = new ProgressLine(settings, stepsPerEpoch, step);
             long lastCheckpoint = step;
-            while (stepInEpoch < stepsPerEpoch && (settings.maxSteps() == 0 || step < settings.maxSteps())) {
-                long started = System.nanoTime();
-                TrainingBatch batch = batches.next();
-                StepResult result;
-                try (NDManager scratch = model.manager().newSubManager()) {
-                    result = trainer.step(
-                            scratch.create(batch.images(), new Shape(batch.size(), 3, batch.side(), batch.side())),
-                            scratch.create(batch.labels(), new Shape(batch.size(), 1, batch.side(), batch.side())),
-                            settings.learningRate());
-                }
-                step++;
-                stepInEpoch++;
-                double seconds = (System.nanoTime() - started) / 1e9;
-                StepLog log = new StepLog(step, epoch, result.total(), result.perOutput(), settings.learningRate(),
-                        batch.size() * group.size() / seconds, batch.loadNanos(), result.forwardBackwardNanos(),
-                        result.gradientHookNanos(), result.optimizerNanos());
-                if (group.rank() == 0) {
-                    logs.add(log);
-                    stepListener.accept(log);
-                    progress.maybePrint(log);
-                }
-                if (step % settings.hashInterval() == 0) {
-                    requireSameWeights(model, step);
-                }
-                if (step % settings.checkpointInterval() == 0 && stepInEpoch < stepsPerEpoch) {
-                    checkpoint(store, model, trainer, position(step, epoch, stepInEpoch, trackingRunId, logs));
-                    lastCheckpoint = step;
+            try (TrainingBatches batches = new TrainingBatches(shard, settings.batch(), settings.transform(), settings.seed(), epoch,
+                    settings.prefetch())) {
+                while (stepInEpoch < stepsPerEpoch && (settings.maxSteps() == 0 || step < settings.maxSteps())) {
+                    long started = System.nanoTime();
+                    TrainingBatch batch = batches.next();
+                    StepResult result;
+                    try (NDManager scratch = model.manager().newSubManager()) {
+                        result = trainer.step(
+                                scratch.create(batch.images(), new Shape(batch.size(), 3, batch.side(), batch.side())),
+                                scratch.create(batch.labels(), new Shape(batch.size(), 1, batch.side(), batch.side())),
+                                settings.learningRate());
+                    }
+                    step++;
+                    stepInEpoch++;
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    StepLog log = new StepLog(step, epoch, result.total(), result.perOutput(), settings.learningRate(),
+                            batch.size() * group.size() / seconds, batch.loadNanos(), result.forwardBackwardNanos(),
+                            result.gradientHookNanos(), result.optimizerNanos(), batch.waitNanos());
+                    if (group.rank() == 0) {
+                        logs.add(log);
+                        stepListener.accept(log);
+                        progress.maybePrint(log);
+                    }
+                    if (step % settings.hashInterval() == 0) {
+                        requireSameWeights(model, step);
+                    }
+                    if (step % settings.checkpointInterval() == 0 && stepInEpoch < stepsPerEpoch) {
+                        checkpoint(store, model, trainer, position(step, epoch, stepInEpoch, trackingRunId, logs));
+                        lastCheckpoint = step;
+                    }
                 }
             }
             if (step != lastCheckpoint || stepInEpoch == stepsPerEpoch) {

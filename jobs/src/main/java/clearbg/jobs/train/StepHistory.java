@@ -1,7 +1,7 @@
 package clearbg.jobs.train;
 
 import clearbg.jobs.report.LossCurvePlot;
-import clearbg.jobs.spark.HadoopFiles;
+import clearbg.jobs.files.FileStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,10 +13,10 @@ import java.util.List;
  */
 public final class StepHistory {
 
-    private final HadoopFiles files;
+    private final FileStore files;
     private final String uri;
 
-    public StepHistory(HadoopFiles files, String runFolder) {
+    public StepHistory(FileStore files, String runFolder) {
         this.files = files;
         this.uri = runFolder + "/steps.csv";
     }

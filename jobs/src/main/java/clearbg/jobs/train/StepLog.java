@@ -12,20 +12,23 @@ import java.util.Locale;
  * @param outputLosses the BCE of each of the seven outputs, the fused output d0 first, then d1..d6 (replica 0's batch)
  * @param learningRate the step's learning rate
  * @param imagesPerSecond global images (all replicas) per second of this step
- * @param dataNanos decoding and transforming the batch
+ * @param dataNanos decoding and transforming the batch (on the prefetch thread when batches are prepared ahead)
  * @param forwardBackwardNanos forward, loss and backward
  * @param allReduceNanos averaging the gradients across replicas
  * @param optimizerNanos the Adam update
+ * @param dataWaitNanos how long the step waited for its batch (with prefetching, the part of the preparation the
+ *     previous step did not hide; without, the whole preparation)
  */
 public record StepLog(long step, int epoch, double loss, double[] outputLosses, double learningRate, double imagesPerSecond,
-        long dataNanos, long forwardBackwardNanos, long allReduceNanos, long optimizerNanos) implements Serializable {
+        long dataNanos, long forwardBackwardNanos, long allReduceNanos, long optimizerNanos, long dataWaitNanos)
+        implements Serializable {
 
     /**
      * The CSV header of {@link #csvLine()}: the fused output's loss stays in the fourth column, the side
      * outputs' losses come last.
      */
     public static final String CSV_HEADER = "step,epoch,loss,fused_loss,lr,images_per_s,data_ms,forward_backward_ms,all_reduce_ms,"
-            + "optimizer_ms,loss_d1,loss_d2,loss_d3,loss_d4,loss_d5,loss_d6";
+            + "optimizer_ms,loss_d1,loss_d2,loss_d3,loss_d4,loss_d5,loss_d6,data_wait_ms";
 
     public StepLog {
         if (outputLosses.length != 7) {
@@ -48,13 +51,15 @@ public record StepLog(long step, int epoch, double loss, double[] outputLosses, 
      * Reads back a line written by {@link #csvLine()}; the numbers come back as rounded as the line holds them,
      * so writing the result again gives the same line.
      *
-     * @throws IllegalArgumentException when the line does not have the 16 fields of {@link #CSV_HEADER} or a
-     *     field is not a number
+     * Lines of 16 fields (written before {@code data_wait_ms} existed) read with a wait of 0.
+     *
+     * @throws IllegalArgumentException when the line does not have the 17 fields of {@link #CSV_HEADER} (or the 16
+     *     of the older format) or a field is not a number
      */
     public static StepLog parseCsvLine(String line) {
         String[] fields = line.split(",", -1);
-        if (fields.length != 16) {
-            throw new IllegalArgumentException("a step log line has the 16 fields " + CSV_HEADER + ", got " + fields.length + ": " + line);
+        if (fields.length != 17 && fields.length != 16) {
+            throw new IllegalArgumentException("a step log line has the 17 fields " + CSV_HEADER + ", got " + fields.length + ": " + line);
         }
         double[] outputs = new double[7];
         outputs[0] = Double.parseDouble(fields[3]);
@@ -63,7 +68,7 @@ public record StepLog(long step, int epoch, double loss, double[] outputLosses, 
         }
         return new StepLog(Long.parseLong(fields[0]), Integer.parseInt(fields[1]), Double.parseDouble(fields[2]), outputs,
                 Double.parseDouble(fields[4]), Double.parseDouble(fields[5]), nanos(fields[6]), nanos(fields[7]), nanos(fields[8]),
-                nanos(fields[9]));
+                nanos(fields[9]), fields.length == 17 ? nanos(fields[16]) : 0);
     }
 
     private static long nanos(String milliseconds) {
@@ -78,6 +83,7 @@ public record StepLog(long step, int epoch, double loss, double[] outputLosses, 
         for (int output = 1; output < outputLosses.length; output++) {
             line.append(String.format(Locale.ROOT, ",%.6f", outputLosses[output]));
         }
+        line.append(String.format(Locale.ROOT, ",%.3f", dataWaitNanos / 1e6));
         return line.toString();
     }
 }

@@ -1,6 +1,6 @@
 package clearbg.jobs.train;
 
-import clearbg.jobs.spark.HadoopFiles;
+import clearbg.jobs.files.FileStore;
 import clearbg.jobs.tracking.RunTracker;
 import clearbg.model.metric.SodResult;
 import java.io.IOException;
@@ -28,13 +28,13 @@ import java.util.Map;
 public final class TrainingRun {
 
     private final RunTracker tracker;
-    private final HadoopFiles files;
+    private final FileStore files;
 
     /**
      * @param tracker the run to log into (possibly a no-op tracker)
-     * @param files reads the artifacts from the run folder, on any Hadoop file system
+     * @param files reads the artifacts from the run folder
      */
-    public TrainingRun(RunTracker tracker, HadoopFiles files) {
+    public TrainingRun(RunTracker tracker, FileStore files) {
         this.tracker = tracker;
         this.files = files;
     }

@@ -1,5 +1,7 @@
 package clearbg.model.optim;
 
+import java.io.Serializable;
+
 /**
  * Adam's hyper-parameters; the defaults are the U²-Net recipe (lr 1e-3, betas (0.9, 0.999), eps 1e-8,
  * weight decay 0).
@@ -10,7 +12,7 @@ package clearbg.model.optim;
  * @param eps added to the denominator
  * @param weightDecay L2 penalty added to the gradient ({@code g + wd p}, PyTorch's Adam, not AdamW)
  */
-public record AdamSettings(double learningRate, double beta1, double beta2, double eps, double weightDecay) {
+public record AdamSettings(double learningRate, double beta1, double beta2, double eps, double weightDecay) implements Serializable {
 
     /** The original training recipe. */
     public static final AdamSettings U2NET_RECIPE = new AdamSettings(1e-3, 0.9, 0.999, 1e-8, 0);

@@ -1,0 +1,27 @@
+package clearbg.jobs.train;
+
+import java.util.List;
+
+/** A replica group of one (the local {@code clearbg train}): every collective returns at once, unchanged. */
+public final class SingleReplica implements ReplicaGroup {
+
+    @Override
+    public int rank() {
+        return 0;
+    }
+
+    @Override
+    public int size() {
+        return 1;
+    }
+
+    @Override
+    public List<String> allGather(String message) {
+        return List.of(message);
+    }
+
+    @Override
+    public void averageInPlace(float[] values) {
+        // the mean over one replica is the replica's own values
+    }
+}

@@ -1,0 +1,36 @@
+package clearbg.jobs.train;
+
+import clearbg.model.nn.Arch;
+import clearbg.model.train.BatchNormMode;
+import clearbg.model.transform.FlipMode;
+import clearbg.model.transform.TrainingTransform;
+import java.io.Serializable;
+
+/**
+ * What is trained and how the data is augmented, the same for {@code clearbg train} and TrainJob.
+ *
+ * @param arch u2net or u2netp
+ * @param epochs passes over the training samples
+ * @param maxSteps stop after this many optimiser steps in all (0: train every epoch whole)
+ * @param batch images per replica and step (global batch = batch x replicas)
+ * @param rescale RescaleT size
+ * @param crop RandomCrop size
+ * @param flip random flips of the training transform
+ * @param batchNorm batch statistics per replica, or frozen running statistics
+ * @param seed initialisation, data order and augmentation seed
+ */
+public record TrainRecipe(Arch arch, int epochs, long maxSteps, int batch, int rescale, int crop, FlipMode flip,
+        BatchNormMode batchNorm, long seed) implements Serializable {
+
+    public TrainRecipe {
+        TrainSettings.require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
+        TrainSettings.require(maxSteps >= 0, "--max-steps must be >= 0, got " + maxSteps);
+        TrainSettings.require(batch >= 1, "--batch must be at least 1, got " + batch);
+        TrainSettings.require(crop >= 32 && rescale >= crop, "need --crop >= 32 and --rescale >= --crop, got " + crop + " and " + rescale);
+    }
+
+    /** The training transform (its seed is replaced per sample). */
+    public TrainingTransform transform() {
+        return new TrainingTransform(rescale, crop, flip, seed);
+    }
+}

@@ -1,0 +1,139 @@
+package clearbg.jobs.train;
+
+import clearbg.jobs.files.FileStore;
+import clearbg.jobs.tracking.RunTracker;
+import clearbg.jobs.tracking.Trackers;
+import clearbg.jobs.tracking.TrackingSettings;
+import clearbg.model.io.SafetensorsWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The epoch loop of a training, the same for TrainJob (replicas in a Spark barrier stage) and
+ * {@code clearbg train} (one replica in this process): it plans each epoch ({@link EpochPlan}: order and
+ * shards from the seed and the sorted sample ids), hands it to an {@link EpochExecutor}, appends the step
+ * logs to {@code steps.csv} and the tracked run, reads back where the newest checkpoint stands, evaluates
+ * every {@code evalInterval} epochs, and at the end writes {@code weights.safetensors} from the newest
+ * checkpoint and {@code loss_curve.png}. A run whose checkpoint folder already holds checkpoints resumes
+ * from the newest (or is refused with {@code --no-resume}); the tracked run recorded in that checkpoint is
+ * continued. Because everything an epoch does follows from (seed, epoch, sample id) and the checkpoint, the
+ * result does not depend on who runs the epochs: one local replica of batch 2b equals TrainJob with one
+ * worker of batch 2b, bit for bit.
+ */
+public final class TrainingLoop {
+
+    /** Runs one epoch on every replica; returns replica 0's step logs in step order. */
+    @FunctionalInterface
+    public interface EpochExecutor {
+        List<StepLog> run(EpochPlan plan, int epoch, int stepsPerEpoch, String trackingRunId) throws Exception;
+    }
+
+    /** Evaluates the checkpoint {@code checkpointUri} of step {@code step}, logging into {@code run}; {@code name} labels it. */
+    @FunctionalInterface
+    public interface Evaluator {
+        void evaluate(String checkpointUri, long step, String name, TrainingRun run) throws Exception;
+    }
+
+    private final TrainSettings settings;
+    private final FileStore files;
+    private final List<String> sortedIds;
+    private final CheckpointStore store;
+    private final int stepsPerEpoch;
+    private final long totalSteps;
+    private final Optional<CheckpointInfo> resumed;
+
+    /**
+     * @param sortedIds every training sample's id, sorted
+     * @throws IllegalArgumentException when the samples do not fill one global batch, or checkpoints exist and
+     *     resuming is off
+     */
+    public TrainingLoop(TrainSettings settings, FileStore files, List<String> sortedIds) throws java.io.IOException {
+        this.settings = settings;
+        this.files = files;
+        this.sortedIds = List.copyOf(sortedIds);
+        this.store = new CheckpointStore(files, settings.checkpoints(), settings.keepCheckpoints());
+        this.stepsPerEpoch = EpochPlan.of(this.sortedIds, settings.seed(), 0, settings.workers(), settings.batch()).stepsPerEpoch();
+        long all = (long) stepsPerEpoch * settings.epochs();
+        this.totalSteps = settings.maxSteps() > 0 ? Math.min(all, settings.maxSteps()) : all;
+        Optional<String> latest = store.latest();
+        if (!settings.resume() && latest.isPresent()) {
+            throw new IllegalArgumentException(settings.checkpoints() + " already holds checkpoints and --no-resume was given; "
+                    + "use another --checkpoints folder or remove them");
+        }
+        this.resumed = settings.resume() && latest.isPresent() ? Optional.of(store.readInfo(latest.get())) : Optional.empty();
+    }
+
+    /** Optimiser steps per epoch. */
+    public int stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
+    /** The step the training starts after: 0, or the newest checkpoint's. */
+    public long startStep() {
+        return resumed.map(CheckpointInfo::step).orElse(0L);
+    }
+
+    /** {@code tracking}, continuing the tracked run recorded in the checkpoint this training resumes from. */
+    public TrackingSettings tracking(TrackingSettings tracking) {
+        String trackedRun = resumed.map(CheckpointInfo::trackingRunId).orElse("");
+        return trackedRun.isEmpty() || !tracking.enabled() ? tracking : tracking.resuming(trackedRun);
+    }
+
+    /**
+     * Runs the whole training, tracked as {@code tracking} says (warnings to {@code log}).
+     *
+     * @param tags the tracked run's tags
+     * @param evaluator evaluates checkpoints, or null when the training has no evaluation split
+     */
+    public void run(TrackingSettings tracking, Map<String, String> tags, EpochExecutor executor, Evaluator evaluator, PrintStream log)
+            throws Exception {
+        System.out.printf("TrainJob: %s on %d samples of %s, %d workers x batch %d, %d steps per epoch, %d steps in all%s%n",
+                settings.arch().cliName(), sortedIds.size(), settings.trainSplits(), settings.workers(), settings.batch(), stepsPerEpoch,
+                totalSteps, resumed.map(info -> ", resuming at step " + info.step()).orElse(""));
+        files.write(settings.out() + "/params.json", settings.paramsJson().getBytes(StandardCharsets.UTF_8));
+        try (RunTracker tracker = Trackers.open(tracking(tracking), log)) {
+            TrainingRun run = new TrainingRun(tracker, files);
+            run.start(settings.asParams(), tags, startStep());
+            epochs(run, executor, evaluator);
+            run.logArtifacts(settings.out(), List.of("weights.safetensors", "params.json", "loss_curve.png"));
+            run.finish();
+        }
+    }
+
+    private void epochs(TrainingRun run, EpochExecutor executor, Evaluator evaluator) throws Exception {
+        long step = startStep();
+        int epoch = resumed.map(CheckpointInfo::epoch).orElse(0);
+        StepHistory history = new StepHistory(files, settings.out());
+        while (step < totalSteps) {
+            EpochPlan plan = EpochPlan.of(sortedIds, settings.seed(), epoch, settings.workers(), settings.batch());
+            List<StepLog> logs = executor.run(plan, epoch, stepsPerEpoch, run.runId());
+            history.append(logs);
+            long stageStart = step; // an epoch resumed mid-way also returns the steps before; an earlier run logged those
+            run.logSteps(logs.stream().filter(log -> log.step() > stageStart).toList());
+            CheckpointInfo info = store.readInfo(store.latest().orElseThrow());
+            step = info.step();
+            epoch = info.epoch();
+            if (evaluator != null && settings.evalInterval() > 0 && epoch % settings.evalInterval() == 0 && step < totalSteps) {
+                evaluator.evaluate(store.latest().orElseThrow(), step, "epoch-" + epoch, run);
+            }
+        }
+        String latest = store.latest().orElseThrow();
+        writeFinalWeights(store.read(latest), settings.out() + "/weights.safetensors");
+        files.write(settings.out() + "/loss_curve.png", history.lossCurvePng());
+        if (evaluator != null) {
+            evaluator.evaluate(latest, step, "final", run);
+        }
+    }
+
+    private void writeFinalWeights(TrainCheckpoint checkpoint, String uri) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CheckpointInfo info = checkpoint.info();
+        SafetensorsWriter.write(checkpoint.weights(), bytes, Map.of("arch", info.arch().cliName(), "step", Long.toString(info.step()),
+                "params", info.paramsJson()));
+        files.write(uri, bytes.toByteArray());
+    }
+}
