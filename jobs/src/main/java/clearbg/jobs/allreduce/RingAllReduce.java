@@ -112,12 +112,15 @@ public final class RingAllReduce implements AutoCloseable {
     }
 
     /**
-     * First phase of the set-up: opens this rank's listening socket (an ephemeral port on every interface).
+     * First phase of the set-up: opens this rank's listening socket, an ephemeral port on the advertised
+     * host's address only.
      *
      * @param settings this rank's position and transfer settings
-     * @param advertisedHost the host name or IP address other ranks can reach this one at
+     * @param advertisedHost the host name or IP address other ranks can reach this one at; it is resolved
+     *     and the socket bound to that address (the wildcard address is refused)
      * @param jobToken the same string on every rank of this ring and a different one for every other ring
      *     or attempt (for example application id, stage id and stage attempt); at most 1024 UTF-8 bytes
+     * @throws IOException when the host cannot be resolved or this machine cannot listen on its address
      */
     public static RingEndpoint listen(RingSettings settings, String advertisedHost, String jobToken) throws IOException {
         return RingEndpoint.open(settings, advertisedHost, jobToken);

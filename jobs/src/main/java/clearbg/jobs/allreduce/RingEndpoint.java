@@ -3,11 +3,13 @@ package clearbg.jobs.allreduce;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +18,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The first phase of joining a ring: a listening socket on an ephemeral port of every interface, whose
+ * The first phase of joining a ring: a listening socket on an ephemeral port of this rank's own address
+ * (never the wildcard address), whose
  * {@link #address()} the caller shares with all ranks (in Spark with
  * {@code BarrierTaskContext.allGather}); then {@link #connect(List)} builds the ring. Single use: after
  * {@code connect}, successful or not, the listening socket is closed. With a world size of 1 nothing is
@@ -48,6 +51,7 @@ public final class RingEndpoint implements AutoCloseable {
     /** Opens the listening socket; see {@link RingAllReduce#listen(RingSettings, String, String)}. */
     static RingEndpoint open(RingSettings settings, String advertisedHost, String jobToken) throws IOException {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(jobToken, "jobToken");
         if (jobToken.getBytes(StandardCharsets.UTF_8).length > RingHandshake.MAX_TOKEN_BYTES) {
             throw new IllegalArgumentException("job token longer than " + RingHandshake.MAX_TOKEN_BYTES + " bytes");
@@ -56,22 +60,52 @@ public final class RingEndpoint implements AutoCloseable {
         if (settings.worldSize() == 1) {
             return new RingEndpoint(settings, handshake, null, new RingAddress(advertisedHost, 0).toString());
         }
+        InetAddress host = ownAddress(advertisedHost);
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             // Set before bind so that accepted sockets start with large windows.
             server.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-            server.bind(new InetSocketAddress(0));
+            try {
+                server.bind(new InetSocketAddress(host, 0));
+            } catch (IOException e) {
+                throw new IOException("cannot listen on " + host.getHostAddress() + " (the advertised host '"
+                        + advertisedHost + "'; is it this machine's address?): " + Failures.describe(e), e);
+            }
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-            return new RingEndpoint(settings, handshake, server, new RingAddress(advertisedHost, port).toString());
+            return new RingEndpoint(settings, handshake, server, new RingAddress(host.getHostAddress(), port).toString());
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
     }
 
-    /** This rank's {@code host:port}, to share with every rank. */
+    /** The address to listen on: the advertised host resolved, refused when it is the wildcard address. */
+    private static InetAddress ownAddress(String advertisedHost) throws IOException {
+        InetAddress host;
+        try {
+            host = InetAddress.getByName(advertisedHost);
+        } catch (UnknownHostException e) {
+            throw new IOException("cannot resolve the advertised host '" + advertisedHost + "': " + Failures.describe(e), e);
+        }
+        if (host.isAnyLocalAddress()) {
+            throw new IllegalArgumentException("the advertised host '" + advertisedHost
+                    + "' is the wildcard address; give the address other ranks reach this one at");
+        }
+        return host;
+    }
+
+    /**
+     * This rank's {@code host:port}, to share with every rank: the numeric address it listens on (the
+     * advertised host resolved), so every rank connects to exactly that address whatever its own resolver
+     * would answer. With a world size of 1, the advertised host and port 0.
+     */
     public String address() {
         return address;
+    }
+
+    /** The listening socket's local address, or null with a world size of 1. */
+    InetSocketAddress listeningAddress() throws IOException {
+        return server == null ? null : (InetSocketAddress) server.getLocalAddress();
     }
 
     /** This endpoint's settings. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -305,6 +306,7 @@ class RingAllReduceTest {
     void aWorldOfOneOpensNoSocketAndLeavesTheDataAsItIs() throws Exception {
         try (RingEndpoint endpoint = RingAllReduce.listen(RingSettings.of(0, 1), "127.0.0.1", LocalRing.TOKEN)) {
             assertEquals("127.0.0.1:0", endpoint.address());
+            assertNull(endpoint.listeningAddress());
             try (RingAllReduce ring = endpoint.connect(List.of(endpoint.address()))) {
                 float[] data = {1.5f, -2f, Float.MIN_VALUE};
                 ring.sumInPlace(data);
