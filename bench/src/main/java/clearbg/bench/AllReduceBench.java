@@ -136,11 +136,15 @@ public final class AllReduceBench {
             }
         }
 
+        /**
+         * Forms one ring; the introductions (each holding a share of the ring's key) go through the rendezvous
+         * folder, which allreduce_bench.sh makes with {@code mktemp -d}, readable by this user only.
+         */
         private RingAllReduce connectRing(int chunk) throws Exception {
             RingSettings settings = RingSettings.of(rank, WORLD_SIZE).withChunkBytes(chunk);
             String name = "ring-" + chunk;
             try (RingEndpoint endpoint = RingAllReduce.listen(settings, "127.0.0.1", "allreduce-bench/" + name)) {
-                return endpoint.connect(rendezvous.allGather(name, endpoint.address()));
+                return endpoint.connect(rendezvous.allGather(name, endpoint.introduction()));
             }
         }
 

@@ -22,17 +22,23 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>{@code
  * try (RingEndpoint endpoint = RingAllReduce.listen(RingSettings.of(rank, worldSize), host, jobToken)) {
- *     List<String> addresses = shareWithAllRanks(endpoint.address()); // indexed by rank
- *     try (RingAllReduce ring = endpoint.connect(addresses)) {
+ *     List<String> introductions = shareWithAllRanks(endpoint.introduction()); // indexed by rank
+ *     try (RingAllReduce ring = endpoint.connect(introductions)) {
  *         ring.averageInPlace(gradients);
  *     }
  * }
  * }</pre>
  *
- * <p>In Spark the sharing is {@code BarrierTaskContext.get().allGather(endpoint.address())}, which returns
- * the messages ordered by partition id, i.e. by rank. Each rank connects to rank {@code rank + 1} and
- * accepts rank {@code rank - 1} (modulo the world size); the handshake on each connection checks
- * the peer's rank, the world size and the job token.
+ * <p>In Spark the sharing is {@code BarrierTaskContext.get().allGather(endpoint.introduction())}, which
+ * returns the messages ordered by partition id, i.e. by rank. An introduction is the rank's listening
+ * address and a random share of the ring's secret key ({@code RingKey}): the key never crosses the ring's
+ * sockets, so share the introductions only through a channel the ranks trust. Each rank listens on its own
+ * address (never the wildcard address), connects to rank {@code rank + 1} and accepts rank
+ * {@code rank - 1} (modulo the world size); the handshake on each connection ({@code RingHandshake}) checks
+ * the peer's rank, the world size and the job token and authenticates both sides by challenge and
+ * response over the key. A connection to this rank that fails the handshake (a port scan, a stranger, a
+ * leftover from another attempt) is dropped and the rank keeps waiting for its real neighbour. The data
+ * itself is authenticated by nothing but the connection it comes on, and is not encrypted.
  *
  * <h2>Algorithm</h2>
  *
@@ -112,12 +118,16 @@ public final class RingAllReduce implements AutoCloseable {
     }
 
     /**
-     * First phase of the set-up: opens this rank's listening socket (an ephemeral port on every interface).
+     * First phase of the set-up: opens this rank's listening socket, an ephemeral port on the advertised
+     * host's address only, and draws this rank's share of the ring's key.
      *
      * @param settings this rank's position and transfer settings
-     * @param advertisedHost the host name or IP address other ranks can reach this one at
+     * @param advertisedHost the host name or IP address other ranks can reach this one at; it is resolved
+     *     and the socket bound to that address (the wildcard address is refused)
      * @param jobToken the same string on every rank of this ring and a different one for every other ring
-     *     or attempt (for example application id, stage id and stage attempt); at most 1024 UTF-8 bytes
+     *     or attempt (for example application id, stage id and stage attempt); at most 1024 UTF-8 bytes.
+     *     It is not a secret: the key is.
+     * @throws IOException when the host cannot be resolved or this machine cannot listen on its address
      */
     public static RingEndpoint listen(RingSettings settings, String advertisedHost, String jobToken) throws IOException {
         return RingEndpoint.open(settings, advertisedHost, jobToken);

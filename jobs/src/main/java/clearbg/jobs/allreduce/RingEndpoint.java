@@ -3,24 +3,28 @@ package clearbg.jobs.allreduce;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The first phase of joining a ring: a listening socket on an ephemeral port of every interface, whose
- * {@link #address()} the caller shares with all ranks (in Spark with
- * {@code BarrierTaskContext.allGather}); then {@link #connect(List)} builds the ring. Single use: after
- * {@code connect}, successful or not, the listening socket is closed. With a world size of 1 nothing is
- * opened.
+ * The first phase of joining a ring: a listening socket on an ephemeral port of this rank's own address
+ * (never the wildcard address), and this rank's {@link #introduction()}, which the caller shares with all
+ * ranks (in Spark with {@code BarrierTaskContext.allGather}); then {@link #connect(List)} builds the ring,
+ * authenticating both neighbours with the key derived from every rank's introduction ({@code RingKey},
+ * {@code RingHandshake}). Single use: after {@code connect}, successful or not, the listening socket is
+ * closed. With a world size of 1 nothing is opened.
  */
 public final class RingEndpoint implements AutoCloseable {
 
@@ -34,44 +38,83 @@ public final class RingEndpoint implements AutoCloseable {
     private static final long RETRY_PAUSE_MILLIS = 50;
 
     private final RingSettings settings;
-    private final RingHandshake handshake;
+    private final byte[] jobToken;
+    private final SecureRandom random;
+    private final RingIntroduction introduction;
     private final ServerSocketChannel server;
-    private final String address;
 
-    private RingEndpoint(RingSettings settings, RingHandshake handshake, ServerSocketChannel server, String address) {
+    private RingEndpoint(RingSettings settings, byte[] jobToken, SecureRandom random, RingAddress address,
+            ServerSocketChannel server) {
         this.settings = settings;
-        this.handshake = handshake;
+        this.jobToken = jobToken;
+        this.random = random;
+        this.introduction = new RingIntroduction(address, RingKey.newShare(random));
         this.server = server;
-        this.address = address;
     }
 
     /** Opens the listening socket; see {@link RingAllReduce#listen(RingSettings, String, String)}. */
     static RingEndpoint open(RingSettings settings, String advertisedHost, String jobToken) throws IOException {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(jobToken, "jobToken");
-        if (jobToken.getBytes(StandardCharsets.UTF_8).length > RingHandshake.MAX_TOKEN_BYTES) {
+        byte[] token = jobToken.getBytes(StandardCharsets.UTF_8);
+        if (token.length > RingHandshake.MAX_TOKEN_BYTES) {
             throw new IllegalArgumentException("job token longer than " + RingHandshake.MAX_TOKEN_BYTES + " bytes");
         }
-        RingHandshake handshake = new RingHandshake(settings, jobToken);
+        SecureRandom random = new SecureRandom();
         if (settings.worldSize() == 1) {
-            return new RingEndpoint(settings, handshake, null, new RingAddress(advertisedHost, 0).toString());
+            return new RingEndpoint(settings, token, random, new RingAddress(advertisedHost, 0), null);
         }
+        InetAddress host = ownAddress(advertisedHost);
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             // Set before bind so that accepted sockets start with large windows.
             server.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-            server.bind(new InetSocketAddress(0));
+            try {
+                server.bind(new InetSocketAddress(host, 0));
+            } catch (IOException e) {
+                throw new IOException("cannot listen on " + host.getHostAddress() + " (the advertised host '"
+                        + advertisedHost + "'; is it this machine's address?): " + Failures.describe(e), e);
+            }
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-            return new RingEndpoint(settings, handshake, server, new RingAddress(advertisedHost, port).toString());
+            return new RingEndpoint(settings, token, random, new RingAddress(host.getHostAddress(), port), server);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
     }
 
-    /** This rank's {@code host:port}, to share with every rank. */
+    /** The address to listen on: the advertised host resolved, refused when it is the wildcard address. */
+    private static InetAddress ownAddress(String advertisedHost) throws IOException {
+        InetAddress host;
+        try {
+            host = InetAddress.getByName(advertisedHost);
+        } catch (UnknownHostException e) {
+            throw new IOException("cannot resolve the advertised host '" + advertisedHost + "': " + Failures.describe(e), e);
+        }
+        if (host.isAnyLocalAddress()) {
+            throw new IllegalArgumentException("the advertised host '" + advertisedHost
+                    + "' is the wildcard address; give the address other ranks reach this one at");
+        }
+        return host;
+    }
+
+    /**
+     * This rank's {@code host:port}, for messages: the numeric address it listens on (the advertised host
+     * resolved), so every rank connects to exactly that address whatever its own resolver would answer.
+     * With a world size of 1, the advertised host and port 0.
+     */
     public String address() {
-        return address;
+        return introduction.address().toString();
+    }
+
+    /**
+     * The message to share with every rank: {@link #address()} and this rank's random share of the ring's
+     * key. It holds a secret: share it only through a channel the ranks trust (Spark's barrier
+     * {@code allGather}), never print or log it.
+     */
+    public String introduction() {
+        return introduction.encode();
     }
 
     /** This endpoint's settings. */
@@ -79,35 +122,41 @@ public final class RingEndpoint implements AutoCloseable {
         return settings;
     }
 
+    /** The listening socket's local address, or null with a world size of 1. */
+    InetSocketAddress listeningAddress() throws IOException {
+        return server == null ? null : (InetSocketAddress) server.getLocalAddress();
+    }
+
     /**
-     * Connects to the next rank and accepts the previous one, with the handshake on both connections, all
-     * within the settings' time-out. Connection attempts are retried until then.
+     * Connects to the next rank and accepts the previous one, authenticating both (see
+     * {@code RingHandshake}), all within the settings' time-out. Connection attempts are retried until
+     * then; connections to this rank that fail the handshake are dropped while it keeps waiting for the
+     * previous rank.
      *
-     * @param addressesByRank every rank's {@link #address()}, indexed by rank
-     * @throws IOException when the ring cannot be formed in time or a handshake is refused; the message
-     *     names this rank and the peer
+     * @param introductionsByRank every rank's {@link #introduction()}, indexed by rank
+     * @throws IOException when the ring cannot be formed in time or the next rank refuses or fails the
+     *     handshake; the message names this rank and the peer
      */
-    public RingAllReduce connect(List<String> addressesByRank) throws IOException {
+    public RingAllReduce connect(List<String> introductionsByRank) throws IOException {
         try {
-            checkAddresses(addressesByRank);
+            List<RingIntroduction> introductions = checkIntroductions(introductionsByRank);
             if (settings.worldSize() == 1) {
                 return new RingAllReduce(settings);
             }
             long deadline = System.nanoTime() + settings.timeout().toNanos();
-            RingAddress nextAddress = RingAddress.parse(addressesByRank.get(settings.next()));
+            RingKey key = RingKey.derive(jobToken, introductions.stream().map(RingIntroduction::share).toList());
+            RingHandshake handshake = new RingHandshake(settings, jobToken, key, random);
+            RingAddress nextAddress = introductions.get(settings.next()).address();
             String nextPeer = "rank " + settings.next() + " at " + nextAddress;
+            String previousPeer = "rank " + settings.previous() + " at " + introductions.get(settings.previous()).address();
             SocketChannel toNext = null;
             SocketChannel fromPrevious = null;
             RingSender sender = null;
-            try {
+            try (RingAcceptor acceptor = RingAcceptor.start(server, handshake, previousPeer, deadline)) {
                 toNext = connectWithRetry(nextAddress, nextPeer, deadline);
-                handshake.sendHello(toNext);
-                fromPrevious = acceptPrevious(deadline);
-                InetSocketAddress source = (InetSocketAddress) fromPrevious.getRemoteAddress();
-                handshake.acceptHello(fromPrevious, "the connection from " + source.getHostString() + ":" + source.getPort());
-                String previousPeer = "rank " + settings.previous() + " at " + addressesByRank.get(settings.previous());
-                toNext.socket().setSoTimeout(millisLeft(deadline));
-                handshake.awaitVerdict(toNext, nextPeer);
+                new ConnectorHandshake(handshake, toNext, nextPeer, deadline).run();
+                fromPrevious = acceptor.await();
+                configure(fromPrevious);
                 sender = new RingSender(toNext, nextPeer, settings);
                 return new RingAllReduce(settings, sender, new RingReceiver(fromPrevious, previousPeer, settings));
             } catch (IOException | RuntimeException e) {
@@ -123,17 +172,23 @@ public final class RingEndpoint implements AutoCloseable {
         }
     }
 
-    private void checkAddresses(List<String> addressesByRank) {
-        Objects.requireNonNull(addressesByRank, "addressesByRank");
-        if (addressesByRank.size() != settings.worldSize()) {
-            throw new IllegalArgumentException(where() + addressesByRank.size() + " addresses for a ring of "
+    /** Reads every introduction and checks that this rank's is at its rank; messages never show a share. */
+    private List<RingIntroduction> checkIntroductions(List<String> introductionsByRank) {
+        Objects.requireNonNull(introductionsByRank, "introductionsByRank");
+        if (introductionsByRank.size() != settings.worldSize()) {
+            throw new IllegalArgumentException(where() + introductionsByRank.size() + " introductions for a ring of "
                     + settings.worldSize());
         }
-        if (!address.equals(addressesByRank.get(settings.rank()))) {
-            throw new IllegalArgumentException(where() + "address " + settings.rank() + " is '"
-                    + addressesByRank.get(settings.rank()) + "', but this rank listens at '" + address
-                    + "' (addresses must be indexed by rank)");
+        List<RingIntroduction> introductions = new ArrayList<>();
+        for (int rank = 0; rank < introductionsByRank.size(); rank++) {
+            introductions.add(RingIntroduction.parse(introductionsByRank.get(rank), where() + "the introduction of rank " + rank));
         }
+        if (!introduction().equals(introductionsByRank.get(settings.rank()))) {
+            throw new IllegalArgumentException(where() + "introduction " + settings.rank() + " is that of "
+                    + introductions.get(settings.rank()) + ", but this rank listens at " + address()
+                    + " (addresses must be indexed by rank)");
+        }
+        return introductions;
     }
 
     private SocketChannel connectWithRetry(RingAddress target, String peer, long deadline) throws IOException {
@@ -154,26 +209,6 @@ public final class RingEndpoint implements AutoCloseable {
                 channel.close();
                 throw e;
             }
-        }
-    }
-
-    private SocketChannel acceptPrevious(long deadline) throws IOException {
-        server.socket().setSoTimeout(millisLeft(deadline));
-        Socket socket;
-        try {
-            socket = server.socket().accept();
-        } catch (SocketTimeoutException e) {
-            throw new IOException("rank " + settings.previous() + " did not connect within "
-                    + settings.timeout().toMillis() + " ms", e);
-        }
-        SocketChannel channel = socket.getChannel();
-        try {
-            configure(channel);
-            channel.socket().setSoTimeout(millisLeft(deadline));
-            return channel;
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
         }
     }
 

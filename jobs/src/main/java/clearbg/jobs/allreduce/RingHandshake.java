@@ -1,118 +1,129 @@
 package clearbg.jobs.allreduce;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.channels.SocketChannel;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 
 /**
- * The few bytes that open each ring connection, so a rank never streams gradients to or from a stranger.
+ * The protocol that opens each ring connection, so that a rank never streams gradients to or from anyone
+ * but its neighbour: mutual challenge and response over the ring's {@link RingKey}, plus plain checks that
+ * give a misconfigured genuine peer a clear reason. This class holds the rules and builds the messages;
+ * {@link ConnectorHandshake} (connecting to the next rank) and {@link AcceptorHandshake} (one connection
+ * accepted from whoever connects) run them.
  *
- * <p>The connecting rank sends a hello: magic, protocol version, its rank, the world size and the job
- * token. The accepting rank checks that the hello comes from its previous rank of a ring of the same size
- * and job, and answers with a verdict: magic, its own rank and an empty reason (accepted) or the reason it
- * refuses. The connecting rank checks that the answer comes from its next rank. A refusal fails the setup
- * on both sides at once, with the reason in the exception, instead of waiting for the time-out.
+ * <h2>Messages</h2>
  *
- * <p>The job token tells rings apart (for example a Spark stage attempt), so a connection left over from an
- * earlier attempt is refused; it is not a secret and gives no authentication. Reads use the socket's read
- * time-out, set by the caller.
+ * Big-endian. A reason is a 2-byte length and at most {@value #MAX_REASON_BYTES} bytes of UTF-8; an empty
+ * reason means "go on".
+ * <ol>
+ *   <li>hello, connecting rank C to accepting rank A: magic, version, C's rank, world size (4 bytes each),
+ *       token length (2 bytes), job token (at most {@value #MAX_TOKEN_BYTES} bytes), nonce<sub>C</sub>
+ *       ({@value #NONCE_BYTES} fresh random bytes);
+ *   <li>challenge, A to C: magic, A's rank, a reason; when it is empty, nonce<sub>A</sub>
+ *       ({@value #NONCE_BYTES} fresh random bytes);
+ *   <li>proof, C to A: {@code HMAC-SHA256(K, transcript ‖ 1)};
+ *   <li>verdict, A to C: a reason; when it is empty, {@code HMAC-SHA256(K, transcript ‖ 2)}.
+ * </ol>
+ * {@code transcript = "clearbg ring handshake v2" ‖ token length ‖ token ‖ world size ‖ C's rank ‖ A's rank ‖
+ * nonce_C ‖ nonce_A}. Both proofs cover both fresh nonces, so no proof can be replayed, and the last byte
+ * (the direction) keeps one side's proof from being reflected as the other's.
+ *
+ * <h2>Checks and who may fail</h2>
+ *
+ * A checks the magic (a connection with another magic is dropped without an answer), then the version, the
+ * world size, the job token and that C is its previous rank (a mismatch is answered with a reason naming
+ * what differs, and dropped), then C's proof. C checks the magic, the reason, that A is its next rank and
+ * A's proof. C proves first: A is the side strangers reach, and it computes a proof only for a peer that
+ * has proved itself, so a stranger learns nothing derived from the key; the reasons it can read only
+ * name this ring's world size and the rank expected, never the token or anything secret.
+ *
+ * <p>Nothing a connection sends can fail the accepting rank: whatever fails the checks is dropped and the
+ * rank keeps waiting for its real neighbour ({@link RingAcceptor}). The connecting rank connects to the
+ * address it was given through a trusted channel, so there a refusal or a wrong proof fails the set-up at
+ * once, with the reason.
  */
 final class RingHandshake {
 
-    private static final int MAGIC = 0x52_49_4E_47; // "RING"
-    private static final int VERSION = 1;
-    /** Longest job token in UTF-8 bytes (the wire format allows 65,535). */
+    static final int MAGIC = 0x52_49_4E_47; // "RING"
+    static final int VERSION = 2;
+    /** Longest job token in UTF-8 bytes. */
     static final int MAX_TOKEN_BYTES = 1024;
+    /** Longest reason in UTF-8 bytes. */
+    static final int MAX_REASON_BYTES = 512;
+    static final int NONCE_BYTES = 32;
+    static final int PROOF_BYTES = RingKey.SHARE_BYTES;
+    /** Bytes of a hello before the token: magic, version, rank, world size, token length. */
+    static final int HELLO_HEAD_BYTES = 4 * Integer.BYTES + Short.BYTES;
+
+    private static final byte[] LABEL = "clearbg ring handshake v2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte CONNECTOR_PROVES = 1;
+    private static final byte ACCEPTOR_PROVES = 2;
 
     private final RingSettings settings;
-    private final String jobToken;
+    private final byte[] jobToken;
+    private final RingKey key;
+    private final SecureRandom random;
 
-    RingHandshake(RingSettings settings, String jobToken) {
+    /**
+     * @param jobToken the ring's job token in UTF-8, at most {@value #MAX_TOKEN_BYTES} bytes
+     * @param key the ring's key
+     * @param random the source of nonces
+     */
+    RingHandshake(RingSettings settings, byte[] jobToken, RingKey key, SecureRandom random) {
+        if (jobToken.length > MAX_TOKEN_BYTES) {
+            throw new IllegalArgumentException("job token longer than " + MAX_TOKEN_BYTES + " bytes");
+        }
         this.settings = settings;
-        this.jobToken = jobToken;
+        this.jobToken = jobToken.clone();
+        this.key = key;
+        this.random = random;
     }
 
-    /** Connecting side, first half: introduces this rank to the next one. */
-    void sendHello(SocketChannel toNext) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(MAGIC);
-        out.writeInt(VERSION);
-        out.writeInt(settings.rank());
-        out.writeInt(settings.worldSize());
-        out.writeUTF(jobToken);
-        toNext.socket().getOutputStream().write(bytes.toByteArray());
+    RingSettings settings() {
+        return settings;
     }
 
-    /**
-     * Connecting side, second half: reads the next rank's verdict.
-     *
-     * @throws IOException when the peer refused, is not the next rank, or sent something else
-     */
-    void awaitVerdict(SocketChannel toNext, String peer) throws IOException {
-        try {
-            DataInputStream in = new DataInputStream(toNext.socket().getInputStream());
-            expectMagic(in.readInt(), peer);
-            int peerRank = in.readInt();
-            String reason = in.readUTF();
-            if (!reason.isEmpty()) {
-                throw new IOException(peer + " refused the connection from rank " + settings.rank() + ": " + reason);
-            }
-            if (peerRank != settings.next()) {
-                throw new IOException(peer + " answered as rank " + peerRank + ", expected rank " + settings.next()
-                        + " (stale or misordered address list?)");
-            }
-        } catch (EOFException e) {
-            throw new IOException(peer + " closed the connection during the handshake", e);
-        } catch (SocketTimeoutException e) {
-            throw new IOException(peer + " did not answer the handshake in time", e);
-        }
+    /** A fresh nonce. */
+    byte[] newNonce() {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        return nonce;
     }
 
-    /**
-     * Accepting side: reads the hello of a new connection, which should come from the previous rank, and
-     * answers with the verdict.
-     *
-     * @param source the connection's description for messages ("the connection from host:port")
-     * @throws IOException when the connection was refused (the peer is told why) or broke
-     */
-    void acceptHello(SocketChannel fromPrevious, String source) throws IOException {
-        Socket socket = fromPrevious.socket();
-        String reason;
-        try {
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            expectMagic(in.readInt(), source);
-            reason = refusal(in.readInt(), in.readInt(), in.readInt(), in.readUTF());
-        } catch (EOFException e) {
-            throw new IOException(source + " closed during the handshake", e);
-        } catch (SocketTimeoutException e) {
-            throw new IOException(source + " sent no handshake in time", e);
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(MAGIC);
-        out.writeInt(settings.rank());
-        out.writeUTF(reason);
-        socket.getOutputStream().write(bytes.toByteArray());
-        if (!reason.isEmpty()) {
-            throw new IOException("rank " + settings.rank() + " refused " + source + ": " + reason);
-        }
+    /** Message 1 from this rank, ready to write. */
+    ByteBuffer hello(byte[] nonce) {
+        return ByteBuffer.allocate(HELLO_HEAD_BYTES + jobToken.length + NONCE_BYTES)
+                .putInt(MAGIC).putInt(VERSION).putInt(settings.rank()).putInt(settings.worldSize())
+                .putShort((short) jobToken.length).put(jobToken).put(nonce).flip();
     }
 
-    /** Why a hello is refused, or "" when it is accepted. */
-    private String refusal(int version, int senderRank, int worldSize, String token) {
-        if (version != VERSION) {
-            return "protocol version " + version + ", expected " + VERSION;
-        }
+    /** Message 2 from this rank: go on with {@code nonce} when the reason is empty, else the refusal. */
+    ByteBuffer challenge(String reason, byte[] nonce) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(2 * Integer.BYTES + Short.BYTES + text.length + (reason.isEmpty() ? NONCE_BYTES : 0))
+                .putInt(MAGIC).putInt(settings.rank()).putShort((short) text.length).put(text)
+                .put(reason.isEmpty() ? nonce : new byte[0]).flip();
+    }
+
+    /** Message 4 from this rank: accepted with {@code proof} when the reason is empty, else the refusal. */
+    static ByteBuffer verdict(String reason, byte[] proof) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(Short.BYTES + text.length + (reason.isEmpty() ? PROOF_BYTES : 0))
+                .putShort((short) text.length).put(text).put(reason.isEmpty() ? proof : new byte[0]).flip();
+    }
+
+    /** Why a hello of another protocol version is refused, or "" for this version. */
+    static String versionRefusal(int version) {
+        return version == VERSION ? "" : "protocol version " + version + ", expected " + VERSION;
+    }
+
+    /** Why this rank refuses a hello (of this version), or "" when it goes on to the challenge. */
+    String refusal(int senderRank, int worldSize, byte[] token) {
         if (worldSize != settings.worldSize()) {
             return "world size " + worldSize + " differs from " + settings.worldSize();
         }
-        if (!token.equals(jobToken)) {
+        if (!MessageDigest.isEqual(token, jobToken)) {
             return "job token differs (a connection from another job or attempt)";
         }
         if (senderRank != settings.previous()) {
@@ -121,9 +132,33 @@ final class RingHandshake {
         return "";
     }
 
-    private static void expectMagic(int magic, String who) throws IOException {
-        if (magic != MAGIC) {
-            throw new IOException(who + " is not a ring all-reduce peer (bad magic 0x" + Integer.toHexString(magic) + ")");
-        }
+    /** Message 3: this rank, connecting to its next rank, proves it holds the key. */
+    byte[] connectorProof(byte[] connectorNonce, byte[] acceptorNonce) {
+        return key.prove(transcript(settings.rank(), settings.next(), connectorNonce, acceptorNonce, CONNECTOR_PROVES));
+    }
+
+    /** Whether the previous rank's message 3 proves that it holds the key. */
+    boolean verifiesConnector(byte[] connectorNonce, byte[] acceptorNonce, byte[] proof) {
+        return key.verify(transcript(settings.previous(), settings.rank(), connectorNonce, acceptorNonce, CONNECTOR_PROVES),
+                proof);
+    }
+
+    /** Message 4's proof: this rank, accepting its previous rank, proves it holds the key. */
+    byte[] acceptorProof(byte[] connectorNonce, byte[] acceptorNonce) {
+        return key.prove(transcript(settings.previous(), settings.rank(), connectorNonce, acceptorNonce, ACCEPTOR_PROVES));
+    }
+
+    /** Whether the next rank's message 4 proves that it holds the key. */
+    boolean verifiesAcceptor(byte[] connectorNonce, byte[] acceptorNonce, byte[] proof) {
+        return key.verify(transcript(settings.rank(), settings.next(), connectorNonce, acceptorNonce, ACCEPTOR_PROVES),
+                proof);
+    }
+
+    private byte[] transcript(int connectorRank, int acceptorRank, byte[] connectorNonce, byte[] acceptorNonce,
+            byte direction) {
+        return ByteBuffer.allocate(LABEL.length + Short.BYTES + jobToken.length + 3 * Integer.BYTES + 2 * NONCE_BYTES + 1)
+                .put(LABEL).putShort((short) jobToken.length).put(jobToken)
+                .putInt(settings.worldSize()).putInt(connectorRank).putInt(acceptorRank)
+                .put(connectorNonce).put(acceptorNonce).put(direction).array();
     }
 }

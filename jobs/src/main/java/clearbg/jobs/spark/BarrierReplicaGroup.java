@@ -12,8 +12,12 @@ import org.apache.spark.BarrierTaskContext;
 /**
  * The replicas of a Spark barrier stage: rank = partition id, size = the stage's task count. Messages go
  * through the barrier context's {@code allGather}; gradients through a {@link RingAllReduce} whose peers
- * find each other with that same {@code allGather}. A failure on one task fails the stage (Spark kills
- * the other barrier tasks, and the ring's time-outs end any transfer in flight).
+ * find and authenticate each other through one {@code allGather} of their introductions (each task's
+ * listening address on its executor's host and its random share of the ring's key, made new for every
+ * stage attempt). So the key travels only over Spark's driver RPC, which {@code spark.authenticate} and
+ * {@code spark.network.crypto.enabled} protect; the ring's own sockets carry proofs of it, never the key.
+ * A failure on one task fails the stage (Spark kills the other barrier tasks, and the ring's time-outs end
+ * any transfer in flight).
  */
 public final class BarrierReplicaGroup implements ReplicaGroup, AutoCloseable {
 
@@ -26,7 +30,8 @@ public final class BarrierReplicaGroup implements ReplicaGroup, AutoCloseable {
     }
 
     /**
-     * Forms the ring of this barrier stage.
+     * Forms the ring of this barrier stage: listens on the executor's host (as Spark knows it from the task
+     * infos), shares the introduction through one {@code allGather} and connects.
      *
      * @param timeout the time-out of every socket operation and of forming the ring
      */
@@ -37,8 +42,8 @@ public final class BarrierReplicaGroup implements ReplicaGroup, AutoCloseable {
         String host = executorAddress.contains(":") ? executorAddress.substring(0, executorAddress.lastIndexOf(':')) : executorAddress;
         String token = "stage-" + context.stageId() + "-attempt-" + context.stageAttemptNumber();
         try (RingEndpoint endpoint = RingAllReduce.listen(RingSettings.of(rank, size).withTimeout(timeout), host, token)) {
-            List<String> addresses = List.of(context.allGather(endpoint.address()));
-            return new BarrierReplicaGroup(context, endpoint.connect(addresses));
+            List<String> introductions = List.of(context.allGather(endpoint.introduction()));
+            return new BarrierReplicaGroup(context, endpoint.connect(introductions));
         }
     }
 

@@ -22,9 +22,18 @@ final class LocalRing implements AutoCloseable {
         for (int rank = 0; rank < worldSize; rank++) {
             settings.add(new RingSettings(rank, worldSize, chunkBytes, timeout));
         }
-        List<RingEndpoint> endpoints = listen(settings, List.of());
-        List<String> addresses = addresses(endpoints);
-        return new LocalRing(RankThreads.runAll(worldSize, rank -> endpoints.get(rank).connect(addresses)));
+        return connect(listen(settings, List.of()));
+    }
+
+    /** Connects the endpoints, one per rank, each on its own thread. */
+    static LocalRing connect(List<RingEndpoint> endpoints) throws Exception {
+        List<String> introductions = introductions(endpoints);
+        return of(RankThreads.runAll(endpoints.size(), rank -> endpoints.get(rank).connect(introductions)));
+    }
+
+    /** The ranks of a ring connected elsewhere, indexed by rank. */
+    static LocalRing of(List<RingAllReduce> ranks) {
+        return new LocalRing(ranks);
     }
 
     /** Opens one endpoint per settings entry; {@code tokens} overrides the job token per rank when not empty. */
@@ -36,8 +45,9 @@ final class LocalRing implements AutoCloseable {
         return endpoints;
     }
 
-    static List<String> addresses(List<RingEndpoint> endpoints) {
-        return endpoints.stream().map(RingEndpoint::address).toList();
+    /** Every endpoint's introduction, indexed by rank, as Spark's allGather would give them. */
+    static List<String> introductions(List<RingEndpoint> endpoints) {
+        return endpoints.stream().map(RingEndpoint::introduction).toList();
     }
 
     RingAllReduce rank(int rank) {
