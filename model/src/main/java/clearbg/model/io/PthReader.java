@@ -1,7 +1,7 @@
 package clearbg.model.io;
 
-import clearbg.model.io.TorchUnpickler.StorageRef;
-import clearbg.model.io.TorchUnpickler.TensorRef;
+import clearbg.model.io.TorchGlobals.StorageRef;
+import clearbg.model.io.TorchGlobals.TensorRef;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import net.razorvine.pickle.PickleException;
 
 /**
  * Reads a PyTorch state dict saved with {@code torch.save(model.state_dict(), f)} (PyTorch 1.6 and later, the
@@ -80,12 +79,7 @@ public final class PthReader {
   }
 
   private static StateDict read(ZipRecords zip, String sourceName) throws IOException {
-    Object root;
-    try (TorchUnpickler unpickler = new TorchUnpickler()) {
-      root = unpickler.loads(zip.pickle());
-    } catch (PickleException | ClassCastException e) {
-      throw new WeightsFormatException(sourceName, "cannot unpickle data.pkl: " + e.getMessage(), e);
-    }
+    Object root = TorchUnpickler.load(zip.pickle(), sourceName);
     ByteOrder order = byteOrder(zip.byteOrder(), sourceName);
     Map<String, ByteBuffer> storages = new HashMap<>();
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
