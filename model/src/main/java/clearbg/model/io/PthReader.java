@@ -147,26 +147,16 @@ public final class PthReader {
     return bytes;
   }
 
-  /**
-   * Refuses, before any storage is read, a state dict whose storages plus decoded tensors (4 bytes per FLOAT32
-   * element, 8 per INT64) need more than this JVM's maximum heap ({@link Runtime#maxMemory()}): a clear error
-   * instead of an {@link OutOfMemoryError} halfway through.
-   */
+  /** {@link HeapCheck}: the storages plus the decoded tensors, before any storage is read. */
   private static void checkHeap(Map<String, TensorRef> refs, Map<String, Long> storageBytes, String source)
       throws WeightsFormatException {
-    long storages = storageBytes.values().stream().mapToLong(Long::longValue).sum();
-    long decoded = 0;
+    long decoded = 0; // at most 2^21 tensors (PickleStack) of at most 2^34 bytes each: no overflow
     for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
       TensorRef t = e.getValue();
       long numel = TensorDecoder.numel(t.size(), source, "tensor '" + e.getKey() + "'");
-      boolean floats = dtype(t.storage(), e.getKey(), source).target() == TensorType.FLOAT32;
-      decoded += numel * (floats ? Float.BYTES : Long.BYTES);
+      decoded += HeapCheck.decodedBytes(dtype(t.storage(), e.getKey(), source).target(), numel);
     }
-    long heap = Runtime.getRuntime().maxMemory();
-    if (storages + decoded > heap) {
-      throw new WeightsFormatException(source, "reading needs " + storages + " bytes of storages and " + decoded
-          + " bytes of tensors, more than this JVM's maximum heap of " + heap + " bytes");
-    }
+    HeapCheck.require(storageBytes.values().stream().mapToLong(Long::longValue).sum(), decoded, source);
   }
 
   private static void checkMagic(BufferedInputStream in, String source) throws IOException {

@@ -8,15 +8,18 @@ import java.util.Arrays;
  * element {@code (i0, ..., in)} of the view is storage element {@code offset + sum(ik * stride[k])}.
  *
  * <p>A view is accepted only if, in exact 64-bit arithmetic (any overflow is an error, never a wrap-around):
- * the offset, every dimension and every stride are non-negative; {@code numel = product(shape)} is at most
- * {@link #MAX_ELEMENTS} (one Java array); the view fits in its storage, {@code numel * element size <= storage
- * bytes}; and, when {@code numel > 0}, its last element {@code offset + sum((shape[k] - 1) * stride[k])} lies
- * inside the storage ({@code < storage bytes / element size}). So decoding never holds more elements than the
- * storage: an expanded view (stride 0 over more elements than stored) is refused.
+ * it has at most {@link #MAX_RANK} dimensions; the offset, every dimension and every stride are non-negative;
+ * {@code numel = product(shape)} is at most {@link #MAX_ELEMENTS} (one Java array); the view fits in its
+ * storage, {@code numel * element size <= storage bytes}; and, when {@code numel > 0}, its last element
+ * {@code offset + sum((shape[k] - 1) * stride[k])} lies inside the storage ({@code < storage bytes / element
+ * size}). So decoding never holds more elements than the storage: an expanded view (stride 0 over more
+ * elements than stored) is refused.
  */
 final class TensorDecoder {
   /** Most elements of one decoded tensor: the largest array the JDK allocates. */
   static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+  /** Most dimensions of a tensor (weights have at most 5). */
+  static final int MAX_RANK = 64;
 
   private TensorDecoder() {}
 
@@ -40,9 +43,13 @@ final class TensorDecoder {
    * The number of elements of a view of {@code shape}, checked as the class contract says.
    *
    * @param what names the tensor in error messages
-   * @throws WeightsFormatException if a dimension is negative or the product exceeds {@link #MAX_ELEMENTS}
+   * @throws WeightsFormatException if there are more than {@link #MAX_RANK} dimensions, a dimension is negative
+   *     or the product exceeds {@link #MAX_ELEMENTS}
    */
   static long numel(long[] shape, String source, String what) throws WeightsFormatException {
+    if (shape.length > MAX_RANK) {
+      throw new WeightsFormatException(source, what + ": " + shape.length + " dimensions, more than " + MAX_RANK);
+    }
     if (Arrays.stream(shape).anyMatch(d -> d < 0)) {
       throw new WeightsFormatException(source, what + ": negative dimension in shape " + Arrays.toString(shape));
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class TensorDecoderTest {
@@ -87,6 +88,13 @@ class TensorDecoderTest {
   void expandedViewWithMoreElementsThanItsStorageIsRefused() {
     assertContains(error(counting(1), 0, new long[] {1000}, new long[] {0}), SOURCE, "needs 4000 bytes",
         "storage of 4 bytes");
+  }
+
+  @Test
+  void moreThanMaxRankDimensionsAreRefused() {
+    long[] ones = new long[TensorDecoder.MAX_RANK + 1];
+    Arrays.fill(ones, 1);
+    assertContains(error(counting(1), 0, ones, ones), SOURCE, "65 dimensions, more than 64");
   }
 
   @Test
