@@ -1,19 +1,18 @@
 package clearbg.model.io;
 
-import clearbg.model.io.TorchUnpickler.StorageRef;
-import clearbg.model.io.TorchUnpickler.TensorRef;
+import clearbg.model.io.TorchGlobals.StorageRef;
+import clearbg.model.io.TorchGlobals.TensorRef;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import net.razorvine.pickle.PickleException;
 
 /**
  * Reads a PyTorch state dict saved with {@code torch.save(model.state_dict(), f)} (PyTorch 1.6 and later, the
@@ -34,6 +33,12 @@ import net.razorvine.pickle.PickleException;
  * ...}}) are unwrapped, and a {@code "module."} prefix on every key (DataParallel) is removed; see
  * {@link CheckpointLayout}. The legacy non-zip format ({@code _use_new_zipfile_serialization=False}) is
  * rejected with a hint. Storage records are read one at a time, each once even when tensors share it.
+ *
+ * <p>Untrusted files: nothing in the file is executed (the pickle may only name the globals of
+ * {@link TorchGlobals}); every size it declares is checked with exact arithmetic against a limit before
+ * anything is allocated or inflated ({@link ZipRecords}, {@link TorchUnpickler}, {@link TensorDecoder}); the
+ * storages plus the decoded tensors must fit in the JVM's maximum heap, checked before any storage is read.
+ * Every failure is a {@link WeightsFormatException} whose message starts with the file name.
  */
 public final class PthReader {
   private static final Map<String, DType> STORAGE_TYPES = Map.of(
@@ -70,7 +75,7 @@ public final class PthReader {
     checkMagic(buffered, sourceName);
     Path copy = Files.createTempFile("clearbg-weights-", ".pth");
     try {
-      Files.copy(buffered, copy, StandardCopyOption.REPLACE_EXISTING);
+      copyAtMost(buffered, copy, ZipRecords.MAX_ARCHIVE_BYTES, sourceName);
       try (ZipRecords zip = ZipRecords.open(copy, sourceName)) {
         return read(zip, sourceName);
       }
@@ -79,29 +84,79 @@ public final class PthReader {
     }
   }
 
-  private static StateDict read(ZipRecords zip, String sourceName) throws IOException {
-    Object root;
-    try (TorchUnpickler unpickler = new TorchUnpickler()) {
-      root = unpickler.loads(zip.pickle());
-    } catch (PickleException | ClassCastException e) {
-      throw new WeightsFormatException(sourceName, "cannot unpickle data.pkl: " + e.getMessage(), e);
+  /** Copies {@code in} to {@code file}, refusing a stream longer than {@code limit} after reading just past it. */
+  private static void copyAtMost(InputStream in, Path file, long limit, String source) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      long copied = 0;
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        copied += n;
+        if (copied > limit) {
+          throw new WeightsFormatException(source, "archive is larger than the limit of " + limit + " bytes");
+        }
+        out.write(buffer, 0, n);
+      }
     }
+  }
+
+  private static StateDict read(ZipRecords zip, String sourceName) throws IOException {
+    Object root = TorchUnpickler.load(zip.pickle(), sourceName);
     ByteOrder order = byteOrder(zip.byteOrder(), sourceName);
+    Map<String, TensorRef> refs = CheckpointLayout.stateDict(root, sourceName);
+    Map<String, Long> storageBytes = storageBytes(refs, sourceName);
+    checkHeap(refs, storageBytes, sourceName);
     Map<String, ByteBuffer> storages = new HashMap<>();
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
-    for (Map.Entry<String, TensorRef> e : CheckpointLayout.stateDict(root, sourceName).entrySet()) {
+    for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
       TensorRef t = e.getValue();
-      StorageRef s = t.storage();
-      DType dtype = dtype(s, e.getKey(), sourceName);
-      ByteBuffer bytes = storages.get(s.key());
+      String key = t.storage().key();
+      ByteBuffer bytes = storages.get(key);
       if (bytes == null) {
-        bytes = storageBytes(zip, s, dtype, order, sourceName);
-        storages.put(s.key(), bytes);
+        bytes = ByteBuffer.wrap(zip.storage(key, storageBytes.get(key))).order(order);
+        storages.put(key, bytes);
       }
-      tensors.put(e.getKey(), TensorDecoder.decode(bytes, dtype, t.offset(), t.size(), t.stride(), sourceName,
-          "tensor '" + e.getKey() + "'"));
+      tensors.put(e.getKey(), TensorDecoder.decode(bytes, dtype(t.storage(), e.getKey(), sourceName), t.offset(),
+          t.size(), t.stride(), sourceName, "tensor '" + e.getKey() + "'"));
     }
     return StateDict.of(tensors);
+  }
+
+  /**
+   * The bytes of each storage record, {@code numel * element size}, checked before any is read: every tensor's
+   * dtype is supported, every size is exact and at most {@link ZipRecords#MAX_STORAGE_BYTES}, and tensors that
+   * share a storage agree on its size.
+   */
+  private static Map<String, Long> storageBytes(Map<String, TensorRef> refs, String source)
+      throws WeightsFormatException {
+    Map<String, Long> bytes = new HashMap<>();
+    for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
+      StorageRef s = e.getValue().storage();
+      DType dtype = dtype(s, e.getKey(), source);
+      if (s.numel() < 0 || s.numel() > ZipRecords.MAX_STORAGE_BYTES / dtype.size()) {
+        throw new WeightsFormatException(source, "storage " + s.key() + " of tensor '" + e.getKey() + "' declares "
+            + s.numel() + " elements of " + dtype + "; a storage holds 0 to " + ZipRecords.MAX_STORAGE_BYTES
+            + " bytes");
+      }
+      long size = s.numel() * dtype.size();
+      Long previous = bytes.putIfAbsent(s.key(), size);
+      if (previous != null && previous != size) {
+        throw new WeightsFormatException(source, "storage " + s.key() + " is declared with " + previous
+            + " bytes and, by tensor '" + e.getKey() + "', with " + size);
+      }
+    }
+    return bytes;
+  }
+
+  /** {@link HeapCheck}: the storages plus the decoded tensors, before any storage is read. */
+  private static void checkHeap(Map<String, TensorRef> refs, Map<String, Long> storageBytes, String source)
+      throws WeightsFormatException {
+    long decoded = 0; // at most 2^21 tensors (PickleStack) of at most 2^34 bytes each: no overflow
+    for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
+      TensorRef t = e.getValue();
+      long numel = TensorDecoder.numel(t.size(), source, "tensor '" + e.getKey() + "'");
+      decoded += HeapCheck.decodedBytes(dtype(t.storage(), e.getKey(), source).target(), numel);
+    }
+    HeapCheck.require(storageBytes.values().stream().mapToLong(Long::longValue).sum(), decoded, source);
   }
 
   private static void checkMagic(BufferedInputStream in, String source) throws IOException {
@@ -138,15 +193,5 @@ public final class PthReader {
           + s.storageClass() + "; supported: " + STORAGE_TYPES.keySet());
     }
     return dtype;
-  }
-
-  private static ByteBuffer storageBytes(ZipRecords zip, StorageRef s, DType dtype, ByteOrder order,
-      String source) throws IOException {
-    byte[] bytes = zip.storage(s.key());
-    if (bytes.length < s.numel() * dtype.size()) {
-      throw new WeightsFormatException(source, "storage " + s.key() + " holds " + bytes.length + " bytes, "
-          + "but " + s.numel() + " elements of " + dtype + " need " + s.numel() * dtype.size());
-    }
-    return ByteBuffer.wrap(bytes).order(order);
   }
 }

@@ -56,17 +56,27 @@ public final class PthWriter {
     for (Map.Entry<String, HostTensor> entry : weights.asMap().entrySet()) {
       HostTensor tensor = entry.getValue();
       p.string(entry.getKey());
-      p.global("torch._utils", "_rebuild_tensor_v2").mark();
-      p.mark().string("storage").global("torch", storageClass(tensor.type())).string(Integer.toString(key++))
-          .string("cpu").integer(tensor.numel()).tuple().persistentId();
-      p.integer(0);
-      longTuple(p, tensor.shape());
-      longTuple(p, contiguousStrides(tensor.shape()));
-      p.bool(false);
-      p.global("collections", "OrderedDict").emptyTuple().reduce();
-      p.tuple().reduce();
+      rebuildTensor(p, storageClass(tensor.type()), Integer.toString(key++), tensor.numel(), 0, tensor.shape(),
+          contiguousStrides(tensor.shape()));
     }
     return p.setItems().stop().toByteArray();
+  }
+
+  /**
+   * Appends {@code _rebuild_tensor_v2(('storage', torch.<storageClass>, storageKey, 'cpu', numel), offset, size,
+   * stride, False, OrderedDict())}: one tensor, a view of storage record {@code data/<storageKey>}.
+   */
+  static void rebuildTensor(PickleWriter p, String storageClass, String storageKey, long numel, long offset,
+      long[] size, long[] stride) {
+    p.global("torch._utils", "_rebuild_tensor_v2").mark();
+    p.mark().string("storage").global("torch", storageClass).string(storageKey).string("cpu").integer(numel)
+        .tuple().persistentId();
+    p.integer(offset);
+    longTuple(p, size);
+    longTuple(p, stride);
+    p.bool(false);
+    p.global("collections", "OrderedDict").emptyTuple().reduce();
+    p.tuple().reduce();
   }
 
   private static String storageClass(TensorType type) {

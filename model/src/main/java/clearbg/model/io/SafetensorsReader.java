@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,24 +22,35 @@ import java.util.Map;
  * Reads safetensors files (format: {@link SafetensorsFormat}). Supported dtypes: F32, F64, F16, BF16 (read as
  * {@link TensorType#FLOAT32}, F64 rounded to nearest) and I64, I32 (read as {@link TensorType#INT64}).
  *
- * <p>The header is validated as the format requires: every tensor's byte range must match its dtype and shape,
- * lie inside the buffer, not overlap another, and together the ranges must cover the buffer with no gap and
- * nothing after it (which also catches truncated files). Tensors keep the order of the JSON header.
+ * <p>The header is validated as the format requires, before the buffer is read: its length is 1 to
+ * {@link SafetensorsFormat#MAX_HEADER_BYTES} and, for a file, no more than the file holds after the length
+ * prefix; every shape entry and offset is a non-negative integer; every tensor's byte range
+ * {@code [begin, end)} spans exactly {@code product(shape) * dtype size} bytes (exact arithmetic, overflow is
+ * an error); the ranges do not overlap and together cover the buffer with no gap; the buffer is at most
+ * {@link #MAX_BUFFER_BYTES} (one Java array) and, with the decoded tensors, fits in the heap
+ * ({@link HeapCheck}). For a file, the buffer must then be exactly the rest of the file; a stream is read
+ * through a bound of the buffer's size, so it never allocates more than the header declares. Tensors keep
+ * the order of the JSON header. Every failure is a {@link WeightsFormatException} naming the source.
  */
 public final class SafetensorsReader {
+  /** Largest buffer (all tensors' bytes): one Java byte array. */
+  static final long MAX_BUFFER_BYTES = Integer.MAX_VALUE - 8;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, DType> DTYPES = Map.of(
       "F32", DType.F32, "F64", DType.F64, "F16", DType.F16, "BF16", DType.BF16, "I64", DType.I64, "I32", DType.I32);
+  /** The size of a stream: not known. */
+  private static final long UNKNOWN = -1;
 
   private SafetensorsReader() {}
 
-  /** One tensor's header entry. */
-  private record Entry(String name, DType dtype, long[] shape, long begin, long end) {}
+  /** One tensor's header entry; {@code stride} is the contiguous layout of {@code shape}. */
+  private record Entry(String name, DType dtype, long[] shape, long[] stride, long begin, long end) {}
 
   /** Reads every tensor of {@code file}; errors name the file. */
   public static StateDict read(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      return read(in, file.toString());
+      return read(in, file.toString(), Files.size(file));
     }
   }
 
@@ -48,16 +60,25 @@ public final class SafetensorsReader {
    * @throws WeightsFormatException if the content is not a valid safetensors file with supported dtypes
    */
   public static StateDict read(InputStream in, String sourceName) throws IOException {
-    JsonNode header = readHeader(in, sourceName);
-    List<Entry> entries = entries(header, sourceName);
-    byte[] buffer = in.readAllBytes();
-    checkCoverage(entries, buffer.length, sourceName);
-    ByteBuffer data = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+    return read(in, sourceName, UNKNOWN);
+  }
+
+  private static StateDict read(InputStream in, String source, long fileSize) throws IOException {
+    long headerLength = headerLength(in, source, fileSize);
+    List<Entry> entries = entries(header(in, headerLength, source), source);
+    long bufferBytes = bufferBytes(entries, source);
+    long decoded = 0; // at most 2^34 bytes per tensor, fewer than 2^22 entries in a header: no overflow
+    for (Entry e : entries) {
+      decoded += HeapCheck.decodedBytes(e.dtype().target(), (e.end() - e.begin()) / e.dtype().size());
+    }
+    HeapCheck.require(bufferBytes, decoded, source);
+    long available = fileSize == UNKNOWN ? UNKNOWN : fileSize - SafetensorsFormat.LENGTH_BYTES - headerLength;
+    ByteBuffer data = ByteBuffer.wrap(buffer(in, bufferBytes, available, source)).order(ByteOrder.LITTLE_ENDIAN);
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     for (Entry e : entries) {
       ByteBuffer slice = data.slice((int) e.begin(), (int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN);
-      tensors.put(e.name(), TensorDecoder.decode(slice, e.dtype(), 0, e.shape(),
-          TensorDecoder.contiguousStrides(e.shape()), sourceName, "tensor '" + e.name() + "'"));
+      tensors.put(e.name(), TensorDecoder.decode(slice, e.dtype(), 0, e.shape(), e.stride(), source,
+          "tensor '" + e.name() + "'"));
     }
     return StateDict.of(tensors);
   }
@@ -65,7 +86,7 @@ public final class SafetensorsReader {
   /** The {@code __metadata__} map of {@code file} (empty if it has none), without reading the tensors. */
   public static Map<String, String> readMetadata(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      return readMetadata(in, file.toString());
+      return metadata(in, file.toString(), Files.size(file));
     }
   }
 
@@ -74,7 +95,11 @@ public final class SafetensorsReader {
    * does not close the stream.
    */
   public static Map<String, String> readMetadata(InputStream in, String source) throws IOException {
-    JsonNode metadata = readHeader(in, source).path(SafetensorsFormat.METADATA_KEY);
+    return metadata(in, source, UNKNOWN);
+  }
+
+  private static Map<String, String> metadata(InputStream in, String source, long fileSize) throws IOException {
+    JsonNode metadata = header(in, headerLength(in, source, fileSize), source).path(SafetensorsFormat.METADATA_KEY);
     Map<String, String> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
@@ -86,7 +111,11 @@ public final class SafetensorsReader {
     return out;
   }
 
-  private static JsonNode readHeader(InputStream in, String source) throws IOException {
+  /**
+   * The header length N of the 8-byte little-endian prefix, checked: {@code 1 <= N <= MAX_HEADER_BYTES} and,
+   * when the file size is known, {@code N <= size - 8}.
+   */
+  private static long headerLength(InputStream in, String source, long fileSize) throws IOException {
     byte[] prefix = in.readNBytes(SafetensorsFormat.LENGTH_BYTES);
     if (prefix.length < SafetensorsFormat.LENGTH_BYTES) {
       throw new WeightsFormatException(source, prefix.length == 0 ? "file is empty"
@@ -97,13 +126,23 @@ public final class SafetensorsReader {
       throw new WeightsFormatException(source, "not a safetensors file: header length " + Long.toUnsignedString(n)
           + " is outside 1.." + SafetensorsFormat.MAX_HEADER_BYTES);
     }
-    byte[] json = in.readNBytes((int) n);
-    if (json.length < n) {
-      throw new WeightsFormatException(source, "truncated safetensors header: " + json.length + " of " + n + " bytes");
+    if (fileSize != UNKNOWN && n > fileSize - SafetensorsFormat.LENGTH_BYTES) {
+      throw new WeightsFormatException(source, "truncated safetensors header: the length prefix declares " + n
+          + " bytes, the file has " + (fileSize - SafetensorsFormat.LENGTH_BYTES) + " after it");
+    }
+    return n;
+  }
+
+  /** The JSON object of the next {@code length} bytes (read as they arrive, so a lying length costs nothing). */
+  private static JsonNode header(InputStream in, long length, String source) throws IOException {
+    byte[] json = in.readNBytes((int) length);
+    if (json.length < length) {
+      throw new WeightsFormatException(source, "truncated safetensors header: " + json.length + " of " + length
+          + " bytes");
     }
     JsonNode header;
     try {
-      header = JSON.readTree(new String(json, StandardCharsets.UTF_8));
+      header = JSON.readTree(json);
     } catch (JsonProcessingException e) {
       throw new WeightsFormatException(source, "safetensors header is not valid JSON: " + e.getOriginalMessage(), e);
     }
@@ -111,6 +150,31 @@ public final class SafetensorsReader {
       throw new WeightsFormatException(source, "safetensors header is not a JSON object");
     }
     return header;
+  }
+
+  /**
+   * The buffer: exactly {@code bytes} bytes, then the end of the input. {@code available} is what the file
+   * holds after the header, checked before reading; {@link #UNKNOWN} for a stream, whose bytes are read as
+   * they arrive (so a header that lies about the size costs only what the stream really holds).
+   */
+  private static byte[] buffer(InputStream in, long bytes, long available, String source) throws IOException {
+    if (available != UNKNOWN) {
+      checkBufferSize(bytes, available, source);
+    }
+    byte[] buffer = in.readNBytes((int) bytes);
+    checkBufferSize(bytes, buffer.length, source);
+    checkBufferSize(bytes, bytes + in.transferTo(OutputStream.nullOutputStream()), source);
+    return buffer;
+  }
+
+  private static void checkBufferSize(long needed, long actual, String source) throws WeightsFormatException {
+    if (actual < needed) {
+      throw new WeightsFormatException(source, "truncated: the header needs a " + needed + "-byte buffer, the "
+          + "file has " + actual);
+    }
+    if (actual > needed) {
+      throw new WeightsFormatException(source, (actual - needed) + " bytes after the last tensor");
+    }
   }
 
   private static List<Entry> entries(JsonNode header, String source) throws WeightsFormatException {
@@ -129,39 +193,56 @@ public final class SafetensorsReader {
     JsonNode shapeNode = node.path("shape");
     JsonNode offsets = node.path("data_offsets");
     if (!node.path("dtype").isTextual() || !shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2
-        || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
+        || !isLong(offsets.get(0)) || !isLong(offsets.get(1))) {
       throw new WeightsFormatException(source, what + ": header entry needs dtype, shape and data_offsets "
-          + "[begin, end], found " + node);
+          + "[begin, end] (integers), found " + abbreviated(node.toString()));
     }
     DType dtype = DTYPES.get(node.get("dtype").asText());
     if (dtype == null) {
-      throw new WeightsFormatException(source, what + " has unsupported dtype " + node.get("dtype").asText()
+      throw new WeightsFormatException(source, what + " has unsupported dtype " + abbreviated(node.get("dtype").asText())
           + "; supported: " + DTYPES.keySet());
+    }
+    if (shapeNode.size() > TensorDecoder.MAX_RANK) {
+      throw new WeightsFormatException(source, what + ": shape has " + shapeNode.size() + " dimensions, more than "
+          + TensorDecoder.MAX_RANK);
     }
     long[] shape = new long[shapeNode.size()];
     for (int i = 0; i < shape.length; i++) {
-      if (!shapeNode.get(i).canConvertToLong() || shapeNode.get(i).asLong() < 0) {
-        throw new WeightsFormatException(source, what + ": invalid shape " + shapeNode);
+      if (!isLong(shapeNode.get(i))) {
+        throw new WeightsFormatException(source, what + ": shape " + abbreviated(shapeNode.toString()) + " holds a "
+            + "non-integer");
       }
       shape[i] = shapeNode.get(i).asLong();
     }
+    long bytes = Math.multiplyExact(TensorDecoder.numel(shape, source, what), (long) dtype.size());
     long begin = offsets.get(0).asLong();
     long end = offsets.get(1).asLong();
-    long bytes;
-    try {
-      bytes = Math.multiplyExact(HostTensor.numel(shape), dtype.size());
-    } catch (ArithmeticException e) {
-      throw new WeightsFormatException(source, what + ": shape " + shapeNode + " is too large", e);
-    }
     if (begin < 0 || end < begin || end - begin != bytes) {
       throw new WeightsFormatException(source, what + ": data_offsets [" + begin + ", " + end + "] do not span "
-          + bytes + " bytes as dtype " + dtype + " and shape " + shapeNode + " require");
+          + bytes + " bytes as dtype " + dtype + " and shape " + Arrays.toString(shape) + " require");
     }
-    return new Entry(name, dtype, shape, begin, end);
+    try {
+      return new Entry(name, dtype, shape, TensorDecoder.contiguousStrides(shape), begin, end);
+    } catch (ArithmeticException e) {
+      throw new WeightsFormatException(source, what + ": the strides of shape " + Arrays.toString(shape)
+          + " overflow a long", e);
+    }
   }
 
-  private static void checkCoverage(List<Entry> entries, long bufferBytes, String source)
-      throws WeightsFormatException {
+  private static boolean isLong(JsonNode n) {
+    return n.isIntegralNumber() && n.canConvertToLong();
+  }
+
+  /** Header text for an error message, cut to 100 characters (a header may be 100 MB). */
+  private static String abbreviated(String text) {
+    return text.length() <= 100 ? text : text.substring(0, 100) + "...";
+  }
+
+  /**
+   * The buffer size the entries cover, {@code max(end)}: they must not overlap, must leave no gap, and may
+   * cover at most {@link #MAX_BUFFER_BYTES}.
+   */
+  private static long bufferBytes(List<Entry> entries, String source) throws WeightsFormatException {
     List<Entry> byOffset = new ArrayList<>(entries);
     byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
     long covered = 0;
@@ -176,12 +257,10 @@ public final class SafetensorsReader {
       }
       covered = e.end();
     }
-    if (covered > bufferBytes) {
-      throw new WeightsFormatException(source, "truncated: the header needs a " + covered + "-byte buffer, the "
-          + "file has " + bufferBytes);
+    if (covered > MAX_BUFFER_BYTES) {
+      throw new WeightsFormatException(source, "the header declares a " + covered + "-byte buffer, more than the "
+          + MAX_BUFFER_BYTES + " a reader holds");
     }
-    if (covered < bufferBytes) {
-      throw new WeightsFormatException(source, (bufferBytes - covered) + " bytes after the last tensor");
-    }
+    return covered;
   }
 }

@@ -14,5 +14,10 @@
  * <p>Malformed input is reported as {@link clearbg.model.io.WeightsFormatException}, a model/weights mismatch
  * as {@link clearbg.model.io.WeightsMismatchException}; both are checked {@link java.io.IOException}s whose
  * messages name the source. Tensors and files are limited to 2^31-1 elements/bytes each (Java arrays).
+ *
+ * <p>Weights may come from untrusted places: the readers execute nothing, check every size a file declares
+ * (exactly, before allocating or inflating anything) against the limits their Javadoc states, refuse a read
+ * that would not fit in the heap ({@code HeapCheck}), and let no exception but
+ * {@link clearbg.model.io.WeightsFormatException} escape for malformed content.
  */
 package clearbg.model.io;
