@@ -21,7 +21,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-# Compile and write the class path in one Maven session, so clearbg-jobs resolves to jobs/target/classes.
+# Compile and write the class path in one Maven session, so clearbg-allreduce resolves to jobs/allreduce/target/classes.
 mvn -B -q -pl bench -am -DskipTests compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >/dev/null
 CP="bench/target/classes:$(cat "$WORK/classpath")"
 mkdir "$WORK/rendezvous"

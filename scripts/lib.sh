@@ -3,7 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # CLEARBG_APP_JAR runs a jar built elsewhere (then it is never rebuilt); its tools/ folder must lie beside it.
-APP_JAR="${CLEARBG_APP_JAR:-$ROOT/jobs/target/clearbg-app.jar}"
+APP_JAR="${CLEARBG_APP_JAR:-$ROOT/jobs/app/target/clearbg-app.jar}"
 TOOLS_DIR="$(dirname "$APP_JAR")/tools"
 # DJL must never reach the network: the PyTorch natives come from the Maven artifacts.
 export OPT_OUT_TRACKING=true

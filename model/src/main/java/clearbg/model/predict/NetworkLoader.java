@@ -6,7 +6,6 @@ import clearbg.model.io.Weights;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.ArchDetector;
 import clearbg.model.nn.U2NetModel;
-import clearbg.model.onnx.OrtFusedMapNetwork;
 import java.io.IOException;
 import java.nio.file.Path;
 

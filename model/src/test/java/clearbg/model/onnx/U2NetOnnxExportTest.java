@@ -17,6 +17,7 @@ import clearbg.model.io.WeightsMismatchException;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.predict.DjlFusedMapNetwork;
+import clearbg.model.predict.OrtFusedMapNetwork;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;

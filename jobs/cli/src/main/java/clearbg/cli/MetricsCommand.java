@@ -1,0 +1,173 @@
+package clearbg.cli;
+
+import clearbg.jobs.files.StemPairing;
+import clearbg.jobs.report.MetricsReport;
+import clearbg.jobs.report.PerImageRow;
+import clearbg.model.metric.ImageStats;
+import clearbg.jobs.options.ImageLimitsOptions;
+import clearbg.model.image.DecodeLimits;
+import clearbg.model.image.ImageDecoder;
+import clearbg.model.image.ImageDecodeException;
+import clearbg.model.io.AtomicFile;
+import clearbg.model.metric.PairScorer;
+import clearbg.model.metric.SodAccumulator;
+import clearbg.model.metric.SodResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code clearbg metrics}: scores a folder of predicted maps against a folder of ground truth with the
+ * PySODMetrics definitions (see {@link SodResult#convention()}), on all cores. Unpaired and unreadable
+ * files are reported by name and counted; they do not stop the run.
+ */
+@Command(name = "metrics", mixinStandardHelpOptions = true,
+        description = {"Score predicted saliency maps against ground truth: max/mean/adaptive F, weighted F,",
+            "S-measure, MAE, max/mean/adaptive E (PySODMetrics 1.6 conventions; max-F is the maximum over",
+            "thresholds of the mean over images of each image's F curve). Files pair by relative path without",
+            "extension; a prediction of another size is resized to its ground truth (cv2 INTER_LINEAR)."})
+final class MetricsCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--pred", required = true, paramLabel = "DIR", description = "predicted maps (8-bit grey)")
+    private Path predictions;
+
+    @Option(names = "--gt", required = true, paramLabel = "DIR", description = "ground-truth masks")
+    private Path groundTruth;
+
+    @Option(names = "--name", description = "data set name in the outputs (default: the ground-truth folder's name)")
+    private String name;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write the metrics as JSON")
+    private Path json;
+
+    @Option(names = "--curves", paramLabel = "FILE.csv", description = "write the precision, recall, F and E curves")
+    private Path curves;
+
+    @Option(names = "--per-image", paramLabel = "FILE.csv", description = "write per-image metrics, worst first")
+    private Path perImage;
+
+    @Option(names = "--threads", description = "worker threads (default: all cores)")
+    private int threads = Runtime.getRuntime().availableProcessors();
+
+    @CommandLine.Mixin
+    private ImageLimitsOptions imageLimits;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        for (Path folder : List.of(predictions, groundTruth)) {
+            if (!Files.isDirectory(folder)) {
+                throw new UsageException(folder + ": no such folder");
+            }
+        }
+        if (threads < 1) {
+            throw new UsageException("--threads must be at least 1, got " + threads);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        StemPairing pairing = new StemPairing(LocalFiles.relativeFiles(predictions), LocalFiles.relativeFiles(groundTruth));
+        pairing.onlyFirst().forEach(p -> err.println("clearbg: no ground truth for prediction " + p));
+        pairing.onlySecond().forEach(g -> err.println("clearbg: no prediction for ground truth " + g));
+        pairing.conflicts().forEach(c -> err.println("clearbg: left out " + c));
+
+        DecodeLimits limits = imageLimits.limits();
+        Map<String, ImageStats> scored = score(pairing.pairs(), new PairScorer(limits), limits.maxFileBytes(), err);
+        int unreadable = pairing.pairs().size() - scored.size();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("pairs %d, evaluated %d, unreadable %d, predictions without ground truth %d, "
+                        + "ground truth without prediction %d, left out (same stem) %d, ignored non-image files %d%n",
+                pairing.pairs().size(), scored.size(), unreadable, pairing.onlyFirst().size(),
+                pairing.onlySecond().size(), pairing.conflicts().size(), pairing.ignored());
+        if (scored.isEmpty()) {
+            out.flush();
+            err.println("clearbg: nothing to evaluate");
+            err.flush();
+            return FailureHandler.FAILURE;
+        }
+        SodAccumulator total = new SodAccumulator();
+        List<PerImageRow> rows = new ArrayList<>();
+        String dataset = datasetName();
+        scored.forEach((image, stats) -> {
+            total.add(stats);
+            rows.add(PerImageRow.of(dataset, image, stats));
+        });
+        Map<String, SodResult> results = Map.of(dataset, total.result());
+        out.print(MetricsReport.table(results));
+        out.flush();
+        writeIfAsked(json, MetricsReport.json(results));
+        writeIfAsked(curves, MetricsReport.curvesCsv(results));
+        writeIfAsked(perImage, MetricsReport.perImageCsv(rows));
+        err.flush();
+        return 0;
+    }
+
+    /** Scores every pair on the pool; returns the statistics by pair name, in name order. */
+    private Map<String, ImageStats> score(List<StemPairing.Pair> pairs, PairScorer scorer, long maxFileBytes, PrintWriter err)
+            throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            Map<String, Future<ImageStats>> futures = new TreeMap<>();
+            for (StemPairing.Pair pair : pairs) {
+                Path prediction = predictions.resolve(pair.first());
+                Path truth = groundTruth.resolve(pair.second());
+                futures.put(pair.name(), pool.submit(() -> {
+                    PairScorer.Scored result = scorer.score(ImageDecoder.readFile(prediction, maxFileBytes), prediction.toString(),
+                            ImageDecoder.readFile(truth, maxFileBytes), truth.toString());
+                    result.notes().forEach(note -> report(err, "clearbg: note: " + note));
+                    return result.stats();
+                }));
+            }
+            Map<String, ImageStats> scored = new TreeMap<>();
+            for (Map.Entry<String, Future<ImageStats>> future : futures.entrySet()) {
+                try {
+                    scored.put(future.getKey(), future.getValue().get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof ImageDecodeException || cause instanceof IOException) {
+                        report(err, "clearbg: unreadable " + cause.getMessage());
+                    } else {
+                        throw new IllegalStateException(cause.getMessage(), cause);
+                    }
+                }
+            }
+            return scored;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void report(PrintWriter err, String line) {
+        synchronized (err) {
+            err.println(line);
+        }
+    }
+
+    private String datasetName() {
+        if (name != null) {
+            return name;
+        }
+        Path folder = groundTruth.toAbsolutePath().normalize().getFileName();
+        return folder == null ? "dataset" : folder.toString();
+    }
+
+    private static void writeIfAsked(Path file, String content) throws IOException {
+        if (file != null) {
+            AtomicFile.write(file, content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package clearbg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code clearbg metrics} against the PySODMetrics goldens of the model module
+ * ({@code scripts/reference/make_metric_goldens.py}): the "regular" set, whole-set numbers within 1e-6.
+ */
+class MetricsCommandTest {
+
+    private static final Path GOLDENS = Paths.get("..", "..", "model", "src", "test", "resources", "metric");
+    private static final double TOLERANCE = 1e-6;
+    private static final List<String> SCALARS =
+            List.of("mae", "sMeasure", "weightedF", "maxF", "meanF", "adpF", "maxE", "meanE", "adpE");
+
+    private static JsonNode regular;
+
+    @BeforeAll
+    static void readGoldens() throws Exception {
+        regular = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build().readTree(GOLDENS.resolve("goldens.json").toFile()).get("datasets").get("regular");
+    }
+
+    private static void copyRegularSet(Path pred, Path gt) throws Exception {
+        Files.createDirectories(pred);
+        Files.createDirectories(gt);
+        for (JsonNode name : regular.get("images")) {
+            Files.copy(GOLDENS.resolve("pairs").resolve(name.asText() + "_pred.png"), pred.resolve(name.asText() + ".png"));
+            Files.copy(GOLDENS.resolve("pairs").resolve(name.asText() + "_gt.png"), gt.resolve(name.asText() + ".png"));
+        }
+    }
+
+    @Test
+    void wholeSetNumbersEqualPySodMetrics(@TempDir Path dir) throws Exception {
+        Path pred = dir.resolve("pred");
+        Path gt = dir.resolve("gt");
+        copyRegularSet(pred, gt);
+        Path json = dir.resolve("m.json");
+        Path curves = dir.resolve("c.csv");
+        Path perImage = dir.resolve("p.csv");
+        CliRun run = CliRun.of("metrics", "--pred", pred.toString(), "--gt", gt.toString(), "--name", "regular",
+                "--json", json.toString(), "--curves", curves.toString(), "--per-image", perImage.toString(), "--threads", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("convention: PySODMetrics"), run.out());
+        JsonNode result = new ObjectMapper().readTree(json.toFile()).get("regular");
+        assertEquals(regular.get("images").size(), result.get("images").asInt());
+        for (String metric : SCALARS) {
+            assertEquals(regular.get(metric).asDouble(), result.get(metric).asDouble(), TOLERANCE, metric);
+        }
+        List<String> curveRows = Files.readAllLines(curves);
+        assertEquals(1 + 256, curveRows.size());
+        String[] first = curveRows.get(1).split(",");
+        assertEquals("255", first[1]);
+        assertEquals(regular.get("precision").get(0).asDouble(), Double.parseDouble(first[2]), TOLERANCE);
+        List<String> rows = Files.readAllLines(perImage);
+        assertEquals(1 + regular.get("images").size(), rows.size());
+        double previous = Double.POSITIVE_INFINITY;
+        for (String row : rows.subList(1, rows.size())) {
+            double mae = Double.parseDouble(row.split(",")[2]);
+            assertTrue(mae <= previous, "worst first");
+            previous = mae;
+        }
+    }
+
+    @Test
+    void badInputIsReportedByNameAndTheRestIsScored(@TempDir Path dir) throws Exception {
+        Path pred = dir.resolve("pred");
+        Path gt = dir.resolve("gt");
+        copyRegularSet(pred, gt);
+        Files.writeString(pred.resolve("notes.txt"), "an extra file");
+        Files.delete(gt.resolve("noisy_soft.png"));
+        Files.delete(pred.resolve("many_objects.png"));
+        Files.write(pred.resolve("thin_lines.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        BufferedImage rgb = new BufferedImage(31, 17, BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(3, 3, 0xffffff);
+        ImageIO.write(rgb, "png", gt.resolve("odd_31x17.png").toFile());
+
+        CliRun run = CliRun.of("metrics", "--pred", pred.toString(), "--gt", gt.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        int paired = regular.get("images").size() - 2;
+        assertTrue(run.out().contains("pairs " + paired + ", evaluated " + (paired - 1) + ", unreadable 1"), run.out());
+        assertTrue(run.out().contains("ignored non-image files 1"), run.out());
+        assertTrue(run.err().contains("no ground truth for prediction noisy_soft.png"), run.err());
+        assertTrue(run.err().contains("no prediction for ground truth many_objects.png"), run.err());
+        assertTrue(run.err().contains("thin_lines.png"), run.err());
+        assertTrue(run.err().contains("odd_31x17.png: colour ground truth converted to grey"), run.err());
+    }
+
+    @Test
+    void emptyOrMissingFoldersAreClearErrors(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("empty"));
+        CliRun empty = CliRun.of("metrics", "--pred", dir.resolve("empty").toString(), "--gt", dir.resolve("empty").toString());
+        assertEquals(1, empty.exitCode());
+        assertTrue(empty.err().contains("nothing to evaluate"), empty.err());
+        CliRun missing = CliRun.of("metrics", "--pred", dir.resolve("nope").toString(), "--gt", dir.resolve("empty").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("nope: no such folder"), missing.err());
+    }
+}
