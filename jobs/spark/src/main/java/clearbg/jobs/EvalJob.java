@@ -5,28 +5,14 @@ import clearbg.jobs.options.EngineOption;
 import clearbg.jobs.options.ArchOption;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
-import clearbg.jobs.report.CurvesPlot;
-import clearbg.jobs.report.MetricsReport;
-import clearbg.jobs.spark.EvalPartitionScorer;
-import clearbg.jobs.spark.EvalSummary;
-import clearbg.jobs.spark.EvalTask;
-import clearbg.jobs.spark.HadoopFiles;
+import clearbg.jobs.spark.EvalSettings;
+import clearbg.jobs.spark.Evaluation;
 import clearbg.jobs.spark.ModelSpec;
-import clearbg.model.metric.SodResult;
 import clearbg.model.nn.Arch;
 import clearbg.model.predict.InferenceEngine;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -128,69 +114,7 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
 
     /** Runs the evaluation on {@code spark}; returns the exit code (1 when nothing could be scored). */
     public static int run(SparkSession spark, EvalSettings settings) throws Exception {
-        return evaluate(spark, settings).isEmpty() ? 1 : 0;
-    }
-
-    /**
-     * Runs the evaluation on {@code spark}, prints the table and writes the reports; returns the metrics by
-     * data set (empty when nothing could be scored; then no report is written).
-     */
-    public static Map<String, SodResult> evaluate(SparkSession spark, EvalSettings settings) throws Exception {
-        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
-        int slices = settings.partitions() > 0 ? settings.partitions() : context.defaultParallelism();
-        EvalPartitionScorer scorer = new EvalPartitionScorer(files, settings.model(), settings.limits());
-        EvalSummary summary;
-        int candidates;
-        int unpaired = 0;
-        if (settings.table() != null) {
-            Dataset<Row> rows = spark.read().parquet(tablePath(files, settings.table()))
-                    .filter(functions.col("split").isin(settings.splits().toArray()))
-                    .select("split", "id", "image", "mask");
-            context.setJobDescription("evaluate " + settings.splits() + " of " + settings.table());
-            summary = rows.javaRDD().repartition(Math.max(1, slices))
-                    .mapPartitions(partition -> List.of(scorer.scoreTableRows(partition)).iterator())
-                    .treeAggregate(new EvalSummary(), EvalSummary::merge, EvalSummary::merge);
-            candidates = summary.rows().size() + summary.failures().size();
-        } else {
-            FolderPairing pairing = FolderPairing.of(files, settings.sources(), settings.groundTruth());
-            pairing.problems().forEach(problem -> System.err.println("EvalJob: " + problem));
-            List<EvalTask> tasks = pairing.tasks(settings.dataset());
-            JavaRDD<EvalTask> rdd = context.parallelize(tasks, Math.max(1, Math.min(slices, Math.max(1, tasks.size()))));
-            context.setJobDescription("evaluate " + settings.dataset() + " (" + tasks.size() + " pairs)");
-            summary = rdd.mapPartitions(partition -> List.of(scorer.score(partition)).iterator())
-                    .treeAggregate(new EvalSummary(), EvalSummary::merge, EvalSummary::merge);
-            candidates = tasks.size();
-            unpaired = pairing.problems().size();
-        }
-        summary.failures().forEach(failure -> System.err.println("EvalJob: unreadable " + failure));
-        Map<String, SodResult> results = new LinkedHashMap<>();
-        summary.datasets().forEach((dataset, sums) -> results.put(dataset, sums.result()));
-        System.out.printf("pairs %d, evaluated %d, unreadable %d, unpaired %d%n", candidates, summary.rows().size(),
-                summary.failures().size(), unpaired);
-        if (results.isEmpty()) {
-            System.err.println("EvalJob: nothing to evaluate");
-            return results;
-        }
-        System.out.print(MetricsReport.table(results));
-        String folder = settings.out().replaceAll("/+$", "");
-        files.write(folder + "/metrics.json", MetricsReport.json(results).getBytes(StandardCharsets.UTF_8));
-        files.write(folder + "/curves.csv", MetricsReport.curvesCsv(results).getBytes(StandardCharsets.UTF_8));
-        files.write(folder + "/per_image.csv", MetricsReport.perImageCsv(summary.rows()).getBytes(StandardCharsets.UTF_8));
-        byte[][] plots = CurvesPlot.png(results);
-        files.write(folder + "/pr_curve.png", plots[0]);
-        files.write(folder + "/f_curve.png", plots[1]);
-        System.out.println("reports in " + folder);
-        return results;
-    }
-
-    /** The Parquet folder of a table: {@code table} in its manifest when one is there, else the URI itself. */
-    static String tablePath(HadoopFiles files, String uri) throws Exception {
-        String root = uri.replaceAll("/+$", "");
-        if (files.exists(root + "/manifest.json")) {
-            return new ObjectMapper().readTree(files.read(root + "/manifest.json")).get("table").asText();
-        }
-        return root;
+        return Evaluation.run(spark, settings).isEmpty() ? 1 : 0;
     }
 
     private static String lastSegment(String uri) {

@@ -7,12 +7,14 @@ import clearbg.jobs.options.CheckpointOptions;
 import clearbg.jobs.options.AdamOptions;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
+import clearbg.jobs.spark.BarrierEpochs;
+import clearbg.jobs.spark.EvalSettings;
+import clearbg.jobs.spark.Evaluation;
 import clearbg.jobs.spark.HadoopFiles;
+import clearbg.jobs.spark.LocalMaster;
 import clearbg.jobs.spark.ModelSpec;
-import clearbg.jobs.spark.RankPartitioner;
 import clearbg.jobs.spark.TrainEpochTask;
-import clearbg.jobs.train.EpochPlan;
-import clearbg.jobs.train.StepLog;
+import clearbg.jobs.spark.TrainingTable;
 import clearbg.jobs.train.TableSample;
 import clearbg.jobs.train.TrainData;
 import clearbg.jobs.train.TrainSettings;
@@ -22,38 +24,21 @@ import clearbg.jobs.tracking.TrackingSettings;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.metric.SodResult;
 import clearbg.model.predict.InferenceEngine;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import scala.Tuple2;
-import scala.jdk.javaapi.CollectionConverters;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 
 /**
  * {@code spark-submit --class clearbg.jobs.TrainJob}: trains U²-Net data-parallel on the splits of an
@@ -79,8 +64,6 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
 
     /** The Spark setting that carries the git commit of the submitted code ({@code scripts/spark-submit} sets it). */
     public static final String GIT_COMMIT_CONF = "spark.clearbg.gitCommit";
-
-    private static final Pattern LOCAL_MASTER = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\s*\\d+)?])?");
 
     @Option(names = "--table", required = true, paramLabel = "URI", description = "IngestJob table (its root with manifest.json)")
     String table;
@@ -127,7 +110,7 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
         Map<String, String> defaults = new LinkedHashMap<>(Map.of(
                 "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s",
                 "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "15"));
-        localCoresPerWorker(new SparkConf(), workers).ifPresent(cores -> defaults.put("spark.task.cpus", Integer.toString(cores)));
+        LocalMaster.coresPerWorker(new SparkConf(), workers).ifPresent(cores -> defaults.put("spark.task.cpus", Integer.toString(cores)));
         try (SparkSession spark = SparkSessions.open("clearbg-train", defaults)) {
             return run(spark, settings, tracking.settings(), Duration.ofSeconds(timeoutSeconds));
         }
@@ -145,22 +128,15 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
      */
     public static int run(SparkSession spark, TrainSettings settings, TrackingSettings tracking, Duration timeout) throws Exception {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        requireSlots(context.getConf(), settings.workers());
+        LocalMaster.requireSlots(context.getConf(), settings.workers());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
-        Dataset<Row> rows = openTable(spark, files, settings);
-        Dataset<Row> training = rows.filter(functions.col("split").isin(settings.trainSplits().toArray())).select("id", "image", "mask");
-        List<String> ids = new ArrayList<>(training.select("id").as(Encoders.STRING()).collectAsList());
-        if (ids.isEmpty()) {
-            throw new IllegalArgumentException(settings.table() + ": the splits " + settings.trainSplits() + " hold no rows");
-        }
-        ids.sort(null);
-        TrainingLoop loop = new TrainingLoop(settings, files, ids);
-        JavaRDD<TableSample> samples = training.javaRDD()
-                .map(row -> new TableSample(row.getString(0), (byte[]) row.get(1), (byte[]) row.get(2)))
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        TrainingTable table = TrainingTable.open(spark, files, settings.table(), settings.trainSplits(), settings.evalSplit());
+        TrainingLoop loop = new TrainingLoop(settings, files, table.ids());
+        JavaRDD<TableSample> samples = table.samples().persist(StorageLevel.MEMORY_AND_DISK_SER());
+        BarrierEpochs epochs = new BarrierEpochs(context, samples);
         try {
-            loop.run(tracking, tags(spark, files, settings), (plan, epoch, stepsPerEpoch, runId) -> trainEpoch(context, samples,
-                    plan, new TrainEpochTask(settings, files, epoch, stepsPerEpoch, runId, timeout)),
+            loop.run(tracking, tags(spark, table), (plan, epoch, stepsPerEpoch, runId) -> epochs.train(plan,
+                    new TrainEpochTask(settings, files, epoch, stepsPerEpoch, runId, timeout)),
                     settings.evalSplit() == null ? null : (checkpoint, step, name, run) -> evaluate(spark, settings, run, checkpoint, step, name),
                     System.err);
         } catch (SparkException e) {
@@ -173,119 +149,14 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
     }
 
     /** The run's tags: the code's git commit (when spark-submit was given it), the application id, the table's content hash. */
-    private static Map<String, String> tags(SparkSession spark, HadoopFiles files, TrainSettings settings) throws Exception {
+    private static Map<String, String> tags(SparkSession spark, TrainingTable table) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("git_commit", spark.sparkContext().getConf().get(GIT_COMMIT_CONF, "unknown"));
         tags.put("spark_app_id", spark.sparkContext().applicationId());
-        String manifest = settings.table().replaceAll("/+$", "") + "/manifest.json";
-        if (files.exists(manifest)) {
-            tags.put("table_manifest_hash", new ObjectMapper().readTree(files.read(manifest)).path("content_hash").asText(""));
+        if (!table.manifest().contentHash().isEmpty()) {
+            tags.put("table_manifest_hash", table.manifest().contentHash());
         }
         return tags;
-    }
-
-    /**
-     * Runs the epoch's barrier stage; returns replica 0's step logs in step order. The logs leave the barrier
-     * stage through a shuffle into one partition, not straight to the driver, so that the barrier stage is a
-     * shuffle-map stage: Spark aborts the job when a barrier result stage fails ("Could not recover from a
-     * failed barrier ResultStage"), but runs a failed barrier shuffle-map stage again, whole, up to
-     * {@code spark.stage.maxConsecutiveAttempts} times. A lost executor or a failed task thus ends in a new
-     * attempt whose replicas resume from the newest checkpoint.
-     */
-    private static List<StepLog> trainEpoch(JavaSparkContext context, JavaRDD<TableSample> samples, EpochPlan epochPlan,
-            TrainEpochTask task) {
-        Broadcast<EpochPlan> plan = context.broadcast(epochPlan);
-        JavaPairRDD<Long, TableSample> shards = samples
-                .mapToPair(sample -> new Tuple2<>(plan.value().key(sample.id()), sample))
-                .filter(pair -> pair._1() != null)
-                .repartitionAndSortWithinPartitions(new RankPartitioner(task.workers()));
-        context.setJobDescription(String.format("train epoch %d (%d steps)", task.epoch() + 1, task.stepsPerEpoch()));
-        try {
-            return trainShards(shards, task);
-        } finally {
-            plan.destroy();
-        }
-    }
-
-    private static List<StepLog> trainShards(JavaPairRDD<Long, TableSample> shards, TrainEpochTask task) {
-        ClassTag<StepLog> tag = ClassTag$.MODULE$.apply(StepLog.class);
-        BarrierFunction function = partition -> CollectionConverters.asScala(task.train(CollectionConverters.asJava(partition)));
-        List<StepLog> logs = new ArrayList<>(shards.rdd().barrier().mapPartitions(function, false, tag).toJavaRDD()
-                .mapToPair(log -> new Tuple2<>(log.step(), log))
-                .partitionBy(new HashPartitioner(1))
-                .values()
-                .collect());
-        logs.sort(Comparator.comparingLong(StepLog::step));
-        return logs;
-    }
-
-    /** The barrier stage's partition function, serialisable. */
-    private interface BarrierFunction extends scala.Function1<scala.collection.Iterator<Tuple2<Long, TableSample>>,
-            scala.collection.Iterator<StepLog>>, java.io.Serializable {
-        @Override
-        default scala.collection.Iterator<StepLog> apply(scala.collection.Iterator<Tuple2<Long, TableSample>> partition) {
-            try {
-                return applyChecked(partition);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        }
-
-        scala.collection.Iterator<StepLog> applyChecked(scala.collection.Iterator<Tuple2<Long, TableSample>> partition) throws Exception;
-    }
-
-    private static Dataset<Row> openTable(SparkSession spark, HadoopFiles files, TrainSettings settings) throws Exception {
-        String path = EvalJob.tablePath(files, settings.table());
-        if (!files.exists(path)) {
-            throw new IllegalArgumentException("--table " + settings.table() + ": no table there (" + path + " does not exist)");
-        }
-        Dataset<Row> rows = spark.read().parquet(path);
-        List<String> splits = rows.select("split").distinct().as(Encoders.STRING()).collectAsList();
-        List<String> wanted = new ArrayList<>(settings.trainSplits());
-        if (settings.evalSplit() != null) {
-            wanted.add(settings.evalSplit());
-        }
-        for (String split : wanted) {
-            if (!splits.contains(split)) {
-                throw new IllegalArgumentException("--table " + settings.table() + " has no split " + split + " (it has "
-                        + (splits.isEmpty() ? "no rows" : String.join(", ", splits.stream().sorted().toList())) + ")");
-            }
-        }
-        return rows;
-    }
-
-    /**
-     * On a local master ({@code local[N]}, {@code local[*]}), each replica's share of the cores,
-     * {@code max(1, N / workers)}: the task's PyTorch threads when {@code spark.task.cpus} is not set (a
-     * single replica on {@code local[*]} then uses every core, not one). Empty on a cluster master.
-     */
-    static Optional<Integer> localCoresPerWorker(SparkConf conf, int workers) {
-        Matcher local = LOCAL_MASTER.matcher(conf.get("spark.master", "local[*]"));
-        if (!local.matches() || conf.contains("spark.task.cpus")) {
-            return Optional.empty();
-        }
-        return Optional.of(Math.max(1, localCores(local) / Math.max(1, workers)));
-    }
-
-    private static int localCores(Matcher local) {
-        return local.group(1) == null ? 1 : local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
-    }
-
-    /** Fails before anything starts when a local master cannot run every replica at once. */
-    static void requireSlots(SparkConf conf, int workers) {
-        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
-            throw new IllegalArgumentException("barrier training needs spark.dynamicAllocation.enabled=false");
-        }
-        Matcher local = LOCAL_MASTER.matcher(conf.get("spark.master", "local[*]"));
-        if (local.matches()) {
-            int slots = localCores(local) / Math.max(1, conf.getInt("spark.task.cpus", 1));
-            if (workers > slots) {
-                throw new IllegalArgumentException("--workers " + workers + " needs " + workers + " task slots at once, but "
-                        + conf.get("spark.master", "local[*]") + " has " + slots + "; lower --workers or give the master more cores");
-            }
-        }
     }
 
     private static RuntimeException explain(SparkException e, TrainSettings settings) {
@@ -301,8 +172,7 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
             throws Exception {
         EvalSettings eval = new EvalSettings(null, null, new ModelSpec(checkpoint, settings.arch(), 4, settings.rescale(), InferenceEngine.AUTO), null,
                 settings.out() + "/eval/" + name, 0, DecodeLimits.defaults(), settings.table(), List.of(settings.evalSplit()));
-        Map<String, SodResult> results = EvalJob.evaluate(spark, eval);
-        SodResult result = results.get(settings.evalSplit());
+        SodResult result = Evaluation.run(spark, eval).get(settings.evalSplit());
         if (result != null) {
             System.out.printf(Locale.ROOT, "TrainJob: %s on %s: max-F %.4f MAE %.4f%n", name, settings.evalSplit(), result.maxF(), result.mae());
             run.logEvaluation(result, step);

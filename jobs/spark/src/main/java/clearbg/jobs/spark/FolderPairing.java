@@ -1,8 +1,6 @@
-package clearbg.jobs;
+package clearbg.jobs.spark;
 
 import clearbg.jobs.files.StemPairing;
-import clearbg.jobs.spark.EvalTask;
-import clearbg.jobs.spark.HadoopFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
-package clearbg.jobs;
+package clearbg.jobs.spark;
 
-import clearbg.jobs.spark.ModelSpec;
 import clearbg.model.image.DecodeLimits;
 import java.util.List;
 

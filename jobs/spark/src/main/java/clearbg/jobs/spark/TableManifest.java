@@ -1,0 +1,31 @@
+package clearbg.jobs.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * An IngestJob table as the jobs that read it see it: the Parquet folder of its current version and the
+ * content hash of that version, both from {@code manifest.json} at the table's root. A URI without a
+ * manifest is taken as a Parquet folder itself (content hash empty).
+ *
+ * @param parquet the Parquet folder to read
+ * @param contentHash the manifest's {@code content_hash}, or "" when there is none
+ */
+public record TableManifest(String parquet, String contentHash) {
+
+    /** Reads the manifest at {@code uri}'s root, or takes {@code uri} as the Parquet folder when it has none. */
+    public static TableManifest open(HadoopFiles files, String uri) throws IOException {
+        String root = uri.replaceAll("/+$", "");
+        String manifest = root + "/manifest.json";
+        if (!files.exists(manifest)) {
+            return new TableManifest(root, "");
+        }
+        JsonNode json = new ObjectMapper().readTree(files.read(manifest));
+        JsonNode table = json.get("table");
+        if (table == null || !table.isTextual()) {
+            throw new IOException(manifest + ": no \"table\" entry naming the Parquet folder");
+        }
+        return new TableManifest(table.asText(), json.path("content_hash").asText(""));
+    }
+}
