@@ -55,7 +55,10 @@ public final class AllReduceBench {
                 case "--floats" -> floats = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--repetitions" -> repetitions = Integer.parseInt(args[++i]);
-                case "--chunks" -> chunks = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--chunks" ->
+                    chunks = Arrays.stream(args[++i].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }

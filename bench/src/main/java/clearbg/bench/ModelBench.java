@@ -14,8 +14,8 @@ import clearbg.model.train.U2NetTrainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,7 +57,10 @@ public final class ModelBench {
             line.put("size", size);
             line.put("batch", batch);
             line.put("mode", parts[3]);
-            line.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+            line.put(
+                    "threads",
+                    Integer.getInteger(
+                            "ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
             line.put("median_s", seconds[seconds.length / 2]);
             line.put("min_s", seconds[0]);
             line.put("median_s_per_image", seconds[seconds.length / 2] / batch);
@@ -68,11 +71,16 @@ public final class ModelBench {
     private static double[] time(Arch arch, int size, int batch, boolean train, int warmup, int iterations) {
         double[] seconds = new double[iterations];
         try (U2NetModel model = U2NetModel.create(arch, Device.cpu(), 1);
-                U2NetTrainer trainer = train ? new U2NetTrainer(model, AdamSettings.U2NET_RECIPE, BatchNormMode.BATCH_STATISTICS, GradientHook.NONE) : null) {
+                U2NetTrainer trainer = train
+                        ? new U2NetTrainer(
+                                model, AdamSettings.U2NET_RECIPE, BatchNormMode.BATCH_STATISTICS, GradientHook.NONE)
+                        : null) {
             for (int i = -warmup; i < iterations; i++) {
                 try (NDManager scratch = model.manager().newSubManager()) {
                     NDArray images = scratch.randomNormal(new Shape(batch, 3, size, size));
-                    NDArray labels = scratch.randomUniform(0, 1, new Shape(batch, 1, size, size)).gt(0.5).toType(DataType.FLOAT32, false);
+                    NDArray labels = scratch.randomUniform(0, 1, new Shape(batch, 1, size, size))
+                            .gt(0.5)
+                            .toType(DataType.FLOAT32, false);
                     long start = System.nanoTime();
                     if (train) {
                         trainer.step(images, labels, AdamSettings.U2NET_RECIPE.learningRate());

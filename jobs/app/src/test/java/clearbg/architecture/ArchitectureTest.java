@@ -21,38 +21,65 @@ class ArchitectureTest {
 
     private static final String[] SPARK_WORLD = {"org.apache.spark..", "org.apache.hadoop..", "scala.."};
     private static final String[] PIPELINE_PACKAGES = {
-        "clearbg.cli..", "clearbg.jobs.options..", "clearbg.jobs.params..", "clearbg.jobs.files..", "clearbg.jobs.train..",
-        "clearbg.jobs.remove..", "clearbg.jobs.tracking..", "clearbg.jobs.report..", "clearbg.jobs.allreduce.."};
+        "clearbg.cli..",
+        "clearbg.jobs.options..",
+        "clearbg.jobs.params..",
+        "clearbg.jobs.files..",
+        "clearbg.jobs.train..",
+        "clearbg.jobs.remove..",
+        "clearbg.jobs.tracking..",
+        "clearbg.jobs.report..",
+        "clearbg.jobs.allreduce.."
+    };
 
     private static JavaClasses classes;
 
     @BeforeAll
     static void importProjectClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("clearbg");
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("clearbg");
     }
 
     @Test
     void theModelKnowsNoSparkNoMlflowAndNoApplication() {
-        noClasses().that().resideInAPackage("clearbg.model..")
-                .should().dependOnClassesThat().resideInAnyPackage(
+        noClasses()
+                .that()
+                .resideInAPackage("clearbg.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
                         "org.apache.spark..", "org.apache.hadoop..", "org.mlflow..", "clearbg.jobs..", "clearbg.cli..")
                 .check(classes);
     }
 
     @Test
     void theLocalCommandThePipelinesAndTheAllReduceNeverReachSpark() {
-        noClasses().that().resideInAnyPackage(PIPELINE_PACKAGES)
-                .should().dependOnClassesThat().resideInAnyPackage(SPARK_WORLD)
-                .orShould().dependOnClassesThat().resideInAPackage("clearbg.jobs.spark..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(PIPELINE_PACKAGES)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(SPARK_WORLD)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAPackage("clearbg.jobs.spark..")
                 .check(classes);
     }
 
     @Test
     void theAllReduceNeedsNothingOfTheProject() {
-        noClasses().that().resideInAPackage("clearbg.jobs.allreduce..")
-                .should().dependOnClassesThat().resideInAnyPackage("clearbg.model..", "clearbg.cli..", "ai.djl..")
-                .orShould().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe("in another clearbg.jobs package",
-                        c -> c.getPackageName().startsWith("clearbg.jobs") && !c.getPackageName().startsWith("clearbg.jobs.allreduce")))
+        noClasses()
+                .that()
+                .resideInAPackage("clearbg.jobs.allreduce..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("clearbg.model..", "clearbg.cli..", "ai.djl..")
+                .orShould()
+                .dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "in another clearbg.jobs package",
+                        c -> c.getPackageName().startsWith("clearbg.jobs")
+                                && !c.getPackageName().startsWith("clearbg.jobs.allreduce")))
                 .check(classes);
     }
 

@@ -26,19 +26,26 @@ final class ExecutedNotebook {
 
     /** {@code name: value} of every error output (an exception a cell raised). */
     List<String> errors() {
-        return outputs.stream().filter(output -> output.path("output_type").asText().equals("error"))
-                .map(output -> output.path("ename").asText() + ": " + output.path("evalue").asText()).toList();
+        return outputs.stream()
+                .filter(output -> output.path("output_type").asText().equals("error"))
+                .map(output -> output.path("ename").asText() + ": "
+                        + output.path("evalue").asText())
+                .toList();
     }
 
     /** What the cells wrote to standard error (warnings included). */
     List<String> standardError() {
-        return outputs.stream().filter(output -> output.path("name").asText().equals("stderr"))
-                .map(output -> text(output.path("text"))).toList();
+        return outputs.stream()
+                .filter(output -> output.path("name").asText().equals("stderr"))
+                .map(output -> text(output.path("text")))
+                .toList();
     }
 
     /** How many outputs are PNG images (a figure each). */
     long pngImages() {
-        return outputs.stream().filter(output -> output.path("data").has("image/png")).count();
+        return outputs.stream()
+                .filter(output -> output.path("data").has("image/png"))
+                .count();
     }
 
     /** The cells' standard output and the plain-text form of their displayed values, in order. */

@@ -26,7 +26,8 @@ final class HostileImages {
     static byte[] bombPng(int width, int height) throws IOException {
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
         byte[] row = new byte[1 + width * 8];
-        try (DeflaterOutputStream deflate = new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_COMPRESSION), 1 << 16)) {
+        try (DeflaterOutputStream deflate =
+                new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_COMPRESSION), 1 << 16)) {
             for (int y = 0; y < height; y++) {
                 deflate.write(row);
             }

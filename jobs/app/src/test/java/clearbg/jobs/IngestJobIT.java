@@ -33,8 +33,24 @@ class IngestJobIT {
     @Test
     void ingestsFromFilesAndFromS3IdenticallyAndRejectsBadPairs(@TempDir Path dir) throws Exception {
         Path src = dir.resolve("src");
-        assertEquals(0, ClearBg.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "synth",
-                "--layout", "duts", "--out", src.toString(), "--train", "" + TRAIN, "--test", "" + TEST, "--size", "96x72", "--seed", "2"));
+        assertEquals(
+                0,
+                ClearBg.execute(
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(new StringWriter()),
+                        "synth",
+                        "--layout",
+                        "duts",
+                        "--out",
+                        src.toString(),
+                        "--train",
+                        "" + TRAIN,
+                        "--test",
+                        "" + TEST,
+                        "--size",
+                        "96x72",
+                        "--seed",
+                        "2"));
         Path images = src.resolve("DUTS-TR/DUTS-TR-Image");
         Path masks = src.resolve("DUTS-TR/DUTS-TR-Mask");
         byte[] goodJpeg = Files.readAllBytes(images.resolve("synth_duts_tr_000001.jpg"));
@@ -55,15 +71,21 @@ class IngestJobIT {
         int planted = 6;
 
         Path out = dir.resolve("table");
-        String[] args = {"--source", src.toUri().toString(), "--out", out.toUri().toString(), "--flip", "--max-pixels", "1000000"};
-        SparkSubmit.Result first = SparkSubmit.run("local[2]", "clearbg.jobs.IngestJob", 600, dir.resolve("first.log"), args);
+        String[] args = {
+            "--source", src.toUri().toString(), "--out", out.toUri().toString(), "--flip", "--max-pixels", "1000000"
+        };
+        SparkSubmit.Result first =
+                SparkSubmit.run("local[2]", "clearbg.jobs.IngestJob", 600, dir.resolve("first.log"), args);
         assertEquals(0, first.exitCode(), first.output());
-        JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        JsonNode manifest =
+                new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
         assertEquals(2 * TRAIN + TEST, manifest.get("rows").asInt(), "flip doubles the training split exactly");
         assertEquals(2 * TRAIN, manifest.get("counts").get("DUTS/DUTS-TR").asInt());
         assertEquals(TEST, manifest.get("counts").get("DUTS/DUTS-TE").asInt());
         assertEquals(planted, manifest.get("rejected").asInt());
-        assertEquals(TRAIN + TEST + planted, manifest.get("rows").asInt() - TRAIN + manifest.get("rejected").asInt(),
+        assertEquals(
+                TRAIN + TEST + planted,
+                manifest.get("rows").asInt() - TRAIN + manifest.get("rejected").asInt(),
                 "ingested + rejected = input pairs");
         JsonNode reasons = manifest.get("rejects_by_reason");
         assertEquals(1, reasons.get("undecodable").asInt());
@@ -74,33 +96,74 @@ class IngestJobIT {
         assertEquals(1, reasons.get("over the pixel limit").asInt());
         assertTrue(first.output().contains("rejected DUTS/DUTS-TR/bad_truncated: undecodable"), first.output());
         assertTrue(first.output().contains("rejected DUTS/DUTS-TR/bad_nomask: mask missing"), first.output());
-        assertTrue(first.output().contains("rejected DUTS/DUTS-TR/bad_size: mask size differs from image"), first.output());
+        assertTrue(
+                first.output().contains("rejected DUTS/DUTS-TR/bad_size: mask size differs from image"),
+                first.output());
         assertTrue(first.output().contains("rejected DUTS/DUTS-TR/bad_huge: over the pixel limit"), first.output());
 
-        SparkSubmit.Result second = SparkSubmit.run("local[2]", "clearbg.jobs.IngestJob", 300, dir.resolve("second.log"), args);
+        SparkSubmit.Result second =
+                SparkSubmit.run("local[2]", "clearbg.jobs.IngestJob", 300, dir.resolve("second.log"), args);
         assertEquals(0, second.exitCode(), second.output());
         assertTrue(second.output().contains("nothing rewritten"), second.output());
-        assertEquals(manifest, new ObjectMapper().readTree(out.resolve("manifest.json").toFile()));
+        assertEquals(
+                manifest,
+                new ObjectMapper().readTree(out.resolve("manifest.json").toFile()));
 
         Path weights = dir.resolve("w.safetensors");
-        assertEquals(0, ClearBg.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                "init", "--arch", "u2netp", "--seed", "3", weights.toString()));
+        assertEquals(
+                0,
+                ClearBg.execute(
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(new StringWriter()),
+                        "init",
+                        "--arch",
+                        "u2netp",
+                        "--seed",
+                        "3",
+                        weights.toString()));
         Path report = dir.resolve("eval");
-        SparkSubmit.Result eval = SparkSubmit.run("local[2]", "clearbg.jobs.EvalJob", 600, dir.resolve("eval.log"),
-                "--weights", weights.toUri().toString(), "--table", out.toUri().toString(), "--datasets", "DUTS-TE",
-                "--out", report.toUri().toString(), "--batch", "2");
+        SparkSubmit.Result eval = SparkSubmit.run(
+                "local[2]",
+                "clearbg.jobs.EvalJob",
+                600,
+                dir.resolve("eval.log"),
+                "--weights",
+                weights.toUri().toString(),
+                "--table",
+                out.toUri().toString(),
+                "--datasets",
+                "DUTS-TE",
+                "--out",
+                report.toUri().toString(),
+                "--batch",
+                "2");
         assertEquals(0, eval.exitCode(), eval.output());
-        JsonNode metrics = new ObjectMapper().readTree(report.resolve("metrics.json").toFile());
+        JsonNode metrics =
+                new ObjectMapper().readTree(report.resolve("metrics.json").toFile());
         assertEquals(TEST, metrics.get("DUTS-TE").get("images").asInt(), "EvalJob reads the ingested test split");
 
         try (LocalS3Server s3 = new LocalS3Server(dir, "data")) {
             copyTree(src, s3.dataDir().resolve("data").resolve("duts"));
-            SparkSubmit.Result fromS3 = SparkSubmit.run("local[2]", "clearbg.jobs.IngestJob", 600, dir.resolve("s3.log"), s3,
-                    "--source", "s3a://data/duts", "--out", "s3a://data/table", "--flip", "--max-pixels", "1000000");
+            SparkSubmit.Result fromS3 = SparkSubmit.run(
+                    "local[2]",
+                    "clearbg.jobs.IngestJob",
+                    600,
+                    dir.resolve("s3.log"),
+                    s3,
+                    "--source",
+                    "s3a://data/duts",
+                    "--out",
+                    "s3a://data/table",
+                    "--flip",
+                    "--max-pixels",
+                    "1000000");
             assertEquals(0, fromS3.exitCode(), fromS3.output());
             assertFalse(fromS3.output().contains(s3.secretKey()), "the secret never appears in the output");
-            JsonNode s3Manifest = new ObjectMapper().readTree(s3.dataDir().resolve("data/table/manifest.json").toFile());
-            assertEquals(manifest.get("content_hash").asText(), s3Manifest.get("content_hash").asText(),
+            JsonNode s3Manifest = new ObjectMapper()
+                    .readTree(s3.dataDir().resolve("data/table/manifest.json").toFile());
+            assertEquals(
+                    manifest.get("content_hash").asText(),
+                    s3Manifest.get("content_hash").asText(),
                     "file:// and s3a:// give identical tables");
             assertEquals(manifest.get("rejects_by_reason"), s3Manifest.get("rejects_by_reason"));
         }

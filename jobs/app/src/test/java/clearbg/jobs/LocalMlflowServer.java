@@ -39,16 +39,27 @@ final class LocalMlflowServer implements AutoCloseable {
             port = socket.getLocalPort();
         }
         log = workDir.resolve("mlflow-server.log");
-        ProcessBuilder builder = new ProcessBuilder(mlflow.toString(), "server",
-                "--backend-store-uri", "sqlite:///" + workDir.resolve("mlflow.db").toAbsolutePath(),
-                "--serve-artifacts", "--artifacts-destination", workDir.resolve("artifacts").toAbsolutePath().toString(),
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--workers", "1")
+        ProcessBuilder builder = new ProcessBuilder(
+                        mlflow.toString(),
+                        "server",
+                        "--backend-store-uri",
+                        "sqlite:///" + workDir.resolve("mlflow.db").toAbsolutePath(),
+                        "--serve-artifacts",
+                        "--artifacts-destination",
+                        workDir.resolve("artifacts").toAbsolutePath().toString(),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--workers",
+                        "1")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of(
-                "MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false",
-                "MLFLOW_DISABLE_TELEMETRY", "true",
-                "DO_NOT_TRACK", "true"));
+        builder.environment()
+                .putAll(Map.of(
+                        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false",
+                        "MLFLOW_DISABLE_TELEMETRY", "true",
+                        "DO_NOT_TRACK", "true"));
         process = builder.start();
         try {
             awaitHealth();
@@ -82,8 +93,11 @@ final class LocalMlflowServer implements AutoCloseable {
     }
 
     private void awaitHealth() throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest health = HttpRequest.newBuilder(uri().resolve("/health")).timeout(Duration.ofSeconds(5)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(uri().resolve("/health"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
@@ -95,7 +109,10 @@ final class LocalMlflowServer implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IOException("the MLflow server did not answer on " + uri() + (process.isAlive() ? " within "
-                + START_TIMEOUT.toSeconds() + " s" : " (it exited with " + process.exitValue() + ")") + "; see " + log);
+        throw new IOException("the MLflow server did not answer on " + uri()
+                + (process.isAlive()
+                        ? " within " + START_TIMEOUT.toSeconds() + " s"
+                        : " (it exited with " + process.exitValue() + ")")
+                + "; see " + log);
     }
 }

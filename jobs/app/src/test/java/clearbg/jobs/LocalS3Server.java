@@ -26,7 +26,8 @@ final class LocalS3Server implements AutoCloseable {
     private final Process process;
 
     LocalS3Server(Path workDir, String bucket) throws IOException, InterruptedException {
-        Path jar = Paths.get(System.getProperty("clearbg.toolsDir", "target/tools")).resolve("s3proxy.jar");
+        Path jar = Paths.get(System.getProperty("clearbg.toolsDir", "target/tools"))
+                .resolve("s3proxy.jar");
         assertTrue(Files.isRegularFile(jar), jar + " is missing: it is copied by mvn package");
         dataDir = Files.createDirectories(workDir.resolve("s3-data"));
         Files.createDirectories(dataDir.resolve(bucket));
@@ -34,13 +35,15 @@ final class LocalS3Server implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Path properties = workDir.resolve("s3proxy.properties");
-        Files.write(properties, List.of(
-                "s3proxy.endpoint=http://127.0.0.1:" + port,
-                "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=" + accessKey,
-                "s3proxy.credential=" + secretKey,
-                "jclouds.provider=filesystem",
-                "jclouds.filesystem.basedir=" + dataDir));
+        Files.write(
+                properties,
+                List.of(
+                        "s3proxy.endpoint=http://127.0.0.1:" + port,
+                        "s3proxy.authorization=aws-v2-or-v4",
+                        "s3proxy.identity=" + accessKey,
+                        "s3proxy.credential=" + secretKey,
+                        "jclouds.provider=filesystem",
+                        "jclouds.filesystem.basedir=" + dataDir));
         process = new ProcessBuilder("java", "-jar", jar.toString(), "--properties", properties.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("s3proxy.log").toFile())

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  */
 final class LocalSparkCluster implements AutoCloseable {
 
-    private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern MASTER_URL =
+            Pattern.compile("Starting Spark master at (spark://127\\.0\\.0\\.1:\\d+)");
     private static final String REGISTERED = "Successfully registered with master";
     private static final long START_SECONDS = 120;
 
@@ -48,21 +49,45 @@ final class LocalSparkCluster implements AutoCloseable {
         LocalSparkCluster cluster = new LocalSparkCluster(Files.createDirectories(dir), sparkHome());
         try {
             Path masterLog = dir.resolve("master.log");
-            cluster.launch(masterLog, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", "0",
-                    "--webui-port", "0");
-            cluster.masterUrl = cluster.awaitLine(masterLog, MASTER_URL, cluster.processes.get(0), "the master").group(1);
+            cluster.launch(
+                    masterLog,
+                    "org.apache.spark.deploy.master.Master",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--webui-port",
+                    "0");
+            cluster.masterUrl = cluster.awaitLine(masterLog, MASTER_URL, cluster.processes.get(0), "the master")
+                    .group(1);
             List<Path> workerLogs = new ArrayList<>();
             for (int worker = 0; worker < workers; worker++) {
                 Path workDir = Files.createDirectories(dir.resolve("worker-" + worker));
                 Path log = dir.resolve("worker-" + worker + ".log");
-                cluster.launch(log, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--port", "0",
-                        "--webui-port", "0", "--cores", Integer.toString(coresPerWorker), "--memory", memoryPerWorker,
-                        "--work-dir", workDir.toString(), cluster.masterUrl);
+                cluster.launch(
+                        log,
+                        "org.apache.spark.deploy.worker.Worker",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        "0",
+                        "--webui-port",
+                        "0",
+                        "--cores",
+                        Integer.toString(coresPerWorker),
+                        "--memory",
+                        memoryPerWorker,
+                        "--work-dir",
+                        workDir.toString(),
+                        cluster.masterUrl);
                 cluster.workDirs.add(workDir);
                 workerLogs.add(log);
             }
             for (int worker = 0; worker < workers; worker++) {
-                cluster.awaitLine(workerLogs.get(worker), Pattern.compile(REGISTERED), cluster.processes.get(worker + 1),
+                cluster.awaitLine(
+                        workerLogs.get(worker),
+                        Pattern.compile(REGISTERED),
+                        cluster.processes.get(worker + 1),
                         "worker " + worker);
             }
             return cluster;
@@ -79,7 +104,11 @@ final class LocalSparkCluster implements AutoCloseable {
 
     /** The live executor JVM that worker {@code worker} (0-based) runs, if any. */
     Optional<ProcessHandle> executor(int worker) {
-        return processes.get(worker + 1).descendants().filter(LocalSparkCluster::isExecutor).findFirst();
+        return processes
+                .get(worker + 1)
+                .descendants()
+                .filter(LocalSparkCluster::isExecutor)
+                .findFirst();
     }
 
     /**
@@ -102,7 +131,9 @@ final class LocalSparkCluster implements AutoCloseable {
                 for (Path executor : list(application)) {
                     Path stdout = executor.resolve("stdout");
                     if (Files.isRegularFile(stdout)) {
-                        output.append("== ").append(dir.relativize(stdout)).append('\n')
+                        output.append("== ")
+                                .append(dir.relativize(stdout))
+                                .append('\n')
                                 .append(Files.readString(stdout, StandardCharsets.UTF_8));
                     }
                 }
@@ -128,9 +159,11 @@ final class LocalSparkCluster implements AutoCloseable {
     }
 
     private void launch(Path log, String mainClass, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(sparkHome.resolve("bin").resolve("spark-class").toString(), mainClass));
+        List<String> command = new ArrayList<>(
+                List.of(sparkHome.resolve("bin").resolve("spark-class").toString(), mainClass));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("SPARK_HOME", sparkHome.toString());
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         builder.environment().put("SPARK_DAEMON_MEMORY", "256m");
@@ -138,8 +171,11 @@ final class LocalSparkCluster implements AutoCloseable {
         processes.add(builder.start());
     }
 
-    /** Waits until {@code log} has a line matching {@code pattern}; fails with the log when {@code process} ends first. */
-    private Matcher awaitLine(Path log, Pattern pattern, Process process, String what) throws IOException, InterruptedException {
+    /**
+     * Waits until {@code log} has a line matching {@code pattern}; fails with the log when {@code process} ends first.
+     */
+    private Matcher awaitLine(Path log, Pattern pattern, Process process, String what)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
         while (System.nanoTime() < deadline) {
             Matcher matcher = pattern.matcher(Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "");
@@ -152,14 +188,22 @@ final class LocalSparkCluster implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IOException(what + " was not up after " + START_SECONDS + " s; its log:\n" + Files.readString(log, StandardCharsets.UTF_8));
+        throw new IOException(what + " was not up after " + START_SECONDS + " s; its log:\n"
+                + Files.readString(log, StandardCharsets.UTF_8));
     }
 
     /** The pyspark package folder in .venv, found as scripts/spark-submit finds it. */
     private static Path sparkHome() throws IOException {
-        Path python = SparkSubmit.sparkSubmit().toAbsolutePath().getParent().resolveSibling(".venv").resolve("bin").resolve("python");
-        Process process = new ProcessBuilder(python.toString(), "-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))")
-                .redirectErrorStream(true).start();
+        Path python = SparkSubmit.sparkSubmit()
+                .toAbsolutePath()
+                .getParent()
+                .resolveSibling(".venv")
+                .resolve("bin")
+                .resolve("python");
+        Process process = new ProcessBuilder(
+                        python.toString(), "-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         try {
             if (process.waitFor() != 0) {

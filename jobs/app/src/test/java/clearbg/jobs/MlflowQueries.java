@@ -25,13 +25,17 @@ final class MlflowQueries {
     /** The runs of experiment {@code name} (the {@code runs} array of runs/search). */
     JsonNode runs(String experiment) throws IOException, InterruptedException {
         String id = get("/api/2.0/mlflow/experiments/get-by-name?experiment_name=" + encode(experiment))
-                .path("experiment").path("experiment_id").asText();
-        return post("/api/2.0/mlflow/runs/search", "{\"experiment_ids\":[\"" + id + "\"]}").path("runs");
+                .path("experiment")
+                .path("experiment_id")
+                .asText();
+        return post("/api/2.0/mlflow/runs/search", "{\"experiment_ids\":[\"" + id + "\"]}")
+                .path("runs");
     }
 
     /** Every logged value of metric {@code key} of run {@code runId}. */
     JsonNode history(String runId, String key) throws IOException, InterruptedException {
-        return get("/api/2.0/mlflow/metrics/get-history?run_id=" + encode(runId) + "&metric_key=" + encode(key)).path("metrics");
+        return get("/api/2.0/mlflow/metrics/get-history?run_id=" + encode(runId) + "&metric_key=" + encode(key))
+                .path("metrics");
     }
 
     /** The artifact listing of run {@code runId}'s root, as JSON text. */
@@ -44,8 +48,10 @@ final class MlflowQueries {
     }
 
     private JsonNode post(String path, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(uri + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return send(HttpRequest.newBuilder(URI.create(uri + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {

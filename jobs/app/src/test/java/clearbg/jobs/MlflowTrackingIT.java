@@ -42,6 +42,7 @@ class MlflowTrackingIT {
 
     @TempDir
     static Path serverDir;
+
     private static LocalMlflowServer server;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -86,8 +87,10 @@ class MlflowTrackingIT {
         }
         assertEquals("", log.toString(StandardCharsets.UTF_8));
 
-        JsonNode info = get("/api/2.0/mlflow/runs/get", "run_id", runId).path("run").path("info");
-        JsonNode data = get("/api/2.0/mlflow/runs/get", "run_id", runId).path("run").path("data");
+        JsonNode info =
+                get("/api/2.0/mlflow/runs/get", "run_id", runId).path("run").path("info");
+        JsonNode data =
+                get("/api/2.0/mlflow/runs/get", "run_id", runId).path("run").path("data");
         assertEquals("FINISHED", info.path("status").asText());
         assertEquals("curve-run", info.path("run_name").asText());
         assertTrue(info.path("end_time").asLong() >= info.path("start_time").asLong(), info.toString());
@@ -106,7 +109,8 @@ class MlflowTrackingIT {
         assertEquals(19, history(runId, "maxF").get(0).path("step").asLong());
         assertEquals("NaN", history(runId, "diverged").get(0).path("value").asText());
 
-        JsonNode listed = get("/api/2.0/mlflow/artifacts/list", "run_id", runId, "path", "plots/eval").path("files");
+        JsonNode listed = get("/api/2.0/mlflow/artifacts/list", "run_id", runId, "path", "plots/eval")
+                .path("files");
         assertEquals(1, listed.size(), listed.toString());
         assertEquals("plots/eval/pr curve.png", listed.get(0).path("path").asText());
         assertEquals(Files.size(png), listed.get(0).path("file_size").asLong());
@@ -138,7 +142,13 @@ class MlflowTrackingIT {
             run.logMetric("loss", 2, 1);
             runId = run.runId();
         }
-        assertEquals("FAILED", get("/api/2.0/mlflow/runs/get", "run_id", runId).path("run").path("info").path("status").asText(),
+        assertEquals(
+                "FAILED",
+                get("/api/2.0/mlflow/runs/get", "run_id", runId)
+                        .path("run")
+                        .path("info")
+                        .path("status")
+                        .asText(),
                 "try-with-resources without close(true) ends the run FAILED");
 
         try (RunTracker run = Trackers.open(first.resuming(runId), log())) {
@@ -148,7 +158,13 @@ class MlflowTrackingIT {
             run.close(true);
         }
         assertEquals("", log.toString(StandardCharsets.UTF_8));
-        assertEquals("FINISHED", get("/api/2.0/mlflow/runs/get", "run_id", runId).path("run").path("info").path("status").asText());
+        assertEquals(
+                "FINISHED",
+                get("/api/2.0/mlflow/runs/get", "run_id", runId)
+                        .path("run")
+                        .path("info")
+                        .path("status")
+                        .asText());
         JsonNode loss = history(runId, "loss");
         assertEquals(List.of(0L, 1L, 2L), steps(loss));
     }
@@ -177,7 +193,8 @@ class MlflowTrackingIT {
 
     @Test
     void aResumeOfAnUnknownRunWarnsAndLogsNothing() {
-        try (RunTracker run = Trackers.open(settings("unknown", null).resuming("0123456789abcdef0123456789abcdef"), log())) {
+        try (RunTracker run =
+                Trackers.open(settings("unknown", null).resuming("0123456789abcdef0123456789abcdef"), log())) {
             run.logMetric("loss", 1, 0);
             assertEquals(null, run.runId());
         }
@@ -196,11 +213,14 @@ class MlflowTrackingIT {
 
     private static String experimentId(String experiment) throws IOException, InterruptedException {
         return get("/api/2.0/mlflow/experiments/get-by-name", "experiment_name", "it-" + experiment)
-                .path("experiment").path("experiment_id").asText();
+                .path("experiment")
+                .path("experiment_id")
+                .asText();
     }
 
     private static JsonNode history(String runId, String key) throws IOException, InterruptedException {
-        return get("/api/2.0/mlflow/metrics/get-history", "run_id", runId, "metric_key", key).path("metrics");
+        return get("/api/2.0/mlflow/metrics/get-history", "run_id", runId, "metric_key", key)
+                .path("metrics");
     }
 
     private static List<Long> steps(JsonNode metrics) {
@@ -211,14 +231,18 @@ class MlflowTrackingIT {
 
     private static Map<String, String> keyValues(JsonNode pairs) {
         Map<String, String> map = new HashMap<>();
-        pairs.forEach(pair -> map.put(pair.path("key").asText(), pair.path("value").asText()));
+        pairs.forEach(
+                pair -> map.put(pair.path("key").asText(), pair.path("value").asText()));
         return map;
     }
 
     private static byte[] download(JsonNode runInfo, String encodedPath) throws IOException, InterruptedException {
-        URI uri = server.uri().resolve("/api/2.0/mlflow-artifacts/artifacts/" + runInfo.path("experiment_id").asText()
-                + "/" + runInfo.path("run_id").asText() + "/artifacts/" + encodedPath);
-        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+        URI uri = server.uri()
+                .resolve("/api/2.0/mlflow-artifacts/artifacts/"
+                        + runInfo.path("experiment_id").asText() + "/"
+                        + runInfo.path("run_id").asText() + "/artifacts/" + encodedPath);
+        HttpResponse<byte[]> response =
+                HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, response.statusCode(), uri.toString());
         return response.body();
     }
@@ -226,10 +250,13 @@ class MlflowTrackingIT {
     private static JsonNode get(String path, String... query) throws IOException, InterruptedException {
         StringBuilder uri = new StringBuilder(server.uri() + path);
         for (int i = 0; i < query.length; i += 2) {
-            uri.append(i == 0 ? '?' : '&').append(query[i]).append('=').append(URLEncoder.encode(query[i + 1], StandardCharsets.UTF_8));
+            uri.append(i == 0 ? '?' : '&')
+                    .append(query[i])
+                    .append('=')
+                    .append(URLEncoder.encode(query[i + 1], StandardCharsets.UTF_8));
         }
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(uri.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(uri.toString())).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), uri + ": " + response.body());
         return JSON.readTree(response.body());
     }

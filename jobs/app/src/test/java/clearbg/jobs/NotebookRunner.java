@@ -24,6 +24,7 @@ final class NotebookRunner {
 
     /** Longest a notebook may run (papermill also limits each cell to this). */
     private static final long TIMEOUT_SECONDS = 600;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
@@ -53,17 +54,35 @@ final class NotebookRunner {
         Path parameterFile = scratch.resolve(name + "-parameters.json");
         JSON.writeValue(parameterFile.toFile(), parameters);
         Path log = scratch.resolve(name + "-papermill.log");
-        int exitCode = run(List.of(ProjectFolders.venvTool("papermill").toString(), "--no-progress-bar",
-                "--kernel", "python3", "--execution-timeout", Long.toString(TIMEOUT_SECONDS),
-                "--parameters_file", parameterFile.toString(), notebook.toString(), executed.toString()), outputDir, log);
+        int exitCode = run(
+                List.of(
+                        ProjectFolders.venvTool("papermill").toString(),
+                        "--no-progress-bar",
+                        "--kernel",
+                        "python3",
+                        "--execution-timeout",
+                        Long.toString(TIMEOUT_SECONDS),
+                        "--parameters_file",
+                        parameterFile.toString(),
+                        notebook.toString(),
+                        executed.toString()),
+                outputDir,
+                log);
         return new Run(exitCode, Files.readString(log, StandardCharsets.UTF_8), executed);
     }
 
     /** Converts an executed notebook into {@code <same folder>/<same name>.html}, with its images embedded. */
     Path toHtml(Path executed) throws IOException, InterruptedException {
         Path log = scratch.resolve(executed.getFileName() + "-nbconvert.log");
-        int exitCode = run(List.of(ProjectFolders.venvTool("jupyter").toString(), "nbconvert", "--to", "html",
-                executed.toString()), executed.getParent(), log);
+        int exitCode = run(
+                List.of(
+                        ProjectFolders.venvTool("jupyter").toString(),
+                        "nbconvert",
+                        "--to",
+                        "html",
+                        executed.toString()),
+                executed.getParent(),
+                log);
         Path html = executed.resolveSibling(executed.getFileName().toString().replaceFirst("\\.ipynb$", "") + ".html");
         if (exitCode != 0 || !Files.isRegularFile(html)) {
             throw new AssertionError("nbconvert of " + executed + " failed with exit code " + exitCode + ":\n"
@@ -73,15 +92,25 @@ final class NotebookRunner {
     }
 
     private int run(List<String> command, Path workingDir, Path log) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).directory(workingDir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
+                .directory(workingDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.remove("MLFLOW_TRACKING_URI");
         environment.remove("JUPYTER_PATH");
-        environment.put("JUPYTER_DATA_DIR", Files.createDirectories(scratch.resolve("jupyter-data")).toString());
-        environment.put("JUPYTER_CONFIG_DIR", Files.createDirectories(scratch.resolve("jupyter-config")).toString());
-        environment.put("IPYTHONDIR", Files.createDirectories(scratch.resolve("ipython")).toString());
-        environment.put("MPLCONFIGDIR", Files.createDirectories(scratch.resolve("matplotlib")).toString());
+        environment.put(
+                "JUPYTER_DATA_DIR",
+                Files.createDirectories(scratch.resolve("jupyter-data")).toString());
+        environment.put(
+                "JUPYTER_CONFIG_DIR",
+                Files.createDirectories(scratch.resolve("jupyter-config")).toString());
+        environment.put(
+                "IPYTHONDIR",
+                Files.createDirectories(scratch.resolve("ipython")).toString());
+        environment.put(
+                "MPLCONFIGDIR",
+                Files.createDirectories(scratch.resolve("matplotlib")).toString());
         Process process = builder.start();
         if (!process.waitFor(TIMEOUT_SECONDS + 60, TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -43,6 +43,7 @@ class NotebooksIT {
     private static final int GALLERY_ROWS = 5;
     /** Side of the training crop and the network input for the predictions: small, so the test stays short. */
     private static final int RESCALE = 72;
+
     private static final long CLEARBG_TIMEOUT_SECONDS = 600;
 
     private static Path kept;
@@ -65,8 +66,18 @@ class NotebooksIT {
             logTraining(server.uri(), "u2netp-diverged", 1e-2, false);
 
             NotebookRunner notebooks = new NotebookRunner(scratch);
-            NotebookRunner.Run run = notebooks.execute("compare_runs", Map.of("tracking_uri", server.uri().toString(),
-                    "experiment", EXPERIMENT, "run_ids", List.of(), "metrics", List.of("loss", "val_maxF")), kept);
+            NotebookRunner.Run run = notebooks.execute(
+                    "compare_runs",
+                    Map.of(
+                            "tracking_uri",
+                            server.uri().toString(),
+                            "experiment",
+                            EXPERIMENT,
+                            "run_ids",
+                            List.of(),
+                            "metrics",
+                            List.of("loss", "val_maxF")),
+                    kept);
             ExecutedNotebook executed = assertRanClean(run);
             String html = Files.readString(notebooks.toHtml(run.executed()), StandardCharsets.UTF_8);
 
@@ -93,18 +104,67 @@ class NotebooksIT {
         Path trainRun = work.resolve("train");
         Path weights = trainRun.resolve("weights.safetensors");
         Path eval = work.resolve("eval");
-        clearbg("synth", "--layout", "duts", "--out", data.toString(), "--train", "24", "--test", "12",
-                "--size", "128x96", "--seed", "1");
-        clearbg("train", "--data", data.toString(), "--arch", "u2netp", "--max-steps", "24", "--batch", "4",
-                "--rescale", Integer.toString(RESCALE), "--crop", "64", "--seed", "1", "--log-interval", "24",
-                "--out", trainRun.toString());
-        clearbg("remove", "--weights", weights.toString(), "--size", Integer.toString(RESCALE), "--mask-only",
-                "--out", work.resolve("masks").toString(), images.toString());
-        clearbg("metrics", "--pred", work.resolve("masks").toString(), "--gt", truth.toString(), "--name", "DUTS-TE",
-                "--per-image", eval.resolve("per_image.csv").toString(), "--json", eval.resolve("metrics.json").toString());
+        clearbg(
+                "synth",
+                "--layout",
+                "duts",
+                "--out",
+                data.toString(),
+                "--train",
+                "24",
+                "--test",
+                "12",
+                "--size",
+                "128x96",
+                "--seed",
+                "1");
+        clearbg(
+                "train",
+                "--data",
+                data.toString(),
+                "--arch",
+                "u2netp",
+                "--max-steps",
+                "24",
+                "--batch",
+                "4",
+                "--rescale",
+                Integer.toString(RESCALE),
+                "--crop",
+                "64",
+                "--seed",
+                "1",
+                "--log-interval",
+                "24",
+                "--out",
+                trainRun.toString());
+        clearbg(
+                "remove",
+                "--weights",
+                weights.toString(),
+                "--size",
+                Integer.toString(RESCALE),
+                "--mask-only",
+                "--out",
+                work.resolve("masks").toString(),
+                images.toString());
+        clearbg(
+                "metrics",
+                "--pred",
+                work.resolve("masks").toString(),
+                "--gt",
+                truth.toString(),
+                "--name",
+                "DUTS-TE",
+                "--per-image",
+                eval.resolve("per_image.csv").toString(),
+                "--json",
+                eval.resolve("metrics.json").toString());
         // per_image.csv lists the images worst (highest MAE) first, as EvalJob writes it.
-        List<String> byMae = Files.readAllLines(eval.resolve("per_image.csv")).stream().skip(1)
-                .map(line -> line.split(",")[1]).toList();
+        List<String> byMae = Files.readAllLines(eval.resolve("per_image.csv")).stream()
+                .skip(1)
+                .map(line -> line.split(",")[1])
+                .toList();
         List<String> worst = byMae.subList(0, GALLERY_ROWS);
 
         Path gallery = work.resolve("gallery");
@@ -113,7 +173,8 @@ class NotebooksIT {
         parameters.put("images_dir", images.toString());
         parameters.put("gt_dir", truth.toString());
         parameters.put("weights", weights.toString());
-        parameters.put("clearbg", ProjectFolders.root().resolve("scripts/clearbg").toString());
+        parameters.put(
+                "clearbg", ProjectFolders.root().resolve("scripts/clearbg").toString());
         parameters.put("count", GALLERY_ROWS);
         parameters.put("work_dir", gallery.toString());
         parameters.put("size", RESCALE);
@@ -133,7 +194,8 @@ class NotebooksIT {
         }
         assertFalse(text.contains(byMae.get(GALLERY_ROWS)), "only the " + GALLERY_ROWS + " worst are shown");
         try (Stream<Path> files = Files.list(gallery.resolve("cutouts"))) {
-            assertEquals(worst.stream().map(name -> name + ".png").collect(Collectors.toSet()),
+            assertEquals(
+                    worst.stream().map(name -> name + ".png").collect(Collectors.toSet()),
                     files.map(file -> file.getFileName().toString()).collect(Collectors.toSet()),
                     "clearbg remove ran on just the worst images");
         }
@@ -149,10 +211,28 @@ class NotebooksIT {
     private static void logTraining(URI server, String runName, double lr, boolean finished) {
         ByteArrayOutputStream warnings = new ByteArrayOutputStream();
         Random noise = new Random(runName.hashCode());
-        try (RunTracker run = Trackers.open(new TrackingSettings(server, EXPERIMENT, runName),
+        try (RunTracker run = Trackers.open(
+                new TrackingSettings(server, EXPERIMENT, runName),
                 new PrintStream(warnings, true, StandardCharsets.UTF_8))) {
-            run.logParams(Map.of("arch", "u2netp", "lr", Double.toString(lr), "batch", "8", "global_batch", "16",
-                    "workers", "2", "seed", "1", "epochs", "10", "rescale", "72", "crop", "64"));
+            run.logParams(Map.of(
+                    "arch",
+                    "u2netp",
+                    "lr",
+                    Double.toString(lr),
+                    "batch",
+                    "8",
+                    "global_batch",
+                    "16",
+                    "workers",
+                    "2",
+                    "seed",
+                    "1",
+                    "epochs",
+                    "10",
+                    "rescale",
+                    "72",
+                    "crop",
+                    "64"));
             run.setTag("git_commit", "0123456789abcdef0123456789abcdef01234567");
             run.setTag("spark_app_id", "local-" + Math.abs(runName.hashCode()));
             run.setTag("table_manifest_hash", "sha256:" + "ab".repeat(32));
@@ -161,7 +241,8 @@ class NotebooksIT {
                 Map<String, Double> values = new LinkedHashMap<>();
                 double total = 0;
                 for (int output = 0; output <= 6; output++) {
-                    double loss = (0.45 + 0.05 * output) * (0.3 + 0.7 * decay) * (1 + 0.03 * (2 * noise.nextDouble() - 1));
+                    double loss =
+                            (0.45 + 0.05 * output) * (0.3 + 0.7 * decay) * (1 + 0.03 * (2 * noise.nextDouble() - 1));
                     values.put("loss_d" + output, loss);
                     total += loss;
                 }
@@ -182,8 +263,9 @@ class NotebooksIT {
     private static void assertCurve(String text, String run, String metric, int points, int firstStep, int lastStep) {
         Pattern row = Pattern.compile(Pattern.quote(run) + "\\s+" + Pattern.quote(metric) + "\\s+" + points + "\\s+"
                 + firstStep + "\\s+" + lastStep + "\\s");
-        assertTrue(row.matcher(text).find(), run + " " + metric + ": " + points + " points, steps " + firstStep + ".."
-                + lastStep + " in:\n" + text);
+        assertTrue(
+                row.matcher(text).find(),
+                run + " " + metric + ": " + points + " points, steps " + firstStep + ".." + lastStep + " in:\n" + text);
     }
 
     private static ExecutedNotebook assertRanClean(NotebookRunner.Run run) throws IOException {
@@ -200,15 +282,21 @@ class NotebooksIT {
      * spinning on shared cores); fails with its output when it does not succeed.
      */
     private void clearbg(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ProjectFolders.root().resolve("scripts/clearbg").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(ProjectFolders.root().resolve("scripts/clearbg").toString()));
         command.addAll(List.of(args));
         Path log = Files.createDirectories(work.resolve("logs")).resolve("clearbg-" + args[0] + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!process.waitFor(CLEARBG_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor();
         }
-        assertEquals(0, process.isAlive() ? -1 : process.exitValue(), String.join(" ", command) + ":\n"
-                + Files.readString(log, StandardCharsets.UTF_8));
+        assertEquals(
+                0,
+                process.isAlive() ? -1 : process.exitValue(),
+                String.join(" ", command) + ":\n" + Files.readString(log, StandardCharsets.UTF_8));
     }
 }

@@ -54,36 +54,49 @@ class PipelineIT {
         environment.put("SPARK_LOCAL_IP", "127.0.0.1");
         Path scripts = ROOT.resolve("scripts");
         try {
-            assertEquals(0, run(workspace, 300, scripts.resolve("mlflow-server").toString(), "start").exitCode());
-            assertEquals(0, run(workspace, 120, scripts.resolve("s3-server").toString(), "start").exitCode());
+            assertEquals(
+                    0,
+                    run(workspace, 300, scripts.resolve("mlflow-server").toString(), "start")
+                            .exitCode());
+            assertEquals(
+                    0,
+                    run(workspace, 120, scripts.resolve("s3-server").toString(), "start")
+                            .exitCode());
             loadExports(workspace, scripts.resolve("mlflow-server"));
             loadExports(workspace, scripts.resolve("s3-server"));
 
             Result first = dvc(workspace, 1200, "repro");
             assertEquals(0, first.exitCode(), first.output());
             assertEquals(List.of("synth", "ingest", "train", "evaluate", "remove_background"), stagesRun(first));
-            JsonNode metrics = new ObjectMapper().readTree(workspace.resolve("metrics/eval/metrics.json").toFile());
+            JsonNode metrics = new ObjectMapper()
+                    .readTree(workspace.resolve("metrics/eval/metrics.json").toFile());
             double maxF = metrics.path("DUTS-TE").path("maxF").asDouble(-1);
             assertTrue(maxF > 0 && maxF <= 1, "max-F in (0, 1]: " + metrics);
-            assertEquals(countFiles(workspace.resolve("data/synth/DUTS-TE/DUTS-TE-Image"), ".jpg") * 2,
-                    countFiles(workspace.resolve("outputs/cutouts"), ".png"), "a cut-out and a mask per sample photo");
+            assertEquals(
+                    countFiles(workspace.resolve("data/synth/DUTS-TE/DUTS-TE-Image"), ".jpg") * 2,
+                    countFiles(workspace.resolve("outputs/cutouts"), ".png"),
+                    "a cut-out and a mask per sample photo");
 
             Result second = dvc(workspace, 300, "repro");
             assertEquals(0, second.exitCode(), second.output());
             assertEquals(List.of(), stagesRun(second), second.output());
 
-            assertEquals(Set.of("synth", "ingest", "train", "evaluate", "remove_background"), staleAfterACodeChange(workspace),
+            assertEquals(
+                    Set.of("synth", "ingest", "train", "evaluate", "remove_background"),
+                    staleAfterACodeChange(workspace),
                     "a change under model/src/main/java makes every stage that runs the code stale");
 
             Result experiment = dvc(workspace, 900, "exp", "run", "-S", "train.lr=0.0005", "evaluate");
             assertEquals(0, experiment.exitCode(), experiment.output());
             Set<String> rerun = new TreeSet<>(stagesRun(experiment));
-            assertEquals(Set.of("evaluate", "train"), rerun, "the data stages are reused; train and evaluate run again");
+            assertEquals(
+                    Set.of("evaluate", "train"), rerun, "the data stages are reused; train and evaluate run again");
 
             Result shown = dvc(workspace, 120, "metrics", "show");
             assertEquals(0, shown.exitCode(), shown.output());
             assertTrue(shown.output().contains("DUTS-TE.maxF"), shown.output());
-            Result plots = dvc(workspace, 300, "plots", "show", "-o", dir.resolve("plots").toString());
+            Result plots = dvc(
+                    workspace, 300, "plots", "show", "-o", dir.resolve("plots").toString());
             assertEquals(0, plots.exitCode(), plots.output());
             String html = Files.readString(dir.resolve("plots/index.html"));
             for (String plot : List.of("precision-recall", "f-measure by threshold", "training loss")) {
@@ -93,7 +106,8 @@ class PipelineIT {
             checkMlflowRuns();
             checkCompareRunsNotebook();
             checkPushAndPull(workspace);
-            assertFalse(Files.readString(dir.resolve("commands.log")).contains(environment.get("AWS_SECRET_ACCESS_KEY")),
+            assertFalse(
+                    Files.readString(dir.resolve("commands.log")).contains(environment.get("AWS_SECRET_ACCESS_KEY")),
                     "no command printed the S3 secret");
         } finally {
             run(workspace, 60, scripts.resolve("s3-server").toString(), "stop");
@@ -101,7 +115,10 @@ class PipelineIT {
         }
     }
 
-    /** The stages {@code dvc status} lists after a comment is added to a class of the model module; the change is then undone. */
+    /**
+     * The stages {@code dvc status} lists after a comment is added to a class of the model module; the change is then
+     * undone.
+     */
     private Set<String> staleAfterACodeChange(Path workspace) throws Exception {
         Path source = workspace.resolve("model/src/main/java/clearbg/model/predict/Predictor.java");
         byte[] original = Files.readAllBytes(source);
@@ -141,7 +158,9 @@ class PipelineIT {
             String artifacts = queries.artifacts(id);
             assertTrue(artifacts.contains("weights.safetensors") && artifacts.contains("loss_curve.png"), artifacts);
             Set<String> tags = new TreeSet<>();
-            run.path("data").path("tags").forEach(tag -> tags.add(tag.path("key").asText()));
+            run.path("data")
+                    .path("tags")
+                    .forEach(tag -> tags.add(tag.path("key").asText()));
             assertTrue(tags.containsAll(Set.of("git_commit", "spark_app_id", "table_manifest_hash")), tags.toString());
         }
         assertEquals(Set.of("0.001", "5.0E-4"), learningRates);
@@ -150,9 +169,19 @@ class PipelineIT {
     /** compare_runs.ipynb on the two real trainings: it runs clean and draws their curves. */
     private void checkCompareRunsNotebook() throws Exception {
         Path scratch = Files.createDirectories(dir.resolve("notebook-scratch"));
-        NotebookRunner.Run run = new NotebookRunner(scratch).execute("compare_runs", Map.of(
-                "tracking_uri", environment.get("MLFLOW_TRACKING_URI"), "experiment", "clearbg", "run_ids", List.of(),
-                "metrics", List.of("loss", "val_maxF")), Files.createDirectories(dir.resolve("notebooks")));
+        NotebookRunner.Run run = new NotebookRunner(scratch)
+                .execute(
+                        "compare_runs",
+                        Map.of(
+                                "tracking_uri",
+                                environment.get("MLFLOW_TRACKING_URI"),
+                                "experiment",
+                                "clearbg",
+                                "run_ids",
+                                List.of(),
+                                "metrics",
+                                List.of("loss", "val_maxF")),
+                        Files.createDirectories(dir.resolve("notebooks")));
         assertEquals(0, run.exitCode(), run.log());
         ExecutedNotebook executed = ExecutedNotebook.read(run.executed());
         assertEquals(List.of(), executed.errors());
@@ -162,8 +191,18 @@ class PipelineIT {
 
     /** dvc push to the S3 remote, then a pull into an emptied cache and workspace restores the table. */
     private void checkPushAndPull(Path workspace) throws Exception {
-        assertEquals(0, dvc(workspace, 60, "remote", "modify", "--local", "s3", "endpointurl",
-                environment.get("CLEARBG_S3_ENDPOINT")).exitCode());
+        assertEquals(
+                0,
+                dvc(
+                                workspace,
+                                60,
+                                "remote",
+                                "modify",
+                                "--local",
+                                "s3",
+                                "endpointurl",
+                                environment.get("CLEARBG_S3_ENDPOINT"))
+                        .exitCode());
         Result push = dvc(workspace, 600, "push");
         assertEquals(0, push.exitCode(), push.output());
         String manifest = Files.readString(workspace.resolve("data/table/manifest.json"));
@@ -181,12 +220,17 @@ class PipelineIT {
         ObjectNode synth = (ObjectNode) params.path("data").path("synth");
         synth.put("train", 48).put("test", 8).put("size", "96x72");
         ObjectNode train = (ObjectNode) params.path("train");
-        train.put("max_steps", 24).put("batch", 4).put("eval_interval", 1).put("checkpoint_interval", 10).put("log_interval", 12);
+        train.put("max_steps", 24)
+                .put("batch", 4)
+                .put("eval_interval", 1)
+                .put("checkpoint_interval", 10)
+                .put("log_interval", 12);
         yaml.writeValue(file.toFile(), params);
     }
 
     private Result dvc(Path workspace, long timeoutSeconds, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve(".venv/bin/dvc").toString()));
+        List<String> command =
+                new ArrayList<>(List.of(ROOT.resolve(".venv/bin/dvc").toString()));
         command.addAll(List.of(args));
         return run(workspace, timeoutSeconds, command.toArray(String[]::new));
     }
@@ -202,7 +246,9 @@ class PipelineIT {
 
     /** Takes the variables that {@code script env} exports (its output holds secrets: it is not logged). */
     private void loadExports(Path workspace, Path script) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(script.toString(), "env").directory(workspace.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "env")
+                .directory(workspace.toFile())
+                .redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close();
@@ -225,7 +271,9 @@ class PipelineIT {
     /** Runs a command in {@code workDir} with the test's environment; its output also goes to commands.log. */
     private Result run(Path workDir, long timeoutSeconds, String... command) throws IOException, InterruptedException {
         Path log = Files.createTempFile(dir, "command", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         Process process = builder.start();
@@ -235,10 +283,15 @@ class PipelineIT {
             process.destroyForcibly().waitFor();
         }
         String output = Files.readString(log);
-        Files.writeString(dir.resolve("commands.log"), "$ " + String.join(" ", command) + "\n" + output,
-                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                dir.resolve("commands.log"),
+                "$ " + String.join(" ", command) + "\n" + output,
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         if (!finished) {
-            throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s:\n" + output);
+            throw new AssertionError(
+                    String.join(" ", command) + " did not finish in " + timeoutSeconds + " s:\n" + output);
         }
         return new Result(process.exitValue(), output);
     }

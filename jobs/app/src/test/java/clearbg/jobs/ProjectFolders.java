@@ -16,7 +16,8 @@ final class ProjectFolders {
                 return dir;
             }
         }
-        throw new IllegalStateException("no repository root (a folder with scripts/setup) above " + Paths.get("").toAbsolutePath());
+        throw new IllegalStateException("no repository root (a folder with scripts/setup) above "
+                + Paths.get("").toAbsolutePath());
     }
 
     /**
@@ -27,7 +28,8 @@ final class ProjectFolders {
     static Path venvTool(String name) {
         Path tool = root().resolve(".venv/bin").resolve(name);
         if (!Files.isExecutable(tool)) {
-            throw new IllegalStateException(tool + " is missing: run scripts/setup (it installs scripts/requirements.txt into .venv)");
+            throw new IllegalStateException(
+                    tool + " is missing: run scripts/setup (it installs scripts/requirements.txt into .venv)");
         }
         return tool;
     }

@@ -43,7 +43,10 @@ class RemoveBackgroundJobIT {
             Set<String> expected = new TreeSet<>();
             for (int i = 0; i < GOOD; i++) {
                 String key = "in/shop" + (i % 3) + "/day" + (i % 4) + "/p" + i + (i % 2 == 0 ? ".jpg" : ".png");
-                write(bucket.resolve(key), HostileImages.encode(HostileImages.photo(48 + i % 17, 40 + i % 13, i), i % 2 == 0 ? "jpg" : "png"));
+                write(
+                        bucket.resolve(key),
+                        HostileImages.encode(
+                                HostileImages.photo(48 + i % 17, 40 + i % 13, i), i % 2 == 0 ? "jpg" : "png"));
                 expected.add("out/" + key.substring(3, key.lastIndexOf('.')) + ".png");
             }
             byte[] jpeg = HostileImages.encode(HostileImages.photo(64, 64, 1), "jpg");
@@ -53,13 +56,37 @@ class RemoveBackgroundJobIT {
             write(bucket.resolve("in/bad/notes.txt"), "not an image".getBytes());
             write(bucket.resolve("in/bad/text.jpg"), "plain text".getBytes());
             Path weights = dir.resolve("w.safetensors");
-            assertEquals(0, ClearBg.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                    "init", "--arch", "u2netp", "--seed", "9", weights.toString()));
+            assertEquals(
+                    0,
+                    ClearBg.execute(
+                            new PrintWriter(new StringWriter()),
+                            new PrintWriter(new StringWriter()),
+                            "init",
+                            "--arch",
+                            "u2netp",
+                            "--seed",
+                            "9",
+                            weights.toString()));
             TreeMap<String, String> inputsBefore = hashes(bucket.resolve("in"));
 
-            String[] args = {"--input", "s3a://" + BUCKET + "/in", "--output", "s3a://" + BUCKET + "/out",
-                "--weights", weights.toUri().toString(), "--batch", "4", "--size", "160", "--max-pixels", "4000000", "--run-id", "first"};
-            SparkSubmit.Result first = SparkSubmit.run("local[2]", "clearbg.jobs.RemoveBackgroundJob", 600, dir.resolve("first.log"), s3, args);
+            String[] args = {
+                "--input",
+                "s3a://" + BUCKET + "/in",
+                "--output",
+                "s3a://" + BUCKET + "/out",
+                "--weights",
+                weights.toUri().toString(),
+                "--batch",
+                "4",
+                "--size",
+                "160",
+                "--max-pixels",
+                "4000000",
+                "--run-id",
+                "first"
+            };
+            SparkSubmit.Result first = SparkSubmit.run(
+                    "local[2]", "clearbg.jobs.RemoveBackgroundJob", 600, dir.resolve("first.log"), s3, args);
             assertEquals(RemoveBackgroundJob.SOME_FAILED, first.exitCode(), first.output());
             assertFalse(first.output().contains(s3.secretKey()), "the secret never appears in the output");
             assertEquals(expected, outputs(bucket));
@@ -67,7 +94,8 @@ class RemoveBackgroundJobIT {
                 BufferedImage cutout = ImageIO.read(bucket.resolve(key).toFile());
                 assertTrue(cutout.getColorModel().hasAlpha(), key);
             }
-            JsonNode summary = new ObjectMapper().readTree(bucket.resolve("out/_reports/first/summary.json").toFile());
+            JsonNode summary = new ObjectMapper()
+                    .readTree(bucket.resolve("out/_reports/first/summary.json").toFile());
             assertEquals(GOOD, summary.get("done").asInt());
             assertEquals(4, summary.get("failed").asInt());
             assertEquals(1, summary.get("skipped").asInt());
@@ -80,18 +108,23 @@ class RemoveBackgroundJobIT {
             assertEquals(inputsBefore, hashes(bucket.resolve("in")), "inputs are never modified");
 
             args[args.length - 1] = "second";
-            SparkSubmit.Result second = SparkSubmit.run("local[2]", "clearbg.jobs.RemoveBackgroundJob", 600, dir.resolve("second.log"), s3, args);
+            SparkSubmit.Result second = SparkSubmit.run(
+                    "local[2]", "clearbg.jobs.RemoveBackgroundJob", 600, dir.resolve("second.log"), s3, args);
             assertEquals(RemoveBackgroundJob.SOME_FAILED, second.exitCode(), second.output());
-            JsonNode again = new ObjectMapper().readTree(bucket.resolve("out/_reports/second/summary.json").toFile());
+            JsonNode again = new ObjectMapper()
+                    .readTree(bucket.resolve("out/_reports/second/summary.json").toFile());
             assertEquals(0, again.get("done").asInt(), "a second run skips every done image");
             assertEquals(GOOD + 1, again.get("skipped").asInt());
 
             String[] fresh = args.clone();
             fresh[3] = "s3a://" + BUCKET + "/out2";
             fresh[fresh.length - 1] = "interrupted";
-            Process interrupted = SparkSubmit.start("local[2]", "clearbg.jobs.RemoveBackgroundJob", dir.resolve("interrupted.log"), s3, fresh);
+            Process interrupted = SparkSubmit.start(
+                    "local[2]", "clearbg.jobs.RemoveBackgroundJob", dir.resolve("interrupted.log"), s3, fresh);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            while (countPngs(bucket.resolve("out2")) < GOOD / 4 && System.nanoTime() < deadline && interrupted.isAlive()) {
+            while (countPngs(bucket.resolve("out2")) < GOOD / 4
+                    && System.nanoTime() < deadline
+                    && interrupted.isAlive()) {
                 Thread.sleep(200);
             }
             interrupted.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -100,13 +133,24 @@ class RemoveBackgroundJobIT {
             assertTrue(partial > 0 && partial < GOOD, "interrupted part-way: " + partial + " outputs");
 
             fresh[fresh.length - 1] = "resumed";
-            SparkSubmit.Result resumed = SparkSubmit.run("local[2]", "clearbg.jobs.RemoveBackgroundJob", 600, dir.resolve("resumed.log"), s3, fresh);
+            SparkSubmit.Result resumed = SparkSubmit.run(
+                    "local[2]", "clearbg.jobs.RemoveBackgroundJob", 600, dir.resolve("resumed.log"), s3, fresh);
             assertEquals(RemoveBackgroundJob.SOME_FAILED, resumed.exitCode(), resumed.output());
             Set<String> expected2 = new TreeSet<>();
             expected.forEach(key -> expected2.add(key.replaceFirst("^out/", "out2/")));
-            assertEquals(expected2, outputs(bucket).stream().filter(k -> k.startsWith("out2/")).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
-            JsonNode resumedSummary = new ObjectMapper().readTree(bucket.resolve("out2/_reports/resumed/summary.json").toFile());
-            assertEquals(GOOD, resumedSummary.get("done").asInt() + resumedSummary.get("skipped").asInt() - 1);
+            assertEquals(
+                    expected2,
+                    outputs(bucket).stream()
+                            .filter(k -> k.startsWith("out2/"))
+                            .collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+            JsonNode resumedSummary = new ObjectMapper()
+                    .readTree(
+                            bucket.resolve("out2/_reports/resumed/summary.json").toFile());
+            assertEquals(
+                    GOOD,
+                    resumedSummary.get("done").asInt()
+                            + resumedSummary.get("skipped").asInt()
+                            - 1);
             for (String key : expected2) {
                 assertTrue(ImageIO.read(bucket.resolve(key).toFile()).getWidth() > 0, "whole output " + key);
             }
@@ -129,7 +173,9 @@ class RemoveBackgroundJobIT {
             return 0;
         }
         try (Stream<Path> files = Files.walk(folder)) {
-            return (int) files.filter(f -> f.toString().endsWith(".png") && !f.toString().contains("_reports")).count();
+            return (int) files.filter(
+                            f -> f.toString().endsWith(".png") && !f.toString().contains("_reports"))
+                    .count();
         }
     }
 
@@ -151,8 +197,10 @@ class RemoveBackgroundJobIT {
         TreeMap<String, String> hashes = new TreeMap<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                hashes.put(root.relativize(file).toString(),
-                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+                hashes.put(
+                        root.relativize(file).toString(),
+                        HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
             }
         }
         return hashes;

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the application jar with the real {@code spark-submit} (scripts/spark-submit: the pyspark package
- * that scripts/setup installs), and returns its exit code and output. Fails (never skips) when spark-submit or the jar is
- * missing: run scripts/setup first.
+ * that scripts/setup installs), and returns its exit code and output. Fails (never skips) when spark-submit or
+ * the jar is missing: run scripts/setup first.
  */
 final class SparkSubmit {
 
@@ -26,7 +26,11 @@ final class SparkSubmit {
     static Path sparkSubmit() {
         Path path = Paths.get(System.getProperty("clearbg.sparkSubmit", "../../scripts/spark-submit"));
         assertTrue(Files.isExecutable(path), path + " is missing");
-        Path venv = path.toAbsolutePath().getParent().resolveSibling(".venv").resolve("bin").resolve("spark-submit");
+        Path venv = path.toAbsolutePath()
+                .getParent()
+                .resolveSibling(".venv")
+                .resolve("bin")
+                .resolve("spark-submit");
         assertTrue(Files.isExecutable(venv), venv + " is missing: run scripts/setup (it installs pyspark into .venv)");
         return path;
     }
@@ -49,8 +53,11 @@ final class SparkSubmit {
         return await(start(master, mainClass, log, s3, List.of(), args), mainClass, timeoutSeconds, log);
     }
 
-    /** As {@link #run(String, String, long, Path, String...)} with more spark-submit options (e.g. --driver-memory 1g). */
-    static Result run(String master, String mainClass, long timeoutSeconds, Path log, List<String> submitOptions, String... args)
+    /**
+     * As {@link #run(String, String, long, Path, String...)} with more spark-submit options (e.g. --driver-memory 1g).
+     */
+    static Result run(
+            String master, String mainClass, long timeoutSeconds, Path log, List<String> submitOptions, String... args)
             throws IOException, InterruptedException {
         return await(start(master, mainClass, log, null, submitOptions, args), mainClass, timeoutSeconds, log);
     }
@@ -66,20 +73,29 @@ final class SparkSubmit {
     }
 
     /** Starts spark-submit without waiting (for tests that interrupt it). */
-    static Process start(String master, String mainClass, Path log, LocalS3Server s3, String... args) throws IOException {
+    static Process start(String master, String mainClass, Path log, LocalS3Server s3, String... args)
+            throws IOException {
         return start(master, mainClass, log, s3, List.of(), args);
     }
 
-    private static Process start(String master, String mainClass, Path log, LocalS3Server s3, List<String> submitOptions,
-            String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(sparkSubmit().toString(), "--master", master,
-                "--class", mainClass,
-                "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.driver.extraJavaOptions=-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1",
+    private static Process start(
+            String master, String mainClass, Path log, LocalS3Server s3, List<String> submitOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                sparkSubmit().toString(),
+                "--master",
+                master,
+                "--class",
+                mainClass,
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.driver.extraJavaOptions=-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1",
                 appJar().toString()));
         command.addAll(command.size() - 1, submitOptions);
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("OPT_OUT_TRACKING", "true");
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         if (s3 != null) {

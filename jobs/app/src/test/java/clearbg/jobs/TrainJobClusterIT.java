@@ -25,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainJobClusterIT {
 
-    private static final int STEPS = 12;          // 24 images / (2 workers x batch 2): 6 steps per epoch, 2 epochs
-    private static final int KILL_AFTER = 9;      // checkpoints every 3 steps: 9 is in the second epoch, 12 is the end
-    private static final Pattern RESUMED = Pattern.compile("TrainJob: epoch 2 resumes from the checkpoint of step (\\d+)");
+    private static final int STEPS = 12; // 24 images / (2 workers x batch 2): 6 steps per epoch, 2 epochs
+    private static final int KILL_AFTER = 9; // checkpoints every 3 steps: 9 is in the second epoch, 12 is the end
+    private static final Pattern RESUMED =
+            Pattern.compile("TrainJob: epoch 2 resumes from the checkpoint of step (\\d+)");
 
     @TempDir
     static Path dir;
@@ -37,19 +38,27 @@ class TrainJobClusterIT {
         String table = TrainJobFixture.ingestedTable(dir, 24, 2);
         try (LocalSparkCluster cluster = LocalSparkCluster.start(dir.resolve("cluster"), 2, 1, "1g")) {
             Path uninterrupted = dir.resolve("uninterrupted");
-            SparkSubmit.Result first = SparkSubmit.run(cluster.masterUrl(), "clearbg.jobs.TrainJob", 600,
-                    dir.resolve("uninterrupted.log"), args(table, uninterrupted));
+            SparkSubmit.Result first = SparkSubmit.run(
+                    cluster.masterUrl(),
+                    "clearbg.jobs.TrainJob",
+                    600,
+                    dir.resolve("uninterrupted.log"),
+                    args(table, uninterrupted));
             assertEquals(0, first.exitCode(), first.output());
             assertEquals(steps(1, STEPS), loggedSteps(uninterrupted));
 
             Path interrupted = dir.resolve("interrupted");
             Path log = dir.resolve("interrupted.log");
-            Process job = SparkSubmit.start(cluster.masterUrl(), "clearbg.jobs.TrainJob", log, null, args(table, interrupted));
+            Process job = SparkSubmit.start(
+                    cluster.masterUrl(), "clearbg.jobs.TrainJob", log, null, args(table, interrupted));
             try {
                 long checkpoint = awaitCheckpoint(interrupted.resolve("checkpoints"), job, log);
-                assertTrue(checkpoint < STEPS, "the run was still training when the executor was killed (newest checkpoint: step "
-                        + checkpoint + ")");
-                ProcessHandle executor = cluster.executor(1).orElseThrow(() -> new AssertionError("worker 1 runs no executor"));
+                assertTrue(
+                        checkpoint < STEPS,
+                        "the run was still training when the executor was killed (newest checkpoint: step " + checkpoint
+                                + ")");
+                ProcessHandle executor =
+                        cluster.executor(1).orElseThrow(() -> new AssertionError("worker 1 runs no executor"));
                 executor.destroyForcibly();
                 executor.onExit().get(60, TimeUnit.SECONDS);
                 assertTrue(job.waitFor(600, TimeUnit.SECONDS), "the interrupted run did not end in 600 s");
@@ -59,14 +68,18 @@ class TrainJobClusterIT {
             String output = Files.readString(log, StandardCharsets.UTF_8);
             String executorOutput = cluster.executorOutput();
             assertEquals(0, job.exitValue(), output + executorOutput);
-            assertEquals(2, cluster.executorFolders(1, 1).size(),
-                    "worker 1 launched a second executor for the run after the first was killed: " + cluster.executorFolders(1, 1));
+            assertEquals(
+                    2,
+                    cluster.executorFolders(1, 1).size(),
+                    "worker 1 launched a second executor for the run after the first was killed: "
+                            + cluster.executorFolders(1, 1));
             Matcher resumed = RESUMED.matcher(executorOutput);
             assertTrue(resumed.find(), "a replica resumed mid-epoch from a checkpoint:\n" + executorOutput);
             long resumedAt = Long.parseLong(resumed.group(1));
             assertTrue(resumedAt >= KILL_AFTER && resumedAt < STEPS, "resumed at step " + resumedAt);
             assertEquals(steps(1, STEPS), loggedSteps(interrupted), "steps.csv lists every step once, in order");
-            TrainJobFixture.assertSameWeights(uninterrupted, interrupted, "after an executor was killed at step " + resumedAt);
+            TrainJobFixture.assertSameWeights(
+                    uninterrupted, interrupted, "after an executor was killed at step " + resumedAt);
         }
     }
 
@@ -95,12 +108,14 @@ class TrainJobClusterIT {
             return files.map(path -> path.getFileName().toString())
                     .filter(name -> name.matches("step-\\d{10}\\.safetensors"))
                     .mapToLong(name -> Long.parseLong(name.substring(5, 15)))
-                    .max().orElse(0);
+                    .max()
+                    .orElse(0);
         }
     }
 
     private static List<Long> loggedSteps(Path run) throws Exception {
-        return Files.readAllLines(run.resolve("steps.csv")).stream().skip(1)
+        return Files.readAllLines(run.resolve("steps.csv")).stream()
+                .skip(1)
                 .map(line -> Long.parseLong(line.substring(0, line.indexOf(','))))
                 .toList();
     }

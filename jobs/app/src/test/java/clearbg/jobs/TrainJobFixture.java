@@ -28,12 +28,34 @@ final class TrainJobFixture {
      */
     static String ingestedTable(Path dir, int trainPairs, int testPairs) throws Exception {
         Path src = dir.resolve("src");
-        assertEquals(0, ClearBg.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "synth",
-                "--layout", "duts", "--out", src.toString(), "--train", "" + trainPairs, "--test", "" + testPairs,
-                "--size", "64x48", "--seed", "5"));
+        assertEquals(
+                0,
+                ClearBg.execute(
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(new StringWriter()),
+                        "synth",
+                        "--layout",
+                        "duts",
+                        "--out",
+                        src.toString(),
+                        "--train",
+                        "" + trainPairs,
+                        "--test",
+                        "" + testPairs,
+                        "--size",
+                        "64x48",
+                        "--seed",
+                        "5"));
         Path out = dir.resolve("table");
-        SparkSubmit.Result ingest = SparkSubmit.run("local[2]", "clearbg.jobs.IngestJob", 300, dir.resolve("ingest.log"),
-                "--source", src.toUri().toString(), "--out", out.toUri().toString());
+        SparkSubmit.Result ingest = SparkSubmit.run(
+                "local[2]",
+                "clearbg.jobs.IngestJob",
+                300,
+                dir.resolve("ingest.log"),
+                "--source",
+                src.toUri().toString(),
+                "--out",
+                out.toUri().toString());
         assertEquals(0, ingest.exitCode(), ingest.output());
         return out.toUri().toString();
     }
@@ -45,14 +67,46 @@ final class TrainJobFixture {
      *
      * @param batchNorm {@code batch} or {@code frozen}
      */
-    static String[] trainArgs(String table, Path run, String arch, int workers, int batch, int steps, String batchNorm) {
-        return new String[] {"--table", table, "--arch", arch, "--workers", "" + workers, "--batch", "" + batch,
-            "--rescale", "40", "--crop", "32", "--epochs", "100", "--max-steps", "" + steps, "--batch-norm", batchNorm,
-            "--checkpoint-interval", "3", "--hash-interval", "5", "--log-interval", "5", "--seed", "7",
-            "--eps", "1e-2", "--out", run.toUri().toString()};
+    static String[] trainArgs(
+            String table, Path run, String arch, int workers, int batch, int steps, String batchNorm) {
+        return new String[] {
+            "--table",
+            table,
+            "--arch",
+            arch,
+            "--workers",
+            "" + workers,
+            "--batch",
+            "" + batch,
+            "--rescale",
+            "40",
+            "--crop",
+            "32",
+            "--epochs",
+            "100",
+            "--max-steps",
+            "" + steps,
+            "--batch-norm",
+            batchNorm,
+            "--checkpoint-interval",
+            "3",
+            "--hash-interval",
+            "5",
+            "--log-interval",
+            "5",
+            "--seed",
+            "7",
+            "--eps",
+            "1e-2",
+            "--out",
+            run.toUri().toString()
+        };
     }
 
-    /** Asserts that the float tensors of the run folders' {@code weights.safetensors} are equal bit for bit, naming the first that is not. */
+    /**
+     * Asserts that the float tensors of the run folders' {@code weights.safetensors} are equal bit for bit, naming the
+     * first that is not.
+     */
     static void assertSameWeights(Path expectedRun, Path actualRun, String what) throws Exception {
         StateDict expected = SafetensorsReader.read(expectedRun.resolve("weights.safetensors"));
         StateDict actual = SafetensorsReader.read(actualRun.resolve("weights.safetensors"));

@@ -63,74 +63,132 @@ class TrainJobIT {
             }
         }
         double relative = Math.sqrt(squaredDifference / squaredNorm);
-        assertTrue(relative <= 1e-4, "2 x batch 2 vs 1 x batch 4 after " + STEPS + " steps: ||a - b|| / ||b|| = " + relative);
+        assertTrue(
+                relative <= 1e-4,
+                "2 x batch 2 vs 1 x batch 4 after " + STEPS + " steps: ||a - b|| / ||b|| = " + relative);
 
         train("local[2]", "resumed", 2, 2, STEPS / 2);
         Path resumed = train("local[2]", "resumed", 2, 2, STEPS);
-        assertTrue(Files.readString(resumed.resolve("steps.csv")).lines().count() == STEPS + 1, "each step logged once");
+        assertTrue(
+                Files.readString(resumed.resolve("steps.csv")).lines().count() == STEPS + 1, "each step logged once");
         TrainJobFixture.assertSameWeights(two, resumed, "after resume");
     }
 
     @Test
     void clearbgTrainGivesTheWeightsOfTrainJobWithOneWorker() throws Exception {
         Path job = dir.resolve("job-batch-norm");
-        SparkSubmit.Result result = SparkSubmit.run("local[2]", "clearbg.jobs.TrainJob", 600, dir.resolve("job-batch-norm.log"),
+        SparkSubmit.Result result = SparkSubmit.run(
+                "local[2]",
+                "clearbg.jobs.TrainJob",
+                600,
+                dir.resolve("job-batch-norm.log"),
                 TrainJobFixture.trainArgs(table, job, "u2netp", 1, 4, 12, "batch"));
         assertEquals(0, result.exitCode(), result.output());
         Path local = dir.resolve("local-batch-norm");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-jar", SparkSubmit.appJar().toString(), "train", "--data", dir.resolve("src").toString(),
-                "--arch", "u2netp", "--batch", "4", "--rescale", "40", "--crop", "32", "--epochs", "100", "--max-steps", "12",
-                "--batch-norm", "batch", "--checkpoint-interval", "3", "--log-interval", "5", "--seed", "7", "--eps", "1e-2",
-                "--out", local.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("local-batch-norm.log").toFile()).start();
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dai.djl.offline=true",
+                        "-jar",
+                        SparkSubmit.appJar().toString(),
+                        "train",
+                        "--data",
+                        dir.resolve("src").toString(),
+                        "--arch",
+                        "u2netp",
+                        "--batch",
+                        "4",
+                        "--rescale",
+                        "40",
+                        "--crop",
+                        "32",
+                        "--epochs",
+                        "100",
+                        "--max-steps",
+                        "12",
+                        "--batch-norm",
+                        "batch",
+                        "--checkpoint-interval",
+                        "3",
+                        "--log-interval",
+                        "5",
+                        "--seed",
+                        "7",
+                        "--eps",
+                        "1e-2",
+                        "--out",
+                        local.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("local-batch-norm.log").toFile())
+                .start();
         assertTrue(process.waitFor(600, java.util.concurrent.TimeUnit.SECONDS), "clearbg train finished");
         assertEquals(0, process.exitValue(), Files.readString(dir.resolve("local-batch-norm.log")));
         TrainJobFixture.assertSameWeights(job, local, "clearbg train against TrainJob --workers 1");
-        assertEquals(Files.readString(job.resolve("steps.csv")).lines().count(), Files.readString(local.resolve("steps.csv")).lines().count());
+        assertEquals(
+                Files.readString(job.resolve("steps.csv")).lines().count(),
+                Files.readString(local.resolve("steps.csv")).lines().count());
     }
 
     @Test
     void badInputGetsAClearMessageAndNothingIsOverwritten() throws Exception {
         SparkSubmit.Result missingSplit = submit("local[2]", "bad-split", "--train-splits", "DIS-TR");
         assertEquals(1, missingSplit.exitCode(), missingSplit.output());
-        assertTrue(missingSplit.output().contains("has no split DIS-TR (it has DUTS-TE, DUTS-TR)"), missingSplit.output());
+        assertTrue(
+                missingSplit.output().contains("has no split DIS-TR (it has DUTS-TE, DUTS-TR)"), missingSplit.output());
 
-        SparkSubmit.Result tooMany = SparkSubmit.run("local[2]", "clearbg.jobs.TrainJob", 300, dir.resolve("workers.log"),
+        SparkSubmit.Result tooMany = SparkSubmit.run(
+                "local[2]",
+                "clearbg.jobs.TrainJob",
+                300,
+                dir.resolve("workers.log"),
                 args(dir.resolve("bad-workers"), "u2netp", 3, 2, 4));
         assertEquals(1, tooMany.exitCode(), tooMany.output());
-        assertTrue(tooMany.output().contains("--workers 3 needs 3 task slots at once, but local[2] has 2"), tooMany.output());
+        assertTrue(
+                tooMany.output().contains("--workers 3 needs 3 task slots at once, but local[2] has 2"),
+                tooMany.output());
 
         String[] noTableArgs = args(dir.resolve("bad-table"), "u2netp", 2, 2, 4);
         noTableArgs[1] = dir.resolve("nothing").toUri().toString();
-        SparkSubmit.Result noTable = SparkSubmit.run("local[2]", "clearbg.jobs.TrainJob", 300, dir.resolve("table.log"), noTableArgs);
+        SparkSubmit.Result noTable =
+                SparkSubmit.run("local[2]", "clearbg.jobs.TrainJob", 300, dir.resolve("table.log"), noTableArgs);
         assertEquals(1, noTable.exitCode(), noTable.output());
         assertTrue(noTable.output().contains("no table there"), noTable.output());
 
         Path run = train("local[1]", "other-arch", 1, 2, 2);
         Path checkpoint;
         try (var files = Files.list(run.resolve("checkpoints"))) {
-            checkpoint = files.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().reduce((a, b) -> b).orElseThrow();
+            checkpoint = files.filter(p -> p.getFileName().toString().startsWith("step-"))
+                    .sorted()
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
         }
         byte[] before = Files.readAllBytes(checkpoint);
-        SparkSubmit.Result otherArch = SparkSubmit.run("local[1]", "clearbg.jobs.TrainJob", 300, dir.resolve("arch.log"),
-                args(run, "u2net", 1, 2, 4));
+        SparkSubmit.Result otherArch = SparkSubmit.run(
+                "local[1]", "clearbg.jobs.TrainJob", 300, dir.resolve("arch.log"), args(run, "u2net", 1, 2, 4));
         assertEquals(1, otherArch.exitCode(), otherArch.output());
-        assertTrue(otherArch.output().contains("holds a u2netp checkpoint, but this run trains u2net"), otherArch.output());
+        assertTrue(
+                otherArch.output().contains("holds a u2netp checkpoint, but this run trains u2net"),
+                otherArch.output());
         assertArrayEquals(before, Files.readAllBytes(checkpoint), "the checkpoint is left as it was");
 
         Files.write(checkpoint, Arrays.copyOf(before, before.length / 2));
-        SparkSubmit.Result corrupt = SparkSubmit.run("local[1]", "clearbg.jobs.TrainJob", 300, dir.resolve("corrupt.log"),
-                args(run, "u2netp", 1, 2, 4));
+        SparkSubmit.Result corrupt = SparkSubmit.run(
+                "local[1]", "clearbg.jobs.TrainJob", 300, dir.resolve("corrupt.log"), args(run, "u2netp", 1, 2, 4));
         assertEquals(1, corrupt.exitCode(), corrupt.output());
-        assertTrue(corrupt.output().contains("corrupt checkpoint " + checkpoint.toUri().toString().replace("file:///", "file:/")),
+        assertTrue(
+                corrupt.output()
+                        .contains("corrupt checkpoint "
+                                + checkpoint.toUri().toString().replace("file:///", "file:/")),
                 corrupt.output());
         assertEquals(before.length / 2, Files.size(checkpoint), "the corrupt checkpoint is not replaced");
     }
 
     private static Path train(String master, String name, int workers, int batch, int steps) throws Exception {
         Path run = dir.resolve(name);
-        SparkSubmit.Result result = SparkSubmit.run(master, "clearbg.jobs.TrainJob", 600, dir.resolve(name + "-" + steps + ".log"),
+        SparkSubmit.Result result = SparkSubmit.run(
+                master,
+                "clearbg.jobs.TrainJob",
+                600,
+                dir.resolve(name + "-" + steps + ".log"),
                 args(run, "u2netp", workers, batch, steps));
         assertEquals(0, result.exitCode(), result.output());
         return run;
@@ -139,11 +197,11 @@ class TrainJobIT {
     private static SparkSubmit.Result submit(String master, String name, String... extra) throws Exception {
         List<String> all = new ArrayList<>(List.of(args(dir.resolve(name), "u2netp", 2, 2, 4)));
         all.addAll(List.of(extra));
-        return SparkSubmit.run(master, "clearbg.jobs.TrainJob", 300, dir.resolve(name + ".log"), all.toArray(String[]::new));
+        return SparkSubmit.run(
+                master, "clearbg.jobs.TrainJob", 300, dir.resolve(name + ".log"), all.toArray(String[]::new));
     }
 
     private static String[] args(Path run, String arch, int workers, int batch, int steps) {
         return TrainJobFixture.trainArgs(table, run, arch, workers, batch, steps, "frozen");
     }
-
 }

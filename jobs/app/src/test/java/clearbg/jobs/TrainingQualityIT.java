@@ -28,21 +28,72 @@ class TrainingQualityIT {
     @Test
     void u2netpReachesMaxF090OnTheGeneratedTestSplitAndMlflowHoldsItsCurves() throws Exception {
         Path source = dir.resolve("data");
-        assertEquals(0, ClearBg.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "synth",
-                "--layout", "duts", "--out", source.toString(), "--train", "600", "--test", "100", "--size", "128x96", "--seed", "7"));
+        assertEquals(
+                0,
+                ClearBg.execute(
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(new StringWriter()),
+                        "synth",
+                        "--layout",
+                        "duts",
+                        "--out",
+                        source.toString(),
+                        "--train",
+                        "600",
+                        "--test",
+                        "100",
+                        "--size",
+                        "128x96",
+                        "--seed",
+                        "7"));
         String table = dir.resolve("table").toUri().toString();
-        SparkSubmit.Result ingest = SparkSubmit.run("local[2]", "clearbg.jobs.IngestJob", 600, dir.resolve("ingest.log"),
-                "--source", source.toUri().toString(), "--out", table);
+        SparkSubmit.Result ingest = SparkSubmit.run(
+                "local[2]",
+                "clearbg.jobs.IngestJob",
+                600,
+                dir.resolve("ingest.log"),
+                "--source",
+                source.toUri().toString(),
+                "--out",
+                table);
         assertEquals(0, ingest.exitCode(), ingest.output());
         try (LocalMlflowServer mlflow = new LocalMlflowServer(dir)) {
             Path run = dir.resolve("run");
-            SparkSubmit.Result train = SparkSubmit.run("local[2]", "clearbg.jobs.TrainJob", 3600, dir.resolve("train.log"),
-                    "--table", table, "--eval-split", "DUTS-TE", "--eval-interval", "6", "--arch", "u2netp", "--batch", "8",
-                    "--rescale", "72", "--crop", "64", "--max-steps", Integer.toString(STEPS), "--log-interval", "100",
-                    "--checkpoint-interval", "100000", "--out", run.toUri().toString(),
-                    "--tracking-uri", mlflow.uri().toString(), "--run-name", "quality");
+            SparkSubmit.Result train = SparkSubmit.run(
+                    "local[2]",
+                    "clearbg.jobs.TrainJob",
+                    3600,
+                    dir.resolve("train.log"),
+                    "--table",
+                    table,
+                    "--eval-split",
+                    "DUTS-TE",
+                    "--eval-interval",
+                    "6",
+                    "--arch",
+                    "u2netp",
+                    "--batch",
+                    "8",
+                    "--rescale",
+                    "72",
+                    "--crop",
+                    "64",
+                    "--max-steps",
+                    Integer.toString(STEPS),
+                    "--log-interval",
+                    "100",
+                    "--checkpoint-interval",
+                    "100000",
+                    "--out",
+                    run.toUri().toString(),
+                    "--tracking-uri",
+                    mlflow.uri().toString(),
+                    "--run-name",
+                    "quality");
             assertEquals(0, train.exitCode(), train.output());
-            JsonNode metrics = new ObjectMapper().readTree(run.resolve("eval/final/metrics.json").toFile()).path("DUTS-TE");
+            JsonNode metrics = new ObjectMapper()
+                    .readTree(run.resolve("eval/final/metrics.json").toFile())
+                    .path("DUTS-TE");
             assertTrue(metrics.path("maxF").asDouble() >= 0.90, "max-F on the generated DUTS-TE: " + metrics);
 
             MlflowQueries queries = new MlflowQueries(mlflow.uri().toString());
@@ -53,7 +104,10 @@ class TrainingQualityIT {
             assertEquals(STEPS, queries.history(id, "loss").size());
             JsonNode maxF = queries.history(id, "val_maxF");
             assertTrue(maxF.size() >= 3, "max-F after epochs 6, 12, 18 and at the end: " + maxF);
-            assertEquals(metrics.path("maxF").asDouble(), maxF.get(maxF.size() - 1).path("value").asDouble(), 1e-9);
+            assertEquals(
+                    metrics.path("maxF").asDouble(),
+                    maxF.get(maxF.size() - 1).path("value").asDouble(),
+                    1e-9);
             String artifacts = queries.artifacts(id);
             assertTrue(artifacts.contains("weights.safetensors"), artifacts);
         }

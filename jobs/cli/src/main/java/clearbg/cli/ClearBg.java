@@ -1,8 +1,8 @@
 package clearbg.cli;
 
+import clearbg.jobs.options.OfflineEngine;
 import clearbg.jobs.params.ParamsDefaults;
 import clearbg.jobs.params.ParamsException;
-import clearbg.jobs.options.OfflineEngine;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -25,11 +25,15 @@ import picocli.CommandLine.Parameters;
  * that the ONNX Runtime engine runs ({@link U2NetOnnxExport}: input {@code image} N x 3 x S x S, output
  * {@code fused} N x 1 x S x S, the sigmoid of the fused map).
  */
-@Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Convert weights between PyTorch .pth (torch.save of a state_dict) and safetensors,",
-            "or write the U2-Net inference graph the onnxruntime engine runs as an .onnx file.",
-            "The input format is detected from the content; the output format from OUT's extension",
-            "(.safetensors, .pth / .pt, or .onnx)."})
+@Command(
+        name = "convert",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Convert weights between PyTorch .pth (torch.save of a state_dict) and safetensors, or write the "
+                    + "U2-Net inference graph the onnxruntime engine runs as an .onnx file.",
+            "The input format is detected from the content; the output format from OUT's extension (.safetensors,"
+                    + " .pth / .pt, or .onnx)."
+        })
 final class ConvertCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -44,11 +48,15 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace OUT if it exists")
     private boolean overwrite;
 
-    @Option(names = "--arch", converter = ArchOption.class,
+    @Option(
+            names = "--arch",
+            converter = ArchOption.class,
             description = ".onnx only: u2net or u2netp (default: detected from the weights)")
     private Arch arch;
 
-    @Option(names = "--size", defaultValue = "320",
+    @Option(
+            names = "--size",
+            defaultValue = "320",
             description = ".onnx only: the input side S the graph is built for (default ${DEFAULT-VALUE})")
     private int size;
 
@@ -58,7 +66,8 @@ final class ConvertCommand implements Callable<Integer> {
         boolean toSafetensors = name.endsWith(".safetensors");
         boolean toOnnx = name.endsWith(".onnx");
         if (!toSafetensors && !toOnnx && !name.endsWith(".pth") && !name.endsWith(".pt")) {
-            throw new UsageException("cannot tell the output format of " + out + ": use .safetensors, .pth, .pt or .onnx");
+            throw new UsageException(
+                    "cannot tell the output format of " + out + ": use .safetensors, .pth, .pt or .onnx");
         }
         if (toOnnx && size < U2Net.MIN_INPUT_SIZE) {
             throw new UsageException("--size must be at least " + U2Net.MIN_INPUT_SIZE + ", got " + size);
@@ -73,12 +82,15 @@ final class ConvertCommand implements Callable<Integer> {
         if (toOnnx) {
             Arch detected = ArchDetector.detect(weights, arch, in.toString());
             AtomicFile.write(out, sink -> U2NetOnnxExport.write(weights, detected, size, size, in.toString(), sink));
-            spec.commandLine().getOut().println("wrote the " + detected.cliName() + " inference graph for "
-                    + size + "x" + size + " inputs to " + out);
+            spec.commandLine()
+                    .getOut()
+                    .println("wrote the " + detected.cliName() + " inference graph for " + size + "x" + size
+                            + " inputs to " + out);
             return 0;
         }
         if (toSafetensors) {
-            SafetensorsWriter.write(weights, out, Map.of("source", in.getFileName().toString()));
+            SafetensorsWriter.write(
+                    weights, out, Map.of("source", in.getFileName().toString()));
         } else {
             PthWriter.write(weights, out);
         }

@@ -1,7 +1,7 @@
 package clearbg.cli;
 
-import clearbg.jobs.options.ArchOption;
 import ai.djl.Device;
+import clearbg.jobs.options.ArchOption;
 import clearbg.model.io.SafetensorsWriter;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.U2NetModel;
@@ -15,8 +15,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code clearbg init}: writes freshly initialised (seeded Xavier) weights, the start of a training run. */
-@Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Write seeded Xavier-initialised U²-Net weights as safetensors (untrained: for training or tests).")
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write seeded Xavier-initialised U²-Net weights as safetensors (untrained: for training or tests).")
 final class InitCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -40,7 +43,9 @@ final class InitCommand implements Callable<Integer> {
             throw new UsageException(out + " exists; pass --overwrite to replace it");
         }
         try (U2NetModel model = U2NetModel.create(arch, Device.cpu(), seed)) {
-            SafetensorsWriter.write(model.stateDict(), out,
+            SafetensorsWriter.write(
+                    model.stateDict(),
+                    out,
                     Map.of("arch", arch.cliName(), "init", "xavier-uniform", "seed", Long.toString(seed)));
         }
         spec.commandLine().getOut().println("wrote " + arch.cliName() + " weights (seed " + seed + ") to " + out);

@@ -51,7 +51,9 @@ final class InputCollector {
             }
             walk(absolute);
         } else {
-            addTask(absolute, outputRoot.resolve(FileNames.stem(absolute.getFileName().toString()) + suffix));
+            addTask(
+                    absolute,
+                    outputRoot.resolve(FileNames.stem(absolute.getFileName().toString()) + suffix));
         }
     }
 
@@ -62,7 +64,11 @@ final class InputCollector {
                     Path relative = folder.relativize(file);
                     String name = FileNames.stem(relative.getFileName().toString()) + suffix;
                     Path parent = relative.getParent();
-                    addTask(file, parent == null ? outputRoot.resolve(name) : outputRoot.resolve(parent).resolve(name));
+                    addTask(
+                            file,
+                            parent == null
+                                    ? outputRoot.resolve(name)
+                                    : outputRoot.resolve(parent).resolve(name));
                 } else {
                     unsupported++;
                 }
@@ -84,7 +90,9 @@ final class InputCollector {
             existing = existing.getParent();
         }
         try {
-            return existing == null ? path : existing.toRealPath().resolve(missing).normalize();
+            return existing == null
+                    ? path
+                    : existing.toRealPath().resolve(missing).normalize();
         } catch (IOException e) {
             return path;
         }
@@ -107,7 +115,8 @@ final class InputCollector {
         tasks.removeIf(task -> {
             boolean overwritesAnInput = sources.contains(real(task.target()));
             if (overwritesAnInput) {
-                problems.add(task.source() + ": its output " + task.target() + " is an input file, which is never overwritten");
+                problems.add(task.source() + ": its output " + task.target()
+                        + " is an input file, which is never overwritten");
             }
             return overwritesAnInput;
         });

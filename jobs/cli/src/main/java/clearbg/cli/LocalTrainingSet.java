@@ -1,8 +1,8 @@
 package clearbg.cli;
 
 import clearbg.jobs.files.DatasetLayout;
-import clearbg.jobs.files.StemPairing;
 import clearbg.jobs.files.PairValidation;
+import clearbg.jobs.files.StemPairing;
 import clearbg.jobs.train.TableSample;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodeLimits;
@@ -36,14 +36,16 @@ final class LocalTrainingSet {
     }
 
     /** The accepted samples of {@code splits} by id, in id order. */
-    static Map<String, TableSample> load(Path root, DatasetLayout layout, List<String> splits, DecodeLimits limits, PrintWriter err) {
+    static Map<String, TableSample> load(
+            Path root, DatasetLayout layout, List<String> splits, DecodeLimits limits, PrintWriter err) {
         Map<String, TableSample> samples = new TreeMap<>();
         BudgetedDecoder decoder = new BudgetedDecoder(limits, 0);
         for (String split : splits) {
             Path images = root.resolve(layout.imageFolder(split));
             Path masks = root.resolve(layout.maskFolder(split));
             if (!Files.isDirectory(images) || !Files.isDirectory(masks)) {
-                throw new UsageException(root + " has no " + layout.name() + " split " + split + ": " + images + " or " + masks + " is missing");
+                throw new UsageException(root + " has no " + layout.name() + " split " + split + ": " + images + " or "
+                        + masks + " is missing");
             }
             StemPairing pairing = new StemPairing(LocalFiles.relativeFiles(images), LocalFiles.relativeFiles(masks));
             pairing.onlyFirst().forEach(f -> err.println("clearbg: no mask for " + f));
@@ -52,9 +54,16 @@ final class LocalTrainingSet {
                 String id = layout.name() + "/" + split + "/" + pair.name();
                 Path image = images.resolve(pair.first());
                 Path mask = masks.resolve(pair.second());
-                try (PairValidation.Valid valid = PairValidation.validate(decoder, image.toString(),
-                        max -> ImageDecoder.readFile(image, max), mask.toString(), max -> ImageDecoder.readFile(mask, max))) {
-                    samples.put(id, new TableSample(id, valid.image().encoded(), valid.mask().encoded()));
+                try (PairValidation.Valid valid = PairValidation.validate(
+                        decoder,
+                        image.toString(),
+                        max -> ImageDecoder.readFile(image, max),
+                        mask.toString(),
+                        max -> ImageDecoder.readFile(mask, max))) {
+                    samples.put(
+                            id,
+                            new TableSample(
+                                    id, valid.image().encoded(), valid.mask().encoded()));
                 } catch (PairValidation.Rejected e) {
                     err.println("clearbg: skipped " + id + ": " + e.getMessage());
                 }

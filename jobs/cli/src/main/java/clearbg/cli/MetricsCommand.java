@@ -1,14 +1,14 @@
 package clearbg.cli;
 
 import clearbg.jobs.files.StemPairing;
+import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.report.MetricsReport;
 import clearbg.jobs.report.PerImageRow;
-import clearbg.model.metric.ImageStats;
-import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.model.image.DecodeLimits;
-import clearbg.model.image.ImageDecoder;
 import clearbg.model.image.ImageDecodeException;
+import clearbg.model.image.ImageDecoder;
 import clearbg.model.io.AtomicFile;
+import clearbg.model.metric.ImageStats;
 import clearbg.model.metric.PairScorer;
 import clearbg.model.metric.SodAccumulator;
 import clearbg.model.metric.SodResult;
@@ -21,11 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,11 +35,16 @@ import picocli.CommandLine.Option;
  * PySODMetrics definitions (see {@link SodResult#convention()}), on all cores. Unpaired and unreadable
  * files are reported by name and counted; they do not stop the run.
  */
-@Command(name = "metrics", mixinStandardHelpOptions = true,
-        description = {"Score predicted saliency maps against ground truth: max/mean/adaptive F, weighted F,",
-            "S-measure, MAE, max/mean/adaptive E (PySODMetrics 1.6 conventions; max-F is the maximum over",
-            "thresholds of the mean over images of each image's F curve). Files pair by relative path without",
-            "extension; a prediction of another size is resized to its ground truth (cv2 INTER_LINEAR)."})
+@Command(
+        name = "metrics",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Score predicted saliency maps against ground truth.",
+            "Max/mean/adaptive F, weighted F, S-measure, MAE, max/mean/adaptive E (PySODMetrics 1.6"
+                    + " conventions; max-F is the maximum over thresholds of the mean over images of each"
+                    + " image's F curve). Files pair by relative path without extension; a prediction of"
+                    + " another size is resized to its ground truth (cv2 INTER_LINEAR)."
+        })
 final class MetricsCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -80,7 +85,8 @@ final class MetricsCommand implements Callable<Integer> {
             throw new UsageException("--threads must be at least 1, got " + threads);
         }
         PrintWriter err = spec.commandLine().getErr();
-        StemPairing pairing = new StemPairing(LocalFiles.relativeFiles(predictions), LocalFiles.relativeFiles(groundTruth));
+        StemPairing pairing =
+                new StemPairing(LocalFiles.relativeFiles(predictions), LocalFiles.relativeFiles(groundTruth));
         pairing.onlyFirst().forEach(p -> err.println("clearbg: no ground truth for prediction " + p));
         pairing.onlySecond().forEach(g -> err.println("clearbg: no prediction for ground truth " + g));
         pairing.conflicts().forEach(c -> err.println("clearbg: left out " + c));
@@ -89,10 +95,16 @@ final class MetricsCommand implements Callable<Integer> {
         Map<String, ImageStats> scored = score(pairing.pairs(), new PairScorer(limits), limits.maxFileBytes(), err);
         int unreadable = pairing.pairs().size() - scored.size();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("pairs %d, evaluated %d, unreadable %d, predictions without ground truth %d, "
+        out.printf(
+                "pairs %d, evaluated %d, unreadable %d, predictions without ground truth %d, "
                         + "ground truth without prediction %d, left out (same stem) %d, ignored non-image files %d%n",
-                pairing.pairs().size(), scored.size(), unreadable, pairing.onlyFirst().size(),
-                pairing.onlySecond().size(), pairing.conflicts().size(), pairing.ignored());
+                pairing.pairs().size(),
+                scored.size(),
+                unreadable,
+                pairing.onlyFirst().size(),
+                pairing.onlySecond().size(),
+                pairing.conflicts().size(),
+                pairing.ignored());
         if (scored.isEmpty()) {
             out.flush();
             err.println("clearbg: nothing to evaluate");
@@ -117,7 +129,8 @@ final class MetricsCommand implements Callable<Integer> {
     }
 
     /** Scores every pair on the pool; returns the statistics by pair name, in name order. */
-    private Map<String, ImageStats> score(List<StemPairing.Pair> pairs, PairScorer scorer, long maxFileBytes, PrintWriter err)
+    private Map<String, ImageStats> score(
+            List<StemPairing.Pair> pairs, PairScorer scorer, long maxFileBytes, PrintWriter err)
             throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -126,8 +139,11 @@ final class MetricsCommand implements Callable<Integer> {
                 Path prediction = predictions.resolve(pair.first());
                 Path truth = groundTruth.resolve(pair.second());
                 futures.put(pair.name(), pool.submit(() -> {
-                    PairScorer.Scored result = scorer.score(ImageDecoder.readFile(prediction, maxFileBytes), prediction.toString(),
-                            ImageDecoder.readFile(truth, maxFileBytes), truth.toString());
+                    PairScorer.Scored result = scorer.score(
+                            ImageDecoder.readFile(prediction, maxFileBytes),
+                            prediction.toString(),
+                            ImageDecoder.readFile(truth, maxFileBytes),
+                            truth.toString());
                     result.notes().forEach(note -> report(err, "clearbg: note: " + note));
                     return result.stats();
                 }));

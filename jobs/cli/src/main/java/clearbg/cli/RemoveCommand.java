@@ -1,19 +1,17 @@
 package clearbg.cli;
 
-import clearbg.jobs.options.ArchOption;
-import clearbg.jobs.options.EngineOption;
-import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.files.LocalFileStore;
+import clearbg.jobs.options.ImageLimitsOptions;
+import clearbg.jobs.options.NetworkOptions;
+import clearbg.jobs.options.NetworkSettings;
+import clearbg.jobs.options.RgbaOption;
 import clearbg.jobs.remove.RemovalPipeline;
 import clearbg.jobs.remove.RemoveOutcome;
 import clearbg.jobs.remove.RemoveRequest;
 import clearbg.jobs.remove.RemoveSettings;
 import clearbg.model.image.BudgetedDecoder;
-import clearbg.jobs.options.RgbaOption;
 import clearbg.model.image.Rgba;
-import clearbg.model.nn.Arch;
 import clearbg.model.predict.FusedMapNetwork;
-import clearbg.model.predict.InferenceEngine;
 import clearbg.model.predict.NetworkLoader;
 import clearbg.model.predict.Phase;
 import clearbg.model.predict.PhaseTimer;
@@ -48,24 +46,30 @@ import picocli.CommandLine.Parameters;
  * the image work of one batch overlaps the forward pass of another. With ONNX Runtime the forward passes
  * of the workers run in parallel on {@code cores / workers} threads each; with libtorch they take turns.
  */
-@Command(name = "remove", mixinStandardHelpOptions = true,
-        description = {"Remove the background of images with U²-Net.",
-            "Writes OUT/<relative path>/<stem>.png: an RGBA cut-out (the mask as alpha), a composite on",
-            "--bgcolor, or the mask itself with --mask-only. Outputs that exist and are not older than their",
-            "input are kept unless --overwrite."})
+@Command(
+        name = "remove",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Remove the background of images with U²-Net.",
+            "Writes OUT/<relative path>/<stem>.png: an RGBA cut-out (the mask as alpha), a composite on "
+                    + "--bgcolor, or the mask itself with --mask-only. Outputs that exist and are not older than their "
+                    + "input are kept unless --overwrite."
+        })
 final class RemoveCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    private NetworkOptions networkOptions;
+
     @Option(names = "--weights", required = true, paramLabel = "W", description = ".pth or .safetensors weights")
     private Path weights;
 
-    @Option(names = "--arch", converter = ArchOption.class,
-            description = "u2net or u2netp (default: detected from the weights)")
-    private Arch arch;
-
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "image files and folders (folders are walked recursively)")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "INPUT",
+            description = "image files and folders (folders are walked recursively)")
     private List<Path> inputs;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
@@ -74,7 +78,10 @@ final class RemoveCommand implements Callable<Integer> {
     @Option(names = "--mask-only", description = "write the 8-bit mask instead of the cut-out")
     private boolean maskOnly;
 
-    @Option(names = "--bgcolor", converter = RgbaOption.class, paramLabel = "R,G,B[,A]",
+    @Option(
+            names = "--bgcolor",
+            converter = RgbaOption.class,
+            paramLabel = "R,G,B[,A]",
             description = "composite the object on this colour instead of a transparent background")
     private Rgba background;
 
@@ -84,21 +91,18 @@ final class RemoveCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", description = "images per forward pass (default ${DEFAULT-VALUE})")
     private int batch;
 
-    @Option(names = "--engine", defaultValue = "auto", converter = EngineOption.class, description = EngineOption.DESCRIPTION)
-    private InferenceEngine engine;
-
-    @Option(names = "--workers", defaultValue = "0",
+    @Option(
+            names = "--workers",
+            defaultValue = "0",
             description = "batches in flight at once (default 0: one per core)")
     private int workers;
-
-    @Option(names = "--size", defaultValue = "320",
-            description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
-    private int size;
 
     @CommandLine.Mixin
     private ImageLimitsOptions imageLimits;
 
-    @Option(names = "--timings", paramLabel = "FILE",
+    @Option(
+            names = "--timings",
+            paramLabel = "FILE",
             description = "write the time spent per phase (load, list, decode, resize, forward, encode, write) as JSON")
     private Path timingsFile;
 
@@ -109,11 +113,9 @@ final class RemoveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long wallStart = System.nanoTime();
+        NetworkSettings networkSettings = networkOptions.settings();
         if (batch < 1) {
             throw new UsageException("--batch must be at least 1, got " + batch);
-        }
-        if (size < 32) {
-            throw new UsageException("--size must be at least 32, got " + size);
         }
         if (workers < 0) {
             throw new UsageException("--workers must be at least 1 (or 0 for one per core), got " + workers);
@@ -141,14 +143,14 @@ final class RemoveCommand implements Callable<Integer> {
         BudgetedDecoder decoder = new BudgetedDecoder(imageLimits.limits(), RemovalPipeline.WORK_BYTES_PER_PIXEL);
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = workers > 0 ? workers : cores;
-        try (FusedMapNetwork network = loadNetwork(Math.max(1, cores / threads));
+        try (FusedMapNetwork network = loadNetwork(networkSettings, Math.max(1, cores / threads));
                 ProgressBar progress = new ProgressBarBuilder()
                         .setTaskName("remove")
                         .setInitialMax(tasks.size())
                         .setStyle(ProgressBarStyle.ASCII)
                         .continuousUpdate()
                         .build()) {
-            Predictor predictor = new Predictor(network, new PredictorSettings(size, batch));
+            Predictor predictor = new Predictor(network, new PredictorSettings(networkSettings.size(), batch));
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<?>> pending = new ArrayList<>();
@@ -175,9 +177,10 @@ final class RemoveCommand implements Callable<Integer> {
         return tally.done() == 0 && tally.failed() > 0 ? FailureHandler.FAILURE : 0;
     }
 
-    private FusedMapNetwork loadNetwork(int threadsPerCall) throws IOException {
+    private FusedMapNetwork loadNetwork(NetworkSettings networkSettings, int threadsPerCall) throws IOException {
         long loadStart = System.nanoTime();
-        FusedMapNetwork network = NetworkLoader.open(weights, arch, size, engine, threadsPerCall);
+        FusedMapNetwork network = NetworkLoader.open(
+                weights, networkSettings.arch(), networkSettings.size(), networkSettings.engine(), threadsPerCall);
         timer.stop(Phase.LOAD, loadStart);
         return network;
     }
@@ -212,10 +215,16 @@ final class RemoveCommand implements Callable<Integer> {
         }
     }
 
-    private void processBatch(List<RemoveTask> batchTasks, BudgetedDecoder decoder, Predictor predictor, RemoveTally tally, PrintWriter err) {
+    private void processBatch(
+            List<RemoveTask> batchTasks,
+            BudgetedDecoder decoder,
+            Predictor predictor,
+            RemoveTally tally,
+            PrintWriter err) {
         RemoveSettings settings = new RemoveSettings(overwrite, maskOnly ? null : background, batch);
         RemovalPipeline pipeline = new RemovalPipeline(STORE, decoder, predictor::predict, settings, timer);
-        List<RemoveOutcome> outcomes = pipeline.process(batchTasks.stream().map(this::request).iterator());
+        List<RemoveOutcome> outcomes =
+                pipeline.process(batchTasks.stream().map(this::request).iterator());
         for (RemoveOutcome outcome : outcomes) {
             switch (outcome.status()) {
                 case RemoveOutcome.DONE -> tally.countDone();
@@ -239,7 +248,11 @@ final class RemoveCommand implements Callable<Integer> {
             size = -1;
             modified = Long.MAX_VALUE;
         }
-        return new RemoveRequest(source.toString(), source.toString(), size, modified,
+        return new RemoveRequest(
+                source.toString(),
+                source.toString(),
+                size,
+                modified,
                 List.of(new RemoveRequest.Output(task.target().toString(), maskOnly)));
     }
 }

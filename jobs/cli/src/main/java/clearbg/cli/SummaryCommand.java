@@ -1,11 +1,11 @@
 package clearbg.cli;
 
-import clearbg.jobs.options.ArchOption;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import clearbg.jobs.options.ArchOption;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.U2Net;
 import clearbg.model.nn.U2NetModel;
@@ -22,14 +22,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code clearbg summary}: parameter count and output shapes, from a real forward pass. */
-@Command(name = "summary", mixinStandardHelpOptions = true,
+@Command(
+        name = "summary",
+        mixinStandardHelpOptions = true,
         description = "Print the parameter count and the output shapes of U²-Net for an input size.")
 final class SummaryCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", required = true, converter = ArchOption.class,
+    @Option(
+            names = "--arch",
+            required = true,
+            converter = ArchOption.class,
             description = "u2net (full) or u2netp (small)")
     private Arch arch;
 
@@ -66,7 +71,9 @@ final class SummaryCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+            out.println(new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(summary));
         } else {
             out.printf("architecture     %s%n", arch.cliName());
             out.printf("parameters       %,d%n", (Long) summary.get("parameters"));

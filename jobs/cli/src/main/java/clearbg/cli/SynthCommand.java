@@ -1,8 +1,8 @@
 package clearbg.cli;
 
+import clearbg.jobs.files.DatasetLayout;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
-import clearbg.jobs.files.DatasetLayout;
 import clearbg.model.io.AtomicFile;
 import clearbg.model.synth.Scene;
 import clearbg.model.synth.SceneGenerator;
@@ -11,9 +11,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.List;
 import java.util.concurrent.Callable;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * 90), masks 8-bit grey PNG. Sample {@code i} of split {@code s} depends only on (seed, s, i), so any
  * subset is reproducible; files are written whole (temporary file, then rename).
  */
-@Command(name = "synth", mixinStandardHelpOptions = true,
+@Command(
+        name = "synth",
+        mixinStandardHelpOptions = true,
         description = "Generate a DUTS- or DIS5K-layout data set of salient objects on cluttered backgrounds.")
 final class SynthCommand implements Callable<Integer>, ParamsSections {
 
@@ -94,7 +96,8 @@ final class SynthCommand implements Callable<Integer>, ParamsSections {
             for (int i = 1; i <= count; i++) {
                 Scene scene = generator.generate(sampleSeed(seed, s, i), thinBias);
                 String id = String.format(Locale.ROOT, "synth_%s_%06d", tag, i);
-                AtomicFile.write(out.resolve(datasetLayout.imageFolder(split)).resolve(id + ".jpg"), jpeg(scene.photo()));
+                AtomicFile.write(
+                        out.resolve(datasetLayout.imageFolder(split)).resolve(id + ".jpg"), jpeg(scene.photo()));
                 AtomicFile.write(out.resolve(datasetLayout.maskFolder(split)).resolve(id + ".png"), png(scene.mask()));
             }
             console.printf("%s: %d pairs%n", split, count);

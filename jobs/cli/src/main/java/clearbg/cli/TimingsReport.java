@@ -16,8 +16,7 @@ import java.nio.file.Path;
  */
 final class TimingsReport {
 
-    private TimingsReport() {
-    }
+    private TimingsReport() {}
 
     /** Writes the report to {@code file} (whole or not at all). */
     static void write(Path file, PhaseTimings timings, int images, long wallNanos) throws IOException {

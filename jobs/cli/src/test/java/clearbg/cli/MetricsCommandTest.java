@@ -32,14 +32,21 @@ class MetricsCommandTest {
 
     @BeforeAll
     static void readGoldens() throws Exception {
-        regular = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build().readTree(GOLDENS.resolve("goldens.json").toFile()).get("datasets").get("regular");
+        regular = JsonMapper.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .build()
+                .readTree(GOLDENS.resolve("goldens.json").toFile())
+                .get("datasets")
+                .get("regular");
     }
 
     private static void copyRegularSet(Path pred, Path gt) throws Exception {
         Files.createDirectories(pred);
         Files.createDirectories(gt);
         for (JsonNode name : regular.get("images")) {
-            Files.copy(GOLDENS.resolve("pairs").resolve(name.asText() + "_pred.png"), pred.resolve(name.asText() + ".png"));
+            Files.copy(
+                    GOLDENS.resolve("pairs").resolve(name.asText() + "_pred.png"),
+                    pred.resolve(name.asText() + ".png"));
             Files.copy(GOLDENS.resolve("pairs").resolve(name.asText() + "_gt.png"), gt.resolve(name.asText() + ".png"));
         }
     }
@@ -52,8 +59,22 @@ class MetricsCommandTest {
         Path json = dir.resolve("m.json");
         Path curves = dir.resolve("c.csv");
         Path perImage = dir.resolve("p.csv");
-        CliRun run = CliRun.of("metrics", "--pred", pred.toString(), "--gt", gt.toString(), "--name", "regular",
-                "--json", json.toString(), "--curves", curves.toString(), "--per-image", perImage.toString(), "--threads", "2");
+        CliRun run = CliRun.of(
+                "metrics",
+                "--pred",
+                pred.toString(),
+                "--gt",
+                gt.toString(),
+                "--name",
+                "regular",
+                "--json",
+                json.toString(),
+                "--curves",
+                curves.toString(),
+                "--per-image",
+                perImage.toString(),
+                "--threads",
+                "2");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("convention: PySODMetrics"), run.out());
         JsonNode result = new ObjectMapper().readTree(json.toFile()).get("regular");
@@ -103,10 +124,20 @@ class MetricsCommandTest {
     @Test
     void emptyOrMissingFoldersAreClearErrors(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("empty"));
-        CliRun empty = CliRun.of("metrics", "--pred", dir.resolve("empty").toString(), "--gt", dir.resolve("empty").toString());
+        CliRun empty = CliRun.of(
+                "metrics",
+                "--pred",
+                dir.resolve("empty").toString(),
+                "--gt",
+                dir.resolve("empty").toString());
         assertEquals(1, empty.exitCode());
         assertTrue(empty.err().contains("nothing to evaluate"), empty.err());
-        CliRun missing = CliRun.of("metrics", "--pred", dir.resolve("nope").toString(), "--gt", dir.resolve("empty").toString());
+        CliRun missing = CliRun.of(
+                "metrics",
+                "--pred",
+                dir.resolve("nope").toString(),
+                "--gt",
+                dir.resolve("empty").toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("nope: no such folder"), missing.err());
     }

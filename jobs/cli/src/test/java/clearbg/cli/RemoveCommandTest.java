@@ -34,7 +34,10 @@ class RemoveCommandTest {
     @BeforeAll
     static void writeWeights() {
         weights = shared.resolve("u2netp.safetensors");
-        assertEquals(0, CliRun.of("init", "--arch", "u2netp", "--seed", "11", weights.toString()).exitCode());
+        assertEquals(
+                0,
+                CliRun.of("init", "--arch", "u2netp", "--seed", "11", weights.toString())
+                        .exitCode());
     }
 
     @Test
@@ -47,7 +50,8 @@ class RemoveCommandTest {
         Map<String, String> before = hashes(in);
         Path out = dir.resolve("out");
 
-        CliRun first = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", out.toString(), "--batch", "2");
+        CliRun first = CliRun.of(
+                "remove", "--weights", weights.toString(), in.toString(), "--out", out.toString(), "--batch", "2");
         assertEquals(0, first.exitCode(), first.err());
         assertTrue(first.out().contains("done 3, skipped 0"), first.out());
         assertTrue(first.out().contains("not images 1"), first.out());
@@ -60,15 +64,30 @@ class RemoveCommandTest {
         assertEquals(0, second.exitCode(), second.err());
         assertTrue(second.out().contains("done 0, skipped 3"), second.out());
 
-        CliRun masks = CliRun.of("remove", "--weights", weights.toString(), in.resolve("a.jpg").toString(),
-                "--out", dir.resolve("masks").toString(), "--mask-only");
+        CliRun masks = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.resolve("a.jpg").toString(),
+                "--out",
+                dir.resolve("masks").toString(),
+                "--mask-only");
         assertEquals(0, masks.exitCode(), masks.err());
         assertSize(dir.resolve("masks/a.png"), 90, 70, false);
 
-        CliRun white = CliRun.of("remove", "--weights", weights.toString(), in.resolve("a.jpg").toString(),
-                "--out", dir.resolve("white").toString(), "--bgcolor", "255,255,255");
+        CliRun white = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.resolve("a.jpg").toString(),
+                "--out",
+                dir.resolve("white").toString(),
+                "--bgcolor",
+                "255,255,255");
         assertEquals(0, white.exitCode(), white.err());
-        assertFalse(ImageIO.read(dir.resolve("white/a.png").toFile()).getColorModel().hasAlpha());
+        assertFalse(ImageIO.read(dir.resolve("white/a.png").toFile())
+                .getColorModel()
+                .hasAlpha());
     }
 
     @Test
@@ -83,8 +102,15 @@ class RemoveCommandTest {
         write(in.resolve("huge.png"), photo(400, 300), "png");
         Path out = dir.resolve("out");
 
-        CliRun run = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", out.toString(),
-                "--max-pixels", "100000");
+        CliRun run = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                out.toString(),
+                "--max-pixels",
+                "100000");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("done 1,"), run.out());
         assertTrue(run.out().contains("failed 4"), run.out());
@@ -104,15 +130,26 @@ class RemoveCommandTest {
         Path folder = dir.resolve("photos");
         write(folder.resolve("a.png"), photo(50, 40), "png");
         Map<String, String> before = hashes(folder);
-        CliRun self = CliRun.of("remove", "--weights", weights.toString(), folder.resolve("a.png").toString(),
-                "--out", folder.toString(), "--overwrite");
+        CliRun self = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                folder.resolve("a.png").toString(),
+                "--out",
+                folder.toString(),
+                "--overwrite");
         assertEquals(1, self.exitCode(), self.err());
         assertTrue(self.err().contains("a.png is an input file, which is never overwritten"), self.err());
         assertEquals(before, hashes(folder), "the input is untouched");
 
         Path link = Files.createSymbolicLink(dir.resolve("link"), folder);
-        CliRun behindLink = CliRun.of("remove", "--weights", weights.toString(), folder.toString(),
-                "--out", link.resolve("cutouts").toString());
+        CliRun behindLink = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                folder.toString(),
+                "--out",
+                link.resolve("cutouts").toString());
         assertEquals(2, behindLink.exitCode(), behindLink.err());
         assertTrue(behindLink.err().contains("is inside the input folder"), behindLink.err());
         assertEquals(before, hashes(folder));
@@ -123,16 +160,66 @@ class RemoveCommandTest {
         Path in = dir.resolve("in");
         Files.createDirectories(in);
         Files.writeString(in.resolve("bad.jpg"), "text");
-        assertEquals(1, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("o").toString()).exitCode());
-        assertEquals(1, CliRun.of("remove", "--weights", weights.toString(), dir.resolve("missing").toString(), "--out", dir.resolve("o").toString()).exitCode());
+        assertEquals(
+                1,
+                CliRun.of(
+                                "remove",
+                                "--weights",
+                                weights.toString(),
+                                in.toString(),
+                                "--out",
+                                dir.resolve("o").toString())
+                        .exitCode());
+        assertEquals(
+                1,
+                CliRun.of(
+                                "remove",
+                                "--weights",
+                                weights.toString(),
+                                dir.resolve("missing").toString(),
+                                "--out",
+                                dir.resolve("o").toString())
+                        .exitCode());
 
-        CliRun inside = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", in.resolve("out").toString());
+        CliRun inside = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                in.resolve("out").toString());
         assertEquals(2, inside.exitCode());
         assertTrue(inside.err().contains("inside the input folder"), inside.err());
-        assertEquals(2, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", "o", "--bgcolor", "300,0,0").exitCode());
-        assertEquals(2, CliRun.of("remove", "--weights", dir.resolve("nope.pth").toString(), in.toString(), "--out", "o").exitCode());
+        assertEquals(
+                2,
+                CliRun.of(
+                                "remove",
+                                "--weights",
+                                weights.toString(),
+                                in.toString(),
+                                "--out",
+                                "o",
+                                "--bgcolor",
+                                "300,0,0")
+                        .exitCode());
+        assertEquals(
+                2,
+                CliRun.of("remove", "--weights", dir.resolve("nope.pth").toString(), in.toString(), "--out", "o")
+                        .exitCode());
+        CliRun tooSmall =
+                CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", "o", "--size", "16");
+        assertEquals(2, tooSmall.exitCode(), tooSmall.err());
+        assertTrue(tooSmall.err().contains("--size must be at least 32, got 16"), tooSmall.err());
 
-        CliRun wrongArch = CliRun.of("remove", "--weights", weights.toString(), "--arch", "u2net", in.toString(), "--out", dir.resolve("o").toString());
+        CliRun wrongArch = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                "--arch",
+                "u2net",
+                in.toString(),
+                "--out",
+                dir.resolve("o").toString());
         assertEquals(1, wrongArch.exitCode());
         assertTrue(wrongArch.err().contains("holds u2netp weights"), wrongArch.err());
     }
@@ -174,7 +261,9 @@ class RemoveCommandTest {
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-                hashes.put(root.relativize(file).toString(), HexFormat.of().formatHex(digest) + "@" + Files.getLastModifiedTime(file));
+                hashes.put(
+                        root.relativize(file).toString(),
+                        HexFormat.of().formatHex(digest) + "@" + Files.getLastModifiedTime(file));
             }
         }
         return hashes;
@@ -187,8 +276,20 @@ class RemoveCommandTest {
         write(in.resolve("q.png"), photo(70, 90), "png");
         Path timings = dir.resolve("t.json");
         long before = System.nanoTime();
-        CliRun run = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("out").toString(),
-                "--mask-only", "--batch", "1", "--workers", "1", "--timings", timings.toString());
+        CliRun run = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                dir.resolve("out").toString(),
+                "--mask-only",
+                "--batch",
+                "1",
+                "--workers",
+                "1",
+                "--timings",
+                timings.toString());
         double outside = (System.nanoTime() - before) / 1e9;
         assertEquals(0, run.exitCode(), run.err());
 
@@ -211,8 +312,32 @@ class RemoveCommandTest {
         Path in = dir.resolve("in");
         write(in.resolve("p.jpg"), photo(77, 51), "jpg");
         write(in.resolve("q.png"), photo(120, 95), "png");
-        assertEquals(0, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("one").toString(), "--mask-only", "--batch", "1").exitCode());
-        assertEquals(0, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("two").toString(), "--mask-only", "--batch", "2").exitCode());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "remove",
+                                "--weights",
+                                weights.toString(),
+                                in.toString(),
+                                "--out",
+                                dir.resolve("one").toString(),
+                                "--mask-only",
+                                "--batch",
+                                "1")
+                        .exitCode());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "remove",
+                                "--weights",
+                                weights.toString(),
+                                in.toString(),
+                                "--out",
+                                dir.resolve("two").toString(),
+                                "--mask-only",
+                                "--batch",
+                                "2")
+                        .exitCode());
         assertMasksWithinOneLevel(dir.resolve("one"), dir.resolve("two"), "p.png", "q.png");
     }
 
@@ -224,15 +349,45 @@ class RemoveCommandTest {
             write(in.resolve("p" + i + ".png"), photo(60 + 7 * i, 50 + 3 * i), "png");
             names[i] = "p" + i + ".png";
         }
-        CliRun parallel = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("ort").toString(),
-                "--mask-only", "--engine", "onnxruntime", "--workers", "3");
+        CliRun parallel = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                dir.resolve("ort").toString(),
+                "--mask-only",
+                "--engine",
+                "onnxruntime",
+                "--workers",
+                "3");
         assertEquals(0, parallel.exitCode(), parallel.err());
-        CliRun serial = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("torch").toString(),
-                "--mask-only", "--engine", "pytorch", "--workers", "1");
+        CliRun serial = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                dir.resolve("torch").toString(),
+                "--mask-only",
+                "--engine",
+                "pytorch",
+                "--workers",
+                "1");
         assertEquals(0, serial.exitCode(), serial.err());
         assertMasksWithinOneLevel(dir.resolve("ort"), dir.resolve("torch"), names);
-        assertEquals(2, CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", dir.resolve("x").toString(),
-                "--engine", "tensorflow").exitCode());
+        assertEquals(
+                2,
+                CliRun.of(
+                                "remove",
+                                "--weights",
+                                weights.toString(),
+                                in.toString(),
+                                "--out",
+                                dir.resolve("x").toString(),
+                                "--engine",
+                                "tensorflow")
+                        .exitCode());
     }
 
     private static void assertMasksWithinOneLevel(Path first, Path second, String... names) throws IOException {
@@ -243,10 +398,16 @@ class RemoveCommandTest {
             int worst = 0;
             for (int y = 0; y < a.getHeight(); y++) {
                 for (int x = 0; x < a.getWidth(); x++) {
-                    worst = Math.max(worst, Math.abs(a.getRaster().getSample(x, y, 0) - b.getRaster().getSample(x, y, 0)));
+                    worst = Math.max(
+                            worst,
+                            Math.abs(a.getRaster().getSample(x, y, 0)
+                                    - b.getRaster().getSample(x, y, 0)));
                 }
             }
-            assertTrue(worst <= 1, name + ": " + first.getFileName() + " and " + second.getFileName() + " differ by " + worst + " levels");
+            assertTrue(
+                    worst <= 1,
+                    name + ": " + first.getFileName() + " and " + second.getFileName() + " differ by " + worst
+                            + " levels");
         }
     }
 }

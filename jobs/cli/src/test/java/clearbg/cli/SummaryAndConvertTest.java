@@ -52,7 +52,8 @@ class SummaryAndConvertTest {
         CliRun unknownArch = CliRun.of("summary", "--arch", "resnet");
         assertEquals(2, unknownArch.exitCode());
         assertTrue(unknownArch.err().contains("expected u2net or u2netp"), unknownArch.err());
-        assertEquals(2, CliRun.of("summary", "--arch", "u2netp", "--height", "16").exitCode());
+        assertEquals(
+                2, CliRun.of("summary", "--arch", "u2netp", "--height", "16").exitCode());
         assertEquals(2, CliRun.of("frobnicate").exitCode());
         assertEquals(0, CliRun.of("remove", "--help").exitCode());
     }
@@ -60,7 +61,10 @@ class SummaryAndConvertTest {
     @Test
     void convertGoesFromSafetensorsToPthAndBackUnchanged() throws Exception {
         Path initial = dir.resolve("init.safetensors");
-        assertEquals(0, CliRun.of("init", "--arch", "u2netp", "--seed", "5", initial.toString()).exitCode());
+        assertEquals(
+                0,
+                CliRun.of("init", "--arch", "u2netp", "--seed", "5", initial.toString())
+                        .exitCode());
         Path pth = dir.resolve("w.pth");
         CliRun toPth = CliRun.of("convert", initial.toString(), pth.toString());
         assertEquals(0, toPth.exitCode(), toPth.err());
@@ -77,7 +81,8 @@ class SummaryAndConvertTest {
     void convertRefusesToOverwriteAndNamesBadInput() throws Exception {
         Path text = dir.resolve("notes.pth");
         Files.writeString(text, "these are not weights");
-        CliRun bad = CliRun.of("convert", text.toString(), dir.resolve("x.safetensors").toString());
+        CliRun bad = CliRun.of(
+                "convert", text.toString(), dir.resolve("x.safetensors").toString());
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("notes.pth"), bad.err());
 
@@ -86,7 +91,10 @@ class SummaryAndConvertTest {
         CliRun refused = CliRun.of("convert", text.toString(), existing.toString());
         assertEquals(2, refused.exitCode());
         assertEquals("keep me", Files.readString(existing));
-        assertEquals(2, CliRun.of("convert", text.toString(), dir.resolve("x.bin").toString()).exitCode());
+        assertEquals(
+                2,
+                CliRun.of("convert", text.toString(), dir.resolve("x.bin").toString())
+                        .exitCode());
     }
 
     @Test
@@ -109,7 +117,8 @@ class SummaryAndConvertTest {
         }
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession session = environment.createSession(graph.toString(), new OrtSession.SessionOptions());
-                OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(image), new long[] {2, 3, side, side});
+                OnnxTensor input =
+                        OnnxTensor.createTensor(environment, FloatBuffer.wrap(image), new long[] {2, 3, side, side});
                 OrtSession.Result result = session.run(Map.of("image", input))) {
             FloatBuffer fused = ((OnnxTensor) result.get("fused").orElseThrow()).getFloatBuffer();
             assertEquals(expected.length, fused.remaining());
@@ -126,7 +135,10 @@ class SummaryAndConvertTest {
         CliRun wrongArch = CliRun.of("convert", "--arch", "u2net", initial.toString(), graph.toString());
         assertEquals(1, wrongArch.exitCode());
         assertTrue(wrongArch.err().contains("holds u2netp weights, but --arch u2net was given"), wrongArch.err());
-        assertEquals(2, CliRun.of("convert", "--size", "16", initial.toString(), graph.toString()).exitCode());
+        assertEquals(
+                2,
+                CliRun.of("convert", "--size", "16", initial.toString(), graph.toString())
+                        .exitCode());
 
         StateDict weights = Weights.read(initial);
         Path partial = dir.resolve("partial.safetensors");
@@ -137,13 +149,18 @@ class SummaryAndConvertTest {
         assertEquals(1, missing.exitCode());
         assertTrue(missing.err().contains("outconv.weight"), missing.err());
         try (var left = Files.list(dir)) {
-            assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("u2net.onnx")), "no graph or temporary file left");
+            assertTrue(
+                    left.noneMatch(p -> p.getFileName().toString().contains("u2net.onnx")),
+                    "no graph or temporary file left");
         }
     }
 
     private Path seededSmallWeights() {
         Path weights = dir.resolve("init.safetensors");
-        assertEquals(0, CliRun.of("init", "--arch", "u2netp", "--seed", "9", weights.toString()).exitCode());
+        assertEquals(
+                0,
+                CliRun.of("init", "--arch", "u2netp", "--seed", "9", weights.toString())
+                        .exitCode());
         return weights;
     }
 }

@@ -1,15 +1,12 @@
 package clearbg.jobs;
 
 import clearbg.jobs.options.ImageLimitsOptions;
-import clearbg.jobs.options.EngineOption;
-import clearbg.jobs.options.ArchOption;
+import clearbg.jobs.options.NetworkOptions;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.spark.EvalSettings;
 import clearbg.jobs.spark.Evaluation;
 import clearbg.jobs.spark.ModelSpec;
-import clearbg.model.nn.Arch;
-import clearbg.model.predict.InferenceEngine;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -28,8 +25,11 @@ import picocli.CommandLine.Option;
  * IngestJob table ({@code --weights --table --datasets DUTS-TE}). Without a {@code spark.master} the job
  * runs on {@code local[*]}.
  */
-@Command(name = "EvalJob", mixinStandardHelpOptions = true,
-        description = "Evaluate saliency maps (or a model's maps) against ground truth with the PySODMetrics definitions.")
+@Command(
+        name = "EvalJob",
+        mixinStandardHelpOptions = true,
+        description =
+                "Evaluate saliency maps (or a model's maps) against ground truth with the PySODMetrics definitions.")
 public final class EvalJob implements Callable<Integer>, ParamsSections {
 
     @Mixin
@@ -39,6 +39,9 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
     public List<String> paramsSections() {
         return List.of("model", "eval");
     }
+
+    @Mixin
+    NetworkOptions network;
 
     @Option(names = "--pred", paramLabel = "URI", description = "folder of predicted maps (mode 1)")
     String predictions;
@@ -52,14 +55,17 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
     @Option(names = "--gt", paramLabel = "URI", description = "folder of ground-truth masks (modes 1 and 2)")
     String groundTruth;
 
-    @Option(names = "--table", paramLabel = "URI", description = "an IngestJob table (its root with manifest.json) to evaluate --weights on (mode 3)")
+    @Option(
+            names = "--table",
+            paramLabel = "URI",
+            description = "an IngestJob table (its root with manifest.json) to evaluate --weights on (mode 3)")
     String table;
 
-    @Option(names = "--datasets", split = ",", description = "the table's splits to evaluate, e.g. DUTS-TE or DIS-TE1,DIS-TE2 (mode 3)")
+    @Option(
+            names = "--datasets",
+            split = ",",
+            description = "the table's splits to evaluate, e.g. DUTS-TE or DIS-TE1,DIS-TE2 (mode 3)")
     List<String> datasets;
-
-    @Option(names = "--arch", converter = ArchOption.class, description = "u2net or u2netp (default: from the weights)")
-    Arch arch;
 
     @Option(names = "--name", description = "data set name (default: the ground-truth folder's name)")
     String name;
@@ -69,13 +75,6 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
 
     @Option(names = "--batch", defaultValue = "4", description = "images per forward pass (default ${DEFAULT-VALUE})")
     int batch;
-
-    @Option(names = "--engine", defaultValue = "auto", converter = EngineOption.class, description = EngineOption.DESCRIPTION)
-    InferenceEngine engine;
-
-    @Option(names = "--size", defaultValue = "320",
-            description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
-    int size;
 
     @Option(names = "--partitions", defaultValue = "0", description = "input partitions (default: Spark's parallelism)")
     int partitions;
@@ -95,22 +94,41 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
         CommandLine commandLine = new CommandLine(this);
         if (table != null) {
             if (weights == null || datasets == null || datasets.isEmpty() || predictions != null || images != null) {
-                throw new CommandLine.ParameterException(commandLine, "--table needs --weights and --datasets (and no --pred or --images)");
+                throw new CommandLine.ParameterException(
+                        commandLine, "--table needs --weights and --datasets (and no --pred or --images)");
             }
-            return new EvalSettings(null, null, new ModelSpec(weights, arch, batch, size, engine), null, out, partitions, imageLimits.limits(), table, datasets);
+            return new EvalSettings(
+                    null,
+                    null,
+                    ModelSpec.of(weights, batch, network.settings()),
+                    null,
+                    out,
+                    partitions,
+                    imageLimits.limits(),
+                    table,
+                    datasets);
         }
         boolean predictionMode = predictions != null;
         boolean modelMode = weights != null || images != null;
         if (predictionMode == modelMode || (modelMode && (weights == null || images == null)) || groundTruth == null) {
-            throw new CommandLine.ParameterException(commandLine,
-                    "give --gt URI with either --pred URI, or --weights URI and --images URI; or --table with --weights and --datasets");
+            throw new CommandLine.ParameterException(
+                    commandLine,
+                    "give --gt URI with either --pred URI, or --weights URI and --images URI; or"
+                            + " --table with --weights and --datasets");
         }
-        ModelSpec model = modelMode ? new ModelSpec(weights, arch, batch, size, engine) : null;
+        ModelSpec model = modelMode ? ModelSpec.of(weights, batch, network.settings()) : null;
         String dataset = name != null ? name : lastSegment(groundTruth);
-        return new EvalSettings(predictionMode ? predictions : images, groundTruth, model, dataset, out, partitions, imageLimits.limits(),
-                null, List.of());
+        return new EvalSettings(
+                predictionMode ? predictions : images,
+                groundTruth,
+                model,
+                dataset,
+                out,
+                partitions,
+                imageLimits.limits(),
+                null,
+                List.of());
     }
-
 
     /** Runs the evaluation on {@code spark}; returns the exit code (1 when nothing could be scored). */
     public static int run(SparkSession spark, EvalSettings settings) throws Exception {

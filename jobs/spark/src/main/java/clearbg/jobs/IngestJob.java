@@ -1,11 +1,11 @@
 package clearbg.jobs;
 
-import clearbg.jobs.options.ImageLimitsOptions;
-import clearbg.jobs.params.ParamsOption;
-import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.files.DatasetLayout;
 import clearbg.jobs.files.FileNames;
 import clearbg.jobs.files.StemPairing;
+import clearbg.jobs.options.ImageLimitsOptions;
+import clearbg.jobs.params.ParamsOption;
+import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.spark.HadoopFiles;
 import clearbg.jobs.spark.IngestPair;
 import clearbg.jobs.spark.IngestRow;
@@ -47,7 +47,9 @@ import picocli.CommandLine.Option;
  * (independent of the source's file system). Re-running on unchanged input rewrites nothing; a crashed run
  * leaves only an unreferenced version folder, never a half table behind the manifest.
  */
-@Command(name = "IngestJob", mixinStandardHelpOptions = true,
+@Command(
+        name = "IngestJob",
+        mixinStandardHelpOptions = true,
         description = "Ingest DUTS / DIS5K from any Hadoop file system into a validated Parquet image table.")
 public final class IngestJob implements Callable<Integer>, ParamsSections {
 
@@ -87,10 +89,15 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
     @Option(names = "--layout", defaultValue = "auto", description = "duts, dis5k or auto (default ${DEFAULT-VALUE})")
     String layout;
 
-    @Option(names = "--datasets", split = ",", description = "splits to ingest, e.g. DUTS-TR,DUTS-TE (default: all present)")
+    @Option(
+            names = "--datasets",
+            split = ",",
+            description = "splits to ingest, e.g. DUTS-TR,DUTS-TE (default: all present)")
     List<String> splits;
 
-    @Option(names = "--flip", description = "add a horizontally flipped copy of every training pair (the paper's offline augmentation)")
+    @Option(
+            names = "--flip",
+            description = "add a horizontally flipped copy of every training pair (the paper's offline augmentation)")
     boolean flip;
 
     @Option(names = "--resize", defaultValue = "0", description = "pre-resize with RescaleT to this size (0: keep)")
@@ -115,7 +122,8 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
         String root = source.replaceAll("/+$", "");
         String outRoot = out.replaceAll("/+$", "");
-        DatasetLayout datasetLayout = layout.equalsIgnoreCase("auto") ? detect(files, root) : DatasetLayout.parse(layout);
+        DatasetLayout datasetLayout =
+                layout.equalsIgnoreCase("auto") ? detect(files, root) : DatasetLayout.parse(layout);
         List<String> chosen = splits == null ? presentSplits(files, root, datasetLayout) : splits;
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException(root + ": no " + datasetLayout.name() + " split folders found");
@@ -123,8 +131,8 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
         DecodeLimits limits = imageLimits.limits();
         List<IngestPair> pairs = new ArrayList<>();
         MessageDigest fingerprint = MessageDigest.getInstance("SHA-256");
-        fingerprint.update(("layout=" + datasetLayout + " flip=" + flip + " resize=" + resize + " maxPixels=" + limits.maxPixels()
-                + " maxFileBytes=" + limits.maxFileBytes() + "\n")
+        fingerprint.update(("layout=" + datasetLayout + " flip=" + flip + " resize=" + resize + " maxPixels="
+                        + limits.maxPixels() + " maxFileBytes=" + limits.maxFileBytes() + "\n")
                 .getBytes(StandardCharsets.UTF_8));
         for (String split : chosen) {
             String images = root + "/" + datasetLayout.imageFolder(split);
@@ -132,19 +140,32 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
             List<HadoopFiles.Entry> imageEntries = files.listEntries(images);
             List<HadoopFiles.Entry> maskEntries = files.listEntries(masks);
             for (HadoopFiles.Entry entry : concat(imageEntries, maskEntries)) {
-                fingerprint.update((files.relativize(root, entry.uri()) + " " + entry.modified() + "\n").getBytes(StandardCharsets.UTF_8));
+                fingerprint.update((files.relativize(root, entry.uri()) + " " + entry.modified() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
             }
-            StemPairing pairing = new StemPairing(relative(files, images, imageEntries), relative(files, masks, maskEntries));
+            StemPairing pairing =
+                    new StemPairing(relative(files, images, imageEntries), relative(files, masks, maskEntries));
             for (StemPairing.Pair pair : pairing.pairs()) {
-                pairs.add(new IngestPair(datasetLayout.name(), split, pair.name(), images + "/" + pair.first(),
-                        masks + "/" + pair.second(), datasetLayout.imageFolder(split) + "/" + pair.first()));
+                pairs.add(new IngestPair(
+                        datasetLayout.name(),
+                        split,
+                        pair.name(),
+                        images + "/" + pair.first(),
+                        masks + "/" + pair.second(),
+                        datasetLayout.imageFolder(split) + "/" + pair.first()));
             }
             for (String image : pairing.onlyFirst()) {
-                pairs.add(new IngestPair(datasetLayout.name(), split, FileNames.stem(image), images + "/" + image, null,
+                pairs.add(new IngestPair(
+                        datasetLayout.name(),
+                        split,
+                        FileNames.stem(image),
+                        images + "/" + image,
+                        null,
                         datasetLayout.imageFolder(split) + "/" + image));
             }
             for (String mask : pairing.onlySecond()) {
-                pairs.add(new IngestPair(datasetLayout.name(), split, FileNames.stem(mask), null, masks + "/" + mask, null));
+                pairs.add(new IngestPair(
+                        datasetLayout.name(), split, FileNames.stem(mask), null, masks + "/" + mask, null));
             }
         }
         String inputHash = HexFormat.of().formatHex(fingerprint.digest());
@@ -153,8 +174,9 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
         if (files.exists(manifestUri)) {
             JsonNode previous = json.readTree(files.read(manifestUri));
             if (inputHash.equals(previous.path("input_fingerprint").asText())) {
-                System.out.println("IngestJob: input unchanged since " + previous.path("created_utc").asText()
-                        + "; nothing rewritten (table " + previous.path("table").asText() + ")");
+                System.out.println("IngestJob: input unchanged since "
+                        + previous.path("created_utc").asText() + "; nothing rewritten (table "
+                        + previous.path("table").asText() + ")");
                 return 0;
             }
         }
@@ -164,31 +186,65 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
         IngestValidator validator = new IngestValidator(files, limits, resize, flip, timings);
         int slices = partitions > 0 ? partitions : Math.max(context.defaultParallelism(), 1);
         context.setJobDescription("ingest " + pairs.size() + " pairs from " + root);
-        JavaRDD<IngestRow> rows = context.parallelize(pairs, Math.max(1, Math.min(slices * 4, Math.max(1, pairs.size()))))
+        JavaRDD<IngestRow> rows = context.parallelize(
+                        pairs, Math.max(1, Math.min(slices * 4, Math.max(1, pairs.size()))))
                 .flatMap(pair -> validator.rows(pair).iterator())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         rows.count();
         long validated = System.nanoTime();
-        String version = outRoot + "/v-" + inputHash.substring(0, 12) + "-" + UUID.randomUUID().toString().substring(0, 8);
-        spark.createDataFrame(rows.filter(r -> r.rejectReason() == null).map(r -> RowFactory.create(r.id(), r.dataset(),
-                        r.split(), r.sourcePath(), r.width(), r.height(), r.channels(), r.image(), r.mask(), r.flipped(),
-                        r.contentHash())), TABLE)
-                .write().partitionBy("dataset", "split").parquet(version + "/images");
-        spark.createDataFrame(rows.filter(r -> r.rejectReason() != null).map(r -> RowFactory.create(r.id(), r.dataset(),
-                r.split(), r.sourcePath(), r.rejectReason())), REJECTS).write().parquet(version + "/rejects");
+        String version = outRoot + "/v-" + inputHash.substring(0, 12) + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        spark.createDataFrame(
+                        rows.filter(r -> r.rejectReason() == null)
+                                .map(r -> RowFactory.create(
+                                        r.id(),
+                                        r.dataset(),
+                                        r.split(),
+                                        r.sourcePath(),
+                                        r.width(),
+                                        r.height(),
+                                        r.channels(),
+                                        r.image(),
+                                        r.mask(),
+                                        r.flipped(),
+                                        r.contentHash())),
+                        TABLE)
+                .write()
+                .partitionBy("dataset", "split")
+                .parquet(version + "/images");
+        spark.createDataFrame(
+                        rows.filter(r -> r.rejectReason() != null)
+                                .map(r -> RowFactory.create(
+                                        r.id(), r.dataset(), r.split(), r.sourcePath(), r.rejectReason())),
+                        REJECTS)
+                .write()
+                .parquet(version + "/rejects");
 
-        List<Row> accepted = spark.read().parquet(version + "/images").select("id", "content_hash", "dataset", "split")
-                .orderBy("id").collectAsList();
-        List<Row> rejected = spark.read().parquet(version + "/rejects").select("reason", "split", "id").collectAsList();
+        List<Row> accepted = spark.read()
+                .parquet(version + "/images")
+                .select("id", "content_hash", "dataset", "split")
+                .orderBy("id")
+                .collectAsList();
+        List<Row> rejected = spark.read()
+                .parquet(version + "/rejects")
+                .select("reason", "split", "id")
+                .collectAsList();
         rows.unpersist();
         ObjectNode manifest = manifest(json, datasetLayout, chosen, inputHash, version, accepted, rejected);
-        String previousVersion = files.exists(manifestUri) ? json.readTree(files.read(manifestUri)).path("version").asText(null) : null;
+        String previousVersion = files.exists(manifestUri)
+                ? json.readTree(files.read(manifestUri)).path("version").asText(null)
+                : null;
         files.write(manifestUri, json.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8));
         if (previousVersion != null && !previousVersion.equals(version)) {
             files.fileSystem(previousVersion).delete(new org.apache.hadoop.fs.Path(previousVersion), true);
         }
-        System.out.printf(Locale.ROOT, "IngestJob: timings: list %.2f s, read+decode+validate %.2f s, write %.2f s; %s%n",
-                (listed - started) / 1e9, (validated - listed) / 1e9, (System.nanoTime() - validated) / 1e9, timings.summary());
+        System.out.printf(
+                Locale.ROOT,
+                "IngestJob: timings: list %.2f s, read+decode+validate %.2f s, write %.2f s; %s%n",
+                (listed - started) / 1e9,
+                (validated - listed) / 1e9,
+                (System.nanoTime() - validated) / 1e9,
+                timings.summary());
         System.out.println("IngestJob: " + accepted.size() + " rows, " + rejected.size() + " rejects; content hash "
                 + manifest.get("content_hash").asText() + "; manifest " + manifestUri);
         for (Row reject : rejected) {
@@ -197,8 +253,15 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
         return 0;
     }
 
-    private ObjectNode manifest(ObjectMapper json, DatasetLayout datasetLayout, List<String> chosen, String inputHash,
-            String version, List<Row> accepted, List<Row> rejected) throws Exception {
+    private ObjectNode manifest(
+            ObjectMapper json,
+            DatasetLayout datasetLayout,
+            List<String> chosen,
+            String inputHash,
+            String version,
+            List<Row> accepted,
+            List<Row> rejected)
+            throws Exception {
         ObjectNode manifest = json.createObjectNode();
         manifest.put("source", source);
         manifest.put("layout", datasetLayout.name());
@@ -234,20 +297,23 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
                 return candidate;
             }
         }
-        throw new IllegalArgumentException(root + ": neither a DUTS (DUTS-TR, DUTS-TE) nor a DIS5K (DIS-TR, ...) layout");
+        throw new IllegalArgumentException(
+                root + ": neither a DUTS (DUTS-TR, DUTS-TE) nor a DIS5K (DIS-TR, ...) layout");
     }
 
     private static List<String> presentSplits(HadoopFiles files, String root, DatasetLayout layout) throws Exception {
         List<String> present = new ArrayList<>();
         for (String split : layout.splits()) {
-            if (files.exists(root + "/" + layout.imageFolder(split)) || files.exists(root + "/" + layout.maskFolder(split))) {
+            if (files.exists(root + "/" + layout.imageFolder(split))
+                    || files.exists(root + "/" + layout.maskFolder(split))) {
                 present.add(split);
             }
         }
         return present;
     }
 
-    private static List<String> relative(HadoopFiles files, String folder, List<HadoopFiles.Entry> entries) throws Exception {
+    private static List<String> relative(HadoopFiles files, String folder, List<HadoopFiles.Entry> entries)
+            throws Exception {
         List<String> names = new ArrayList<>();
         for (HadoopFiles.Entry entry : entries) {
             names.add(files.relativize(folder, entry.uri()));

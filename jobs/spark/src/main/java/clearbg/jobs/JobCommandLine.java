@@ -16,14 +16,13 @@ final class JobCommandLine {
 
     static int execute(Object job, String... args) {
         OfflineEngine.applyDefaults();
-        CommandLine commandLine = new CommandLine(job)
-                .setExecutionExceptionHandler((e, command, parseResult) -> {
-                    command.getErr().println(command.getCommandName() + ": " + e.getMessage());
-                    if (System.getenv("CLEARBG_DEBUG") != null) {
-                        e.printStackTrace(command.getErr());
-                    }
-                    return 1;
-                });
+        CommandLine commandLine = new CommandLine(job).setExecutionExceptionHandler((e, command, parseResult) -> {
+            command.getErr().println(command.getCommandName() + ": " + e.getMessage());
+            if (System.getenv("CLEARBG_DEBUG") != null) {
+                e.printStackTrace(command.getErr());
+            }
+            return 1;
+        });
         try {
             ParamsDefaults.install(commandLine, args);
         } catch (ParamsException e) {

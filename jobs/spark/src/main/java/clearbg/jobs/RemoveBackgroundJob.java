@@ -1,12 +1,11 @@
 package clearbg.jobs;
 
-import clearbg.jobs.options.RgbaOption;
+import clearbg.jobs.files.OutputLayout;
 import clearbg.jobs.options.ImageLimitsOptions;
-import clearbg.jobs.options.EngineOption;
-import clearbg.jobs.options.ArchOption;
+import clearbg.jobs.options.NetworkOptions;
+import clearbg.jobs.options.RgbaOption;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
-import clearbg.jobs.files.OutputLayout;
 import clearbg.jobs.remove.RemoveOutcome;
 import clearbg.jobs.remove.RemoveSettings;
 import clearbg.jobs.spark.HadoopFiles;
@@ -14,8 +13,6 @@ import clearbg.jobs.spark.ModelSpec;
 import clearbg.jobs.spark.RemovePartitionWorker;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.Rgba;
-import clearbg.model.nn.Arch;
-import clearbg.model.predict.InferenceEngine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,8 +45,11 @@ import picocli.CommandLine.Option;
  * JSON summary) goes to {@code <output>/_reports/<run-id>/}. Exit codes: 0 nothing failed, 3 finished
  * with failed images (see the report), 1 the job itself failed, 2 usage error.
  */
-@Command(name = "RemoveBackgroundJob", mixinStandardHelpOptions = true,
-        description = "Remove the backgrounds of all images under a prefix of any Hadoop file system (s3a://, file://).")
+@Command(
+        name = "RemoveBackgroundJob",
+        mixinStandardHelpOptions = true,
+        description =
+                "Remove the backgrounds of all images under a prefix of any Hadoop file system (s3a://, file://).")
 public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSections {
 
     @Mixin
@@ -74,7 +74,14 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
             .add("encode_ms", DataTypes.DoubleType, false)
             .add("write_ms", DataTypes.DoubleType, false);
 
-    @Option(names = "--input", required = true, paramLabel = "URI", description = "bucket or prefix to read (recursive)")
+    @Mixin
+    NetworkOptions network;
+
+    @Option(
+            names = "--input",
+            required = true,
+            paramLabel = "URI",
+            description = "bucket or prefix to read (recursive)")
     String input;
 
     @Option(names = "--output", required = true, paramLabel = "URI", description = "prefix to write under")
@@ -83,25 +90,21 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
     @Option(names = "--weights", required = true, paramLabel = "URI", description = ".pth or safetensors weights")
     String weights;
 
-    @Option(names = "--arch", converter = ArchOption.class, description = "u2net or u2netp (default: from the weights)")
-    Arch arch;
-
-    @Option(names = "--format", defaultValue = "cutout", description = "cutout, mask or both (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--format",
+            defaultValue = "cutout",
+            description = "cutout, mask or both (default ${DEFAULT-VALUE})")
     String format;
 
-    @Option(names = "--bgcolor", converter = RgbaOption.class, paramLabel = "R,G,B[,A]",
+    @Option(
+            names = "--bgcolor",
+            converter = RgbaOption.class,
+            paramLabel = "R,G,B[,A]",
             description = "composite cut-outs on this colour instead of transparency")
     Rgba background;
 
     @Option(names = "--batch", defaultValue = "4", description = "images per forward pass (default ${DEFAULT-VALUE})")
     int batch;
-
-    @Option(names = "--size", defaultValue = "320",
-            description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
-    int size;
-
-    @Option(names = "--engine", defaultValue = "auto", converter = EngineOption.class, description = EngineOption.DESCRIPTION)
-    InferenceEngine engine;
 
     @Mixin
     ImageLimitsOptions imageLimits;
@@ -112,16 +115,23 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
     @Option(names = "--partitions", defaultValue = "0", description = "task count (default: Spark's parallelism)")
     int partitions;
 
-    @Option(names = "--run-id", description = "name of this run's report folder (default: UTC time and a random suffix)")
+    @Option(
+            names = "--run-id",
+            description = "name of this run's report folder (default: UTC time and a random suffix)")
     String runId;
 
     @Override
     public Integer call() throws Exception {
         OutputLayout layout = new OutputLayout(parseFormat(format));
-        RemoveSettings settings = new RemoveSettings(overwrite, layout.format() == OutputLayout.Format.MASK ? null : background, batch);
+        RemoveSettings settings =
+                new RemoveSettings(overwrite, layout.format() == OutputLayout.Format.MASK ? null : background, batch);
         DecodeLimits limits = imageLimits.limits();
-        String id = runId != null ? runId : DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-                .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = runId != null
+                ? runId
+                : DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+                                .withZone(ZoneOffset.UTC)
+                                .format(Instant.now())
+                        + "-" + UUID.randomUUID().toString().substring(0, 8);
         try (SparkSession spark = SparkSessions.open("clearbg-remove-background")) {
             return run(spark, layout, limits, settings, id);
         }
@@ -135,7 +145,8 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
         }
     }
 
-    private int run(SparkSession spark, OutputLayout layout, DecodeLimits limits, RemoveSettings settings, String id) throws Exception {
+    private int run(SparkSession spark, OutputLayout layout, DecodeLimits limits, RemoveSettings settings, String id)
+            throws Exception {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
         if (!files.exists(weights)) {
@@ -144,27 +155,50 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
         long listStart = System.nanoTime();
         RemovePlan plan = RemovePlan.of(files, input, output, layout);
         double listMillis = (System.nanoTime() - listStart) / 1e6;
-        RemovePartitionWorker worker = new RemovePartitionWorker(files, new ModelSpec(weights, arch, batch, size, engine), limits, settings);
+        RemovePartitionWorker worker =
+                new RemovePartitionWorker(files, ModelSpec.of(weights, batch, network.settings()), limits, settings);
         int slices = partitions > 0 ? partitions : context.defaultParallelism();
         context.setJobDescription("remove backgrounds: " + plan.items().size() + " images under " + input);
-        JavaRDD<RemoveOutcome> processed = context.parallelize(plan.items(), Math.max(1, Math.min(slices, Math.max(1, plan.items().size()))))
+        JavaRDD<RemoveOutcome> processed = context.parallelize(
+                        plan.items(),
+                        Math.max(1, Math.min(slices, Math.max(1, plan.items().size()))))
                 .mapPartitions(worker::process);
         JavaRDD<RemoveOutcome> all = processed.union(context.parallelize(plan.decided(), 1));
         String reportDir = output.replaceAll("/+$", "") + "/" + RemovePlan.REPORTS + "/" + id;
-        Dataset<Row> report = spark.createDataFrame(all.map(o -> RowFactory.create(id, o.key(), o.status(),
-                o.reason() == null ? "" : o.reason(), o.millis(), o.decodeNanos() / 1e6, o.predictNanos() / 1e6,
-                o.encodeNanos() / 1e6, o.writeNanos() / 1e6)), REPORT_SCHEMA);
+        Dataset<Row> report = spark.createDataFrame(
+                all.map(o -> RowFactory.create(
+                        id,
+                        o.key(),
+                        o.status(),
+                        o.reason() == null ? "" : o.reason(),
+                        o.millis(),
+                        o.decodeNanos() / 1e6,
+                        o.predictNanos() / 1e6,
+                        o.encodeNanos() / 1e6,
+                        o.writeNanos() / 1e6)),
+                REPORT_SCHEMA);
         report.repartition(1).write().parquet(reportDir + "/report.parquet");
 
         Dataset<Row> written = spark.read().parquet(reportDir + "/report.parquet");
         ObjectNode summary = summarise(written, id, listMillis);
-        files.write(reportDir + "/summary.json",
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
-        for (Row failure : written.filter("status = 'failed'").select("key", "reason").limit(50).collectAsList()) {
+        files.write(
+                reportDir + "/summary.json",
+                new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(summary)
+                        .getBytes(StandardCharsets.UTF_8));
+        for (Row failure : written.filter("status = 'failed'")
+                .select("key", "reason")
+                .limit(50)
+                .collectAsList()) {
             System.err.println("RemoveBackgroundJob: failed " + failure.getString(0) + ": " + failure.getString(1));
         }
-        System.out.printf("done %d, skipped %d, failed %d; report %s%n", summary.get("done").asLong(),
-                summary.get("skipped").asLong(), summary.get("failed").asLong(), reportDir);
+        System.out.printf(
+                "done %d, skipped %d, failed %d; report %s%n",
+                summary.get("done").asLong(),
+                summary.get("skipped").asLong(),
+                summary.get("failed").asLong(),
+                reportDir);
         return summary.get("failed").asLong() > 0 ? SOME_FAILED : 0;
     }
 
@@ -175,10 +209,15 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
         summary.put("output", output);
         summary.put("weights", weights);
         for (String status : List.of(RemoveOutcome.DONE, RemoveOutcome.SKIPPED, RemoveOutcome.FAILED)) {
-            summary.put(status, report.filter(report.col("status").equalTo(status)).count());
+            summary.put(
+                    status, report.filter(report.col("status").equalTo(status)).count());
         }
-        Row sums = report.selectExpr("coalesce(sum(decode_ms), 0d)", "coalesce(sum(predict_ms), 0d)",
-                "coalesce(sum(encode_ms), 0d)", "coalesce(sum(write_ms), 0d)").first();
+        Row sums = report.selectExpr(
+                        "coalesce(sum(decode_ms), 0d)",
+                        "coalesce(sum(predict_ms), 0d)",
+                        "coalesce(sum(encode_ms), 0d)",
+                        "coalesce(sum(write_ms), 0d)")
+                .first();
         ObjectNode split = summary.putObject("time_split_ms");
         split.put("list", listMillis);
         split.put("decode", sums.getDouble(0));

@@ -58,7 +58,8 @@ final class RemovePlan {
                 if (owner != null) {
                     conflict = "output " + outKey + " is already the output of " + owner;
                 }
-                outputs.add(new RemoveRequest.Output(outputRoot + "/" + outKey, outKey.equals(OutputLayout.maskKey(key))));
+                outputs.add(
+                        new RemoveRequest.Output(outputRoot + "/" + outKey, outKey.equals(OutputLayout.maskKey(key))));
             }
             if (conflict != null) {
                 plan.decided.add(RemoveOutcome.failedKey(key, "refused: " + conflict));

@@ -1,10 +1,10 @@
 package clearbg.jobs;
 
-import clearbg.jobs.options.TrainRecipeOptions;
-import clearbg.jobs.options.TrackingOptions;
-import clearbg.jobs.options.StepOptions;
-import clearbg.jobs.options.CheckpointOptions;
 import clearbg.jobs.options.AdamOptions;
+import clearbg.jobs.options.CheckpointOptions;
+import clearbg.jobs.options.StepOptions;
+import clearbg.jobs.options.TrackingOptions;
+import clearbg.jobs.options.TrainRecipeOptions;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.spark.BarrierEpochs;
@@ -15,12 +15,12 @@ import clearbg.jobs.spark.LocalMaster;
 import clearbg.jobs.spark.ModelSpec;
 import clearbg.jobs.spark.TrainEpochTask;
 import clearbg.jobs.spark.TrainingTable;
+import clearbg.jobs.tracking.TrackingSettings;
 import clearbg.jobs.train.TableSample;
 import clearbg.jobs.train.TrainData;
 import clearbg.jobs.train.TrainSettings;
 import clearbg.jobs.train.TrainingLoop;
 import clearbg.jobs.train.TrainingRun;
-import clearbg.jobs.tracking.TrackingSettings;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.metric.SodResult;
 import clearbg.model.predict.InferenceEngine;
@@ -50,7 +50,9 @@ import picocli.CommandLine.Option;
  * (0.9, 0.999), eps 1e-8, no weight decay, batch 12, RescaleT(320), RandomCrop(288), with the original
  * code's random vertical flip; the paper's horizontal flip is the offline {@code IngestJob --flip}.
  */
-@Command(name = "TrainJob", mixinStandardHelpOptions = true,
+@Command(
+        name = "TrainJob",
+        mixinStandardHelpOptions = true,
         description = "Train U²-Net data-parallel on an IngestJob table, with checkpoints and resume.")
 public final class TrainJob implements Callable<Integer>, ParamsSections {
 
@@ -65,16 +67,27 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
     /** The Spark setting that carries the git commit of the submitted code ({@code scripts/spark-submit} sets it). */
     public static final String GIT_COMMIT_CONF = "spark.clearbg.gitCommit";
 
-    @Option(names = "--table", required = true, paramLabel = "URI", description = "IngestJob table (its root with manifest.json)")
+    @Option(
+            names = "--table",
+            required = true,
+            paramLabel = "URI",
+            description = "IngestJob table (its root with manifest.json)")
     String table;
 
-    @Option(names = "--train-splits", split = ",", defaultValue = "DUTS-TR", description = "splits to train on (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--train-splits",
+            split = ",",
+            defaultValue = "DUTS-TR",
+            description = "splits to train on (default ${DEFAULT-VALUE})")
     List<String> trainSplits;
 
     @Option(names = "--eval-split", description = "split to evaluate max-F and MAE on, e.g. DUTS-TE (default: none)")
     String evalSplit;
 
-    @Option(names = "--eval-interval", defaultValue = "1", description = "epochs between evaluations; 0: at the end only (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--eval-interval",
+            defaultValue = "1",
+            description = "epochs between evaluations; 0: at the end only (default ${DEFAULT-VALUE})")
     int evalInterval;
 
     @Mixin
@@ -83,10 +96,17 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
     @Mixin
     AdamOptions adam;
 
-    @Option(names = "--workers", defaultValue = "1", description = "data-parallel replicas, one barrier task each (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--workers",
+            defaultValue = "1",
+            description = "data-parallel replicas, one barrier task each (default ${DEFAULT-VALUE})")
     int workers;
 
-    @Option(names = "--out", required = true, paramLabel = "URI", description = "run folder: weights.safetensors, params.json, steps.csv, loss_curve.png, eval/")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "URI",
+            description = "run folder: weights.safetensors, params.json, steps.csv, loss_curve.png, eval/")
     String out;
 
     @Mixin
@@ -95,13 +115,19 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
     @Mixin
     StepOptions steps;
 
-    @Option(names = "--hash-interval", defaultValue = "100", description = "steps between the replicas' weight-hash checks (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--hash-interval",
+            defaultValue = "100",
+            description = "steps between the replicas' weight-hash checks (default ${DEFAULT-VALUE})")
     int hashInterval;
 
     @Mixin
     TrackingOptions tracking;
 
-    @Option(names = "--timeout", defaultValue = "300", description = "seconds a replica waits on its peers before failing (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout",
+            defaultValue = "300",
+            description = "seconds a replica waits on its peers before failing (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
     @Override
@@ -110,7 +136,8 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
         Map<String, String> defaults = new LinkedHashMap<>(Map.of(
                 "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s",
                 "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "15"));
-        LocalMaster.coresPerWorker(new SparkConf(), workers).ifPresent(cores -> defaults.put("spark.task.cpus", Integer.toString(cores)));
+        LocalMaster.coresPerWorker(new SparkConf(), workers)
+                .ifPresent(cores -> defaults.put("spark.task.cpus", Integer.toString(cores)));
         try (SparkSession spark = SparkSessions.open("clearbg-train", defaults)) {
             return run(spark, settings, tracking.settings(), Duration.ofSeconds(timeoutSeconds));
         }
@@ -118,26 +145,41 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
 
     TrainSettings settings() {
         String root = out.replaceAll("/+$", "");
-        return new TrainSettings(recipe.recipe(), adam.settings(), new TrainData(table, trainSplits, evalSplit, evalInterval),
-                checkpoints.policy(root), workers, root, steps.logInterval(), hashInterval, steps.prefetch());
+        return new TrainSettings(
+                recipe.recipe(),
+                adam.settings(),
+                new TrainData(table, trainSplits, evalSplit, evalInterval),
+                checkpoints.policy(root),
+                workers,
+                root,
+                steps.logInterval(),
+                hashInterval,
+                steps.prefetch());
     }
 
     /**
      * Trains on {@code spark}, tracked as {@code tracking} says (a resumed training logs into the MLflow run
      * recorded in its checkpoint); returns the exit code.
      */
-    public static int run(SparkSession spark, TrainSettings settings, TrackingSettings tracking, Duration timeout) throws Exception {
+    public static int run(SparkSession spark, TrainSettings settings, TrackingSettings tracking, Duration timeout)
+            throws Exception {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         LocalMaster.requireSlots(context.getConf(), settings.workers());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
-        TrainingTable table = TrainingTable.open(spark, files, settings.table(), settings.trainSplits(), settings.evalSplit());
+        TrainingTable table =
+                TrainingTable.open(spark, files, settings.table(), settings.trainSplits(), settings.evalSplit());
         TrainingLoop loop = new TrainingLoop(settings, files, table.ids());
         JavaRDD<TableSample> samples = table.samples().persist(StorageLevel.MEMORY_AND_DISK_SER());
         BarrierEpochs epochs = new BarrierEpochs(context, samples);
         try {
-            loop.run(tracking, tags(spark, table), (plan, epoch, stepsPerEpoch, runId) -> epochs.train(plan,
-                    new TrainEpochTask(settings, files, epoch, stepsPerEpoch, runId, timeout)),
-                    settings.evalSplit() == null ? null : (checkpoint, step, name, run) -> evaluate(spark, settings, run, checkpoint, step, name),
+            loop.run(
+                    tracking,
+                    tags(spark, table),
+                    (plan, epoch, stepsPerEpoch, runId) -> epochs.train(
+                            plan, new TrainEpochTask(settings, files, epoch, stepsPerEpoch, runId, timeout)),
+                    settings.evalSplit() == null
+                            ? null
+                            : (checkpoint, step, name, run) -> evaluate(spark, settings, run, checkpoint, step, name),
                     System.err);
         } catch (SparkException e) {
             throw explain(e, settings);
@@ -148,7 +190,10 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
         return 0;
     }
 
-    /** The run's tags: the code's git commit (when spark-submit was given it), the application id, the table's content hash. */
+    /**
+     * The run's tags: the code's git commit (when spark-submit was given it), the application id, the table's content
+     * hash.
+     */
     private static Map<String, String> tags(SparkSession spark, TrainingTable table) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("git_commit", spark.sparkContext().getConf().get(GIT_COMMIT_CONF, "unknown"));
@@ -162,19 +207,37 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
     private static RuntimeException explain(SparkException e, TrainSettings settings) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("SPARK-24819") || message.contains("BARRIER_JOB_SLOTS")) {
-            return new IllegalArgumentException("--workers " + settings.workers() + " needs " + settings.workers()
-                    + " task slots at once (spark.task.cpus each), more than the cluster offers; add executors or lower --workers", e);
+            return new IllegalArgumentException(
+                    "--workers " + settings.workers() + " needs " + settings.workers()
+                            + " task slots at once (spark.task.cpus each), more than the cluster offers;"
+                            + " add executors or lower --workers",
+                    e);
         }
         return new IllegalStateException("training failed: " + message, e);
     }
 
-    private static void evaluate(SparkSession spark, TrainSettings settings, TrainingRun run, String checkpoint, long step, String name)
+    private static void evaluate(
+            SparkSession spark, TrainSettings settings, TrainingRun run, String checkpoint, long step, String name)
             throws Exception {
-        EvalSettings eval = new EvalSettings(null, null, new ModelSpec(checkpoint, settings.arch(), 4, settings.rescale(), InferenceEngine.AUTO), null,
-                settings.out() + "/eval/" + name, 0, DecodeLimits.defaults(), settings.table(), List.of(settings.evalSplit()));
+        EvalSettings eval = new EvalSettings(
+                null,
+                null,
+                new ModelSpec(checkpoint, settings.arch(), 4, settings.rescale(), InferenceEngine.AUTO),
+                null,
+                settings.out() + "/eval/" + name,
+                0,
+                DecodeLimits.defaults(),
+                settings.table(),
+                List.of(settings.evalSplit()));
         SodResult result = Evaluation.run(spark, eval).get(settings.evalSplit());
         if (result != null) {
-            System.out.printf(Locale.ROOT, "TrainJob: %s on %s: max-F %.4f MAE %.4f%n", name, settings.evalSplit(), result.maxF(), result.mae());
+            System.out.printf(
+                    Locale.ROOT,
+                    "TrainJob: %s on %s: max-F %.4f MAE %.4f%n",
+                    name,
+                    settings.evalSplit(),
+                    result.maxF(),
+                    result.mae());
             run.logEvaluation(result, step);
         }
     }

@@ -29,8 +29,10 @@ import scala.Option;
  */
 class GpuDiscoveryScriptTest {
 
-    private static final Path SCRIPT = Paths.get(System.getProperty("clearbg.confDir", "../../conf"), "gpu-discovery.sh")
-            .toAbsolutePath().normalize();
+    private static final Path SCRIPT = Paths.get(
+                    System.getProperty("clearbg.confDir", "../../conf"), "gpu-discovery.sh")
+            .toAbsolutePath()
+            .normalize();
 
     @TempDir
     Path dir;
@@ -51,7 +53,8 @@ class GpuDiscoveryScriptTest {
     @Test
     void sparkDiscoversTheExecutorsGpusThroughTheScript() throws Exception {
         Path bin = fakeNvidiaSmi("0\n1\n", 0);
-        Path wrapper = executable(dir.resolve("discover.sh"),
+        Path wrapper = executable(
+                dir.resolve("discover.sh"),
                 "#!" + bash() + "\nPATH='" + bin + "':\"$PATH\" exec '" + bash() + "' '" + SCRIPT + "'\n");
         SparkConf conf = new SparkConf(false)
                 .set("spark.executor.resource.gpu.amount", "2")
@@ -66,7 +69,9 @@ class GpuDiscoveryScriptTest {
         Path bin = fakeNvidiaSmi("0\n1\n2\n3\n", 0);
         Run two = run(bin, Map.of("CUDA_VISIBLE_DEVICES", "2,3"));
         assertEquals(0, two.exitCode(), two.err());
-        assertArrayEquals(new String[] {"0", "1"}, ResourceInformation.parseJson(two.out()).addresses());
+        assertArrayEquals(
+                new String[] {"0", "1"},
+                ResourceInformation.parseJson(two.out()).addresses());
 
         Run unknown = run(bin, Map.of("CUDA_VISIBLE_DEVICES", "1,7"));
         assertEquals(1, unknown.exitCode(), unknown.out());
@@ -90,11 +95,16 @@ class GpuDiscoveryScriptTest {
 
     @Test
     void aFailingNvidiaSmiOrOneWithoutGpusIsReportedWithItsOutput() throws Exception {
-        Run driverless = run(fakeNvidiaSmi("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n", 9),
+        Run driverless = run(
+                fakeNvidiaSmi("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n", 9),
                 Map.of());
         assertEquals(1, driverless.exitCode(), driverless.out());
-        assertTrue(driverless.err().contains("nvidia-smi --query-gpu=index failed: NVIDIA-SMI has failed because it couldn't "
-                + "communicate with the NVIDIA driver."), driverless.err());
+        assertTrue(
+                driverless
+                        .err()
+                        .contains("nvidia-smi --query-gpu=index failed: NVIDIA-SMI has failed because it couldn't "
+                                + "communicate with the NVIDIA driver."),
+                driverless.err());
 
         Run noGpu = run(fakeNvidiaSmi("", 0), Map.of());
         assertEquals(1, noGpu.exitCode(), noGpu.out());
@@ -105,10 +115,13 @@ class GpuDiscoveryScriptTest {
     private Path fakeNvidiaSmi(String output, int exitCode) throws IOException {
         Path bin = Files.createTempDirectory(dir, "bin");
         Files.writeString(bin.resolve("output.txt"), output);
-        executable(bin.resolve("nvidia-smi"), "#!" + bash() + "\n"
-                + "[[ \"$*\" == '--query-gpu=index --format=csv,noheader' ]] || { echo \"unexpected arguments: $*\" >&2; exit 64; }\n"
-                + "while IFS= read -r line; do echo \"$line\"; done < '" + bin.resolve("output.txt") + "'\n"
-                + "exit " + exitCode + "\n");
+        executable(
+                bin.resolve("nvidia-smi"),
+                "#!" + bash() + "\n"
+                        + "[[ \"$*\" == '--query-gpu=index --format=csv,noheader' ]] || { echo"
+                        + " \"unexpected arguments: $*\" >&2; exit 64; }\n"
+                        + "while IFS= read -r line; do echo \"$line\"; done < '" + bin.resolve("output.txt") + "'\n"
+                        + "exit " + exitCode + "\n");
         return bin;
     }
 
@@ -124,16 +137,20 @@ class GpuDiscoveryScriptTest {
         builder.environment().remove("CUDA_VISIBLE_DEVICES");
         builder.environment().put("PATH", path.toString());
         builder.environment().putAll(environment);
-        builder.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        builder.redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
         Process process = builder.start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "gpu-discovery.sh did not finish");
-        return new Run(process.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+        return new Run(
+                process.exitValue(),
+                Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
                 Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
     }
 
     /** bash from this JVM's PATH (the script's PATH is replaced in the tests). */
     private static String bash() {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
+        return Arrays.stream(
+                        System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
                 .map(folder -> Paths.get(folder, "bash"))
                 .filter(Files::isExecutable)
                 .findFirst()

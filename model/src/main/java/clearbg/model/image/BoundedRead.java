@@ -9,8 +9,7 @@ public final class BoundedRead {
 
     private static final int CHUNK = 64 * 1024;
 
-    private BoundedRead() {
-    }
+    private BoundedRead() {}
 
     /**
      * The whole content of {@code in}.
@@ -26,8 +25,8 @@ public final class BoundedRead {
         while ((n = in.read(chunk)) > 0) {
             total += n;
             if (total > maxBytes) {
-                throw new ImageDecodeException(source, "file has more than " + maxBytes
-                        + " bytes, over the limit (--max-file-bytes)");
+                throw new ImageDecodeException(
+                        source, "file has more than " + maxBytes + " bytes, over the limit (--max-file-bytes)");
             }
             out.write(chunk, 0, n);
         }

@@ -69,7 +69,8 @@ public final class BudgetedDecoder {
      * @throws ImageDecodeException when it is refused or cannot be decoded
      * @throws IOException when it cannot be read
      */
-    public DecodedImage decode(String source, long listedBytes, ByteSource bytes, Runnable beforeWaiting) throws IOException {
+    public DecodedImage decode(String source, long listedBytes, ByteSource bytes, Runnable beforeWaiting)
+            throws IOException {
         long maxBytes = decoder.limits().maxFileBytes();
         if (listedBytes > maxBytes) {
             throw ImageDecoder.tooLarge(source, listedBytes, maxBytes);
@@ -99,7 +100,8 @@ public final class BudgetedDecoder {
         }
     }
 
-    private DecodedImage decodeReserved(String source, byte[] encoded, ImageMemoryBudget.Reservation memory, Waiter waiter) {
+    private DecodedImage decodeReserved(
+            String source, byte[] encoded, ImageMemoryBudget.Reservation memory, Waiter waiter) {
         ImageHeader header = decoder.inspect(encoded, source);
         long need = header.decodeBytes() + header.pixels() * workBytesPerPixel;
         waiter.reserve(memory, need, "the " + header.describe() + " image");

@@ -23,8 +23,7 @@ final class ByteSignatures {
     private static final byte[] IEND = {'I', 'E', 'N', 'D'};
     private static final int TEXT_PROBE_BYTES = 512;
 
-    private ByteSignatures() {
-    }
+    private ByteSignatures() {}
 
     static boolean isJpeg(byte[] b) {
         return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;

@@ -40,7 +40,10 @@ public record DecodeLimits(long maxPixels, long maxFileBytes, int imageMemoryPer
         return new DecodeLimits(maxPixels, DEFAULT_MAX_FILE_BYTES, DEFAULT_IMAGE_MEMORY_PERCENT);
     }
 
-    /** {@value #DEFAULT_MAX_PIXELS} pixels, {@value #DEFAULT_MAX_FILE_BYTES} bytes, {@value #DEFAULT_IMAGE_MEMORY_PERCENT}% of the heap. */
+    /**
+     * {@value #DEFAULT_MAX_PIXELS} pixels, {@value #DEFAULT_MAX_FILE_BYTES} bytes, {@value
+     * #DEFAULT_IMAGE_MEMORY_PERCENT}% of the heap.
+     */
     public static DecodeLimits defaults() {
         return ofMaxPixels(DEFAULT_MAX_PIXELS);
     }

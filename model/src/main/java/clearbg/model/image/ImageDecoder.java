@@ -87,8 +87,8 @@ public final class ImageDecoder {
 
     /** The refusal of an encoded file or object of {@code size} bytes over {@code maxBytes}. */
     public static ImageDecodeException tooLarge(String source, long size, long maxBytes) {
-        return new ImageDecodeException(source, "file is " + size + " bytes, over the limit of " + maxBytes
-                + " bytes (--max-file-bytes)");
+        return new ImageDecodeException(
+                source, "file is " + size + " bytes, over the limit of " + maxBytes + " bytes (--max-file-bytes)");
     }
 
     /**
@@ -159,9 +159,15 @@ public final class ImageDecoder {
         long height = reader.getHeight(0);
         long pixels = width * height;
         if (pixels > limits.maxPixels()) {
-            throw new ImageDecodeException(source, String.format(Locale.ROOT,
-                    "image is %dx%d = %d pixels, over the limit of %d pixels", width, height, pixels,
-                    limits.maxPixels()));
+            throw new ImageDecodeException(
+                    source,
+                    String.format(
+                            Locale.ROOT,
+                            "image is %dx%d = %d pixels, over the limit of %d pixels",
+                            width,
+                            height,
+                            pixels,
+                            limits.maxPixels()));
         }
         return RasterCost.header(reader, format, width, height);
     }

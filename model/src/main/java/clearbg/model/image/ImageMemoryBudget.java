@@ -39,8 +39,8 @@ public final class ImageMemoryBudget {
      * percent shares one budget.
      */
     public static ImageMemoryBudget forHeapPercent(int percent) {
-        return BY_PERCENT.computeIfAbsent(percent,
-                p -> new ImageMemoryBudget(Runtime.getRuntime().maxMemory() / 100 * p));
+        return BY_PERCENT.computeIfAbsent(
+                percent, p -> new ImageMemoryBudget(Runtime.getRuntime().maxMemory() / 100 * p));
     }
 
     /** The whole budget in bytes. */
@@ -124,9 +124,11 @@ public final class ImageMemoryBudget {
             }
             int wanted = kib(bytes);
             if ((long) heldKib + wanted > capacityKib) {
-                throw new ImageDecodeException(source, reason + " needs about " + format(heldBytes() + bytes)
-                        + " of memory, over the image memory budget of " + format(capacityBytes())
-                        + " (raise the JVM heap, e.g. --driver-memory / --executor-memory, or --image-memory)");
+                throw new ImageDecodeException(
+                        source,
+                        reason + " needs about " + format(heldBytes() + bytes)
+                                + " of memory, over the image memory budget of " + format(capacityBytes())
+                                + " (raise the JVM heap, e.g. --driver-memory / --executor-memory, or --image-memory)");
             }
             return wanted;
         }

@@ -22,8 +22,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 public final class PngEncoder {
 
-    private PngEncoder() {
-    }
+    private PngEncoder() {}
 
     /** An 8-bit grey PNG of the mask. */
     public static byte[] encodeGrey(byte[] mask, int width, int height) {
@@ -69,8 +68,8 @@ public final class PngEncoder {
         Objects.requireNonNull(background, "background");
         checkMask(alpha, rgb.width(), rgb.height());
         boolean opaque = background.opaque();
-        BufferedImage image = new BufferedImage(rgb.width(), rgb.height(),
-                opaque ? BufferedImage.TYPE_3BYTE_BGR : BufferedImage.TYPE_4BYTE_ABGR);
+        BufferedImage image = new BufferedImage(
+                rgb.width(), rgb.height(), opaque ? BufferedImage.TYPE_3BYTE_BGR : BufferedImage.TYPE_4BYTE_ABGR);
         WritableRaster raster = image.getRaster();
         int[] bg = {background.r(), background.g(), background.b()};
         double ab = background.a() / 255.0;

@@ -25,8 +25,7 @@ import java.awt.image.Raster;
  */
 final class RasterConverter {
 
-    private RasterConverter() {
-    }
+    private RasterConverter() {}
 
     static FloatImage toFloat(BufferedImage image) {
         ColorModel cm = image.getColorModel();

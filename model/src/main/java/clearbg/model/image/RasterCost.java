@@ -19,8 +19,7 @@ final class RasterCost {
 
     private static final int UNKNOWN_BYTES_PER_PIXEL = 8;
 
-    private RasterCost() {
-    }
+    private RasterCost() {}
 
     static ImageHeader header(ImageReader reader, String format, long width, long height) {
         ImageTypeSpecifier type = firstType(reader);

@@ -11,7 +11,8 @@ public record Rgba(int r, int g, int b, int a) {
     public Rgba {
         for (int v : new int[] {r, g, b, a}) {
             if (v < 0 || v > 255) {
-                throw new IllegalArgumentException("colour components must be 0..255, got " + r + "," + g + "," + b + "," + a);
+                throw new IllegalArgumentException(
+                        "colour components must be 0..255, got " + r + "," + g + "," + b + "," + a);
             }
         }
     }

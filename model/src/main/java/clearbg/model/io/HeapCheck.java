@@ -6,25 +6,27 @@ package clearbg.model.io;
  * {@link OutOfMemoryError} halfway through. A lower bound of what the read needs, not a reservation.
  */
 final class HeapCheck {
-  private HeapCheck() {}
+    private HeapCheck() {}
 
-  /** Heap bytes of {@code numel} decoded elements: 4 per FLOAT32 element, 8 per INT64. */
-  static long decodedBytes(TensorType type, long numel) {
-    return numel * (type == TensorType.FLOAT32 ? Float.BYTES : Long.BYTES);
-  }
-
-  /**
-   * Passes if {@code rawBytes + decodedBytes <= Runtime.maxMemory()}.
-   *
-   * @param rawBytes the file's bytes held while decoding (storages, a safetensors buffer)
-   * @param decodedBytes the decoded tensors, from {@link #decodedBytes}
-   * @throws WeightsFormatException naming {@code source} otherwise
-   */
-  static void require(long rawBytes, long decodedBytes, String source) throws WeightsFormatException {
-    long heap = Runtime.getRuntime().maxMemory();
-    if (rawBytes + decodedBytes > heap) {
-      throw new WeightsFormatException(source, "reading needs " + rawBytes + " bytes of raw data and "
-          + decodedBytes + " bytes of tensors, more than this JVM's maximum heap of " + heap + " bytes");
+    /** Heap bytes of {@code numel} decoded elements: 4 per FLOAT32 element, 8 per INT64. */
+    static long decodedBytes(TensorType type, long numel) {
+        return numel * (type == TensorType.FLOAT32 ? Float.BYTES : Long.BYTES);
     }
-  }
+
+    /**
+     * Passes if {@code rawBytes + decodedBytes <= Runtime.maxMemory()}.
+     *
+     * @param rawBytes the file's bytes held while decoding (storages, a safetensors buffer)
+     * @param decodedBytes the decoded tensors, from {@link #decodedBytes}
+     * @throws WeightsFormatException naming {@code source} otherwise
+     */
+    static void require(long rawBytes, long decodedBytes, String source) throws WeightsFormatException {
+        long heap = Runtime.getRuntime().maxMemory();
+        if (rawBytes + decodedBytes > heap) {
+            throw new WeightsFormatException(
+                    source,
+                    "reading needs " + rawBytes + " bytes of raw data and " + decodedBytes
+                            + " bytes of tensors, more than this JVM's maximum heap of " + heap + " bytes");
+        }
+    }
 }

@@ -17,75 +17,76 @@ import java.util.Map;
  * buffer is aligned, and the metadata (if any) under {@code __metadata__}.
  */
 public final class SafetensorsWriter {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int CHUNK_ELEMENTS = 1 << 14;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHUNK_ELEMENTS = 1 << 14;
 
-  private SafetensorsWriter() {}
+    private SafetensorsWriter() {}
 
-  /**
-   * Writes atomically: into a temporary file next to {@code file}, flushed to disk, then moved over
-   * {@code file} with an atomic rename. On any failure the temporary file is removed and {@code file} is left
-   * as it was.
-   *
-   * @param metadata string-to-string metadata (provenance, format, ...); {@code Map.of()} for none
-   * @throws IllegalArgumentException if a tensor is called {@code __metadata__}
-   */
-  public static void write(StateDict weights, Path file, Map<String, String> metadata) throws IOException {
-    AtomicFile.write(file, out -> write(weights, out, metadata));
-  }
-
-  /** Writes the file's bytes to {@code out}, which is neither flushed nor closed. */
-  public static void write(StateDict weights, OutputStream out, Map<String, String> metadata) throws IOException {
-    byte[] header = header(weights, metadata);
-    ByteBuffer length = ByteBuffer.allocate(SafetensorsFormat.LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    out.write(length.putLong(header.length).array());
-    out.write(header);
-    for (HostTensor t : weights.asMap().values()) {
-      writeData(t, out);
+    /**
+     * Writes atomically: into a temporary file next to {@code file}, flushed to disk, then moved over
+     * {@code file} with an atomic rename. On any failure the temporary file is removed and {@code file} is left
+     * as it was.
+     *
+     * @param metadata string-to-string metadata (provenance, format, ...); {@code Map.of()} for none
+     * @throws IllegalArgumentException if a tensor is called {@code __metadata__}
+     */
+    public static void write(StateDict weights, Path file, Map<String, String> metadata) throws IOException {
+        AtomicFile.write(file, out -> write(weights, out, metadata));
     }
-  }
 
-  private static byte[] header(StateDict weights, Map<String, String> metadata) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
-    if (!metadata.isEmpty()) {
-      ObjectNode meta = root.putObject(SafetensorsFormat.METADATA_KEY);
-      metadata.forEach(meta::put);
+    /** Writes the file's bytes to {@code out}, which is neither flushed nor closed. */
+    public static void write(StateDict weights, OutputStream out, Map<String, String> metadata) throws IOException {
+        byte[] header = header(weights, metadata);
+        ByteBuffer length = ByteBuffer.allocate(SafetensorsFormat.LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        out.write(length.putLong(header.length).array());
+        out.write(header);
+        for (HostTensor t : weights.asMap().values()) {
+            writeData(t, out);
+        }
     }
-    long offset = 0;
-    for (Map.Entry<String, HostTensor> e : weights.asMap().entrySet()) {
-      if (e.getKey().equals(SafetensorsFormat.METADATA_KEY)) {
-        throw new IllegalArgumentException("a tensor may not be called " + SafetensorsFormat.METADATA_KEY);
-      }
-      HostTensor t = e.getValue();
-      long bytes = t.numel() * (t.type() == TensorType.FLOAT32 ? Float.BYTES : Long.BYTES);
-      ObjectNode entry = root.putObject(e.getKey());
-      entry.put("dtype", t.type() == TensorType.FLOAT32 ? "F32" : "I64");
-      ArrayNode shape = entry.putArray("shape");
-      Arrays.stream(t.shape()).forEach(shape::add);
-      entry.putArray("data_offsets").add(offset).add(offset + bytes);
-      offset += bytes;
-    }
-    byte[] json = JSON.writeValueAsBytes(root);
-    int padded = (json.length + SafetensorsFormat.ALIGNMENT - 1) / SafetensorsFormat.ALIGNMENT
-        * SafetensorsFormat.ALIGNMENT;
-    byte[] header = Arrays.copyOf(json, padded);
-    Arrays.fill(header, json.length, padded, (byte) ' ');
-    return header;
-  }
 
-  private static void writeData(HostTensor t, OutputStream out) throws IOException {
-    int elementBytes = t.type() == TensorType.FLOAT32 ? Float.BYTES : Long.BYTES;
-    ByteBuffer chunk = ByteBuffer.allocate(CHUNK_ELEMENTS * elementBytes).order(ByteOrder.LITTLE_ENDIAN);
-    int n = (int) t.numel();
-    for (int from = 0; from < n; from += CHUNK_ELEMENTS) {
-      int count = Math.min(CHUNK_ELEMENTS, n - from);
-      chunk.clear();
-      if (t.type() == TensorType.FLOAT32) {
-        chunk.asFloatBuffer().put(t.floats(), from, count);
-      } else {
-        chunk.asLongBuffer().put(t.longs(), from, count);
-      }
-      out.write(chunk.array(), 0, count * elementBytes);
+    private static byte[] header(StateDict weights, Map<String, String> metadata) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        if (!metadata.isEmpty()) {
+            ObjectNode meta = root.putObject(SafetensorsFormat.METADATA_KEY);
+            metadata.forEach(meta::put);
+        }
+        long offset = 0;
+        for (Map.Entry<String, HostTensor> e : weights.asMap().entrySet()) {
+            if (e.getKey().equals(SafetensorsFormat.METADATA_KEY)) {
+                throw new IllegalArgumentException("a tensor may not be called " + SafetensorsFormat.METADATA_KEY);
+            }
+            HostTensor t = e.getValue();
+            long bytes = t.numel() * (t.type() == TensorType.FLOAT32 ? Float.BYTES : Long.BYTES);
+            ObjectNode entry = root.putObject(e.getKey());
+            entry.put("dtype", t.type() == TensorType.FLOAT32 ? "F32" : "I64");
+            ArrayNode shape = entry.putArray("shape");
+            Arrays.stream(t.shape()).forEach(shape::add);
+            entry.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
+        }
+        byte[] json = JSON.writeValueAsBytes(root);
+        int padded = (json.length + SafetensorsFormat.ALIGNMENT - 1)
+                / SafetensorsFormat.ALIGNMENT
+                * SafetensorsFormat.ALIGNMENT;
+        byte[] header = Arrays.copyOf(json, padded);
+        Arrays.fill(header, json.length, padded, (byte) ' ');
+        return header;
     }
-  }
+
+    private static void writeData(HostTensor t, OutputStream out) throws IOException {
+        int elementBytes = t.type() == TensorType.FLOAT32 ? Float.BYTES : Long.BYTES;
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_ELEMENTS * elementBytes).order(ByteOrder.LITTLE_ENDIAN);
+        int n = (int) t.numel();
+        for (int from = 0; from < n; from += CHUNK_ELEMENTS) {
+            int count = Math.min(CHUNK_ELEMENTS, n - from);
+            chunk.clear();
+            if (t.type() == TensorType.FLOAT32) {
+                chunk.asFloatBuffer().put(t.floats(), from, count);
+            } else {
+                chunk.asLongBuffer().put(t.longs(), from, count);
+            }
+            out.write(chunk.array(), 0, count * elementBytes);
+        }
+    }
 }

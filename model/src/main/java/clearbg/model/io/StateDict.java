@@ -13,78 +13,78 @@ import java.util.Set;
  * The tensors themselves follow the {@link HostTensor} no-copy contract.
  */
 public final class StateDict {
-  private final Map<String, HostTensor> tensors;
+    private final Map<String, HostTensor> tensors;
 
-  private StateDict(Map<String, HostTensor> tensors) {
-    this.tensors = tensors;
-  }
-
-  /**
-   * A state dict with the entries of {@code tensors}, in its iteration order.
-   *
-   * @throws NullPointerException if the map, a key or a value is null
-   */
-  public static StateDict of(Map<String, HostTensor> tensors) {
-    Map<String, HostTensor> copy = new LinkedHashMap<>();
-    tensors.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"),
-        Objects.requireNonNull(v, () -> "tensor for key '" + k + "'")));
-    return new StateDict(Collections.unmodifiableMap(copy));
-  }
-
-  /** The names, in order (unmodifiable). */
-  public Set<String> keys() {
-    return tensors.keySet();
-  }
-
-  /**
-   * The tensor called {@code key}.
-   *
-   * @throws NoSuchElementException naming the key if there is none
-   */
-  public HostTensor get(String key) {
-    HostTensor t = tensors.get(key);
-    if (t == null) {
-      throw new NoSuchElementException("no tensor named '" + key + "' in this state dict (" + size() + " keys)");
+    private StateDict(Map<String, HostTensor> tensors) {
+        this.tensors = tensors;
     }
-    return t;
-  }
 
-  /** The entries whose name does not start with {@code prefix}, in order. */
-  public StateDict withoutPrefix(String prefix) {
-    Map<String, HostTensor> kept = new LinkedHashMap<>();
-    tensors.forEach((k, v) -> {
-      if (!k.startsWith(prefix)) {
-        kept.put(k, v);
-      }
-    });
-    return new StateDict(Collections.unmodifiableMap(kept));
-  }
+    /**
+     * A state dict with the entries of {@code tensors}, in its iteration order.
+     *
+     * @throws NullPointerException if the map, a key or a value is null
+     */
+    public static StateDict of(Map<String, HostTensor> tensors) {
+        Map<String, HostTensor> copy = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> copy.put(
+                Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, () -> "tensor for key '" + k + "'")));
+        return new StateDict(Collections.unmodifiableMap(copy));
+    }
 
-  public boolean contains(String key) {
-    return tensors.containsKey(key);
-  }
+    /** The names, in order (unmodifiable). */
+    public Set<String> keys() {
+        return tensors.keySet();
+    }
 
-  public int size() {
-    return tensors.size();
-  }
+    /**
+     * The tensor called {@code key}.
+     *
+     * @throws NoSuchElementException naming the key if there is none
+     */
+    public HostTensor get(String key) {
+        HostTensor t = tensors.get(key);
+        if (t == null) {
+            throw new NoSuchElementException("no tensor named '" + key + "' in this state dict (" + size() + " keys)");
+        }
+        return t;
+    }
 
-  /** The entries, in order (unmodifiable). */
-  public Map<String, HostTensor> asMap() {
-    return tensors;
-  }
+    /** The entries whose name does not start with {@code prefix}, in order. */
+    public StateDict withoutPrefix(String prefix) {
+        Map<String, HostTensor> kept = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> {
+            if (!k.startsWith(prefix)) {
+                kept.put(k, v);
+            }
+        });
+        return new StateDict(Collections.unmodifiableMap(kept));
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof StateDict && tensors.equals(((StateDict) o).tensors);
-  }
+    public boolean contains(String key) {
+        return tensors.containsKey(key);
+    }
 
-  @Override
-  public int hashCode() {
-    return tensors.hashCode();
-  }
+    public int size() {
+        return tensors.size();
+    }
 
-  @Override
-  public String toString() {
-    return "StateDict" + tensors;
-  }
+    /** The entries, in order (unmodifiable). */
+    public Map<String, HostTensor> asMap() {
+        return tensors;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StateDict && tensors.equals(((StateDict) o).tensors);
+    }
+
+    @Override
+    public int hashCode() {
+        return tensors.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "StateDict" + tensors;
+    }
 }

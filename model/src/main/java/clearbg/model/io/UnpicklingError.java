@@ -6,9 +6,9 @@ package clearbg.model.io;
  * {@link WeightsFormatException} that names the file and the byte offset of the failing opcode.
  */
 final class UnpicklingError extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  UnpicklingError(String reason) {
-    super(reason);
-  }
+    UnpicklingError(String reason) {
+        super(reason);
+    }
 }

@@ -14,49 +14,55 @@ import java.nio.file.Path;
  * under {@link #OPTIMIZER_PREFIX}; these entries are left out, so a checkpoint reads as its weights.
  */
 public final class Weights {
-  /** Names starting with this are optimiser state, not weights. */
-  public static final String OPTIMIZER_PREFIX = "optimizer.";
+    /** Names starting with this are optimiser state, not weights. */
+    public static final String OPTIMIZER_PREFIX = "optimizer.";
 
-  private static final int PROBE_BYTES = 9;
+    private static final int PROBE_BYTES = 9;
 
-  private enum Format { PTH, SAFETENSORS }
-
-  private Weights() {}
-
-  /** Reads the weights in {@code file}; errors name the file. */
-  public static StateDict read(Path file) throws IOException {
-    String source = file.toString();
-    byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(PROBE_BYTES);
+    private enum Format {
+        PTH,
+        SAFETENSORS
     }
-    StateDict all = detect(head, source) == Format.PTH ? PthReader.read(file) : SafetensorsReader.read(file);
-    return all.withoutPrefix(OPTIMIZER_PREFIX);
-  }
 
-  /** Reads the weights from {@code in} (not closed); {@code sourceName} names it in error messages. */
-  public static StateDict read(InputStream in, String sourceName) throws IOException {
-    BufferedInputStream buffered = new BufferedInputStream(in);
-    buffered.mark(PROBE_BYTES);
-    byte[] head = buffered.readNBytes(PROBE_BYTES);
-    buffered.reset();
-    StateDict all = detect(head, sourceName) == Format.PTH
-        ? PthReader.read(buffered, sourceName) : SafetensorsReader.read(buffered, sourceName);
-    return all.withoutPrefix(OPTIMIZER_PREFIX);
-  }
+    private Weights() {}
 
-  private static Format detect(byte[] head, String source) throws WeightsFormatException {
-    if (head.length == 0) {
-      throw new WeightsFormatException(source, "file is empty");
+    /** Reads the weights in {@code file}; errors name the file. */
+    public static StateDict read(Path file) throws IOException {
+        String source = file.toString();
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(PROBE_BYTES);
+        }
+        StateDict all = detect(head, source) == Format.PTH ? PthReader.read(file) : SafetensorsReader.read(file);
+        return all.withoutPrefix(OPTIMIZER_PREFIX);
     }
-    boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
-    if (zip || (head[0] & 0xff) == 0x80) {
-      return Format.PTH;
+
+    /** Reads the weights from {@code in} (not closed); {@code sourceName} names it in error messages. */
+    public static StateDict read(InputStream in, String sourceName) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in);
+        buffered.mark(PROBE_BYTES);
+        byte[] head = buffered.readNBytes(PROBE_BYTES);
+        buffered.reset();
+        StateDict all = detect(head, sourceName) == Format.PTH
+                ? PthReader.read(buffered, sourceName)
+                : SafetensorsReader.read(buffered, sourceName);
+        return all.withoutPrefix(OPTIMIZER_PREFIX);
     }
-    if (head.length == PROBE_BYTES && head[PROBE_BYTES - 1] == '{') {
-      return Format.SAFETENSORS;
+
+    private static Format detect(byte[] head, String source) throws WeightsFormatException {
+        if (head.length == 0) {
+            throw new WeightsFormatException(source, "file is empty");
+        }
+        boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+        if (zip || (head[0] & 0xff) == 0x80) {
+            return Format.PTH;
+        }
+        if (head.length == PROBE_BYTES && head[PROBE_BYTES - 1] == '{') {
+            return Format.SAFETENSORS;
+        }
+        throw new WeightsFormatException(
+                source,
+                "neither a PyTorch checkpoint (a zip archive starting with "
+                        + "PK\\3\\4) nor a safetensors file (an 8-byte header length, then a JSON object)");
     }
-    throw new WeightsFormatException(source, "neither a PyTorch checkpoint (a zip archive starting with "
-        + "PK\\3\\4) nor a safetensors file (an 8-byte header length, then a JSON object)");
-  }
 }

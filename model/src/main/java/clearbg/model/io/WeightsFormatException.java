@@ -7,13 +7,13 @@ import java.io.IOException;
  * dtype. The message starts with the source (file name or the name given by the caller) and says why.
  */
 public final class WeightsFormatException extends IOException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public WeightsFormatException(String source, String reason) {
-    super(source + ": " + reason);
-  }
+    public WeightsFormatException(String source, String reason) {
+        super(source + ": " + reason);
+    }
 
-  public WeightsFormatException(String source, String reason, Throwable cause) {
-    super(source + ": " + reason, cause);
-  }
+    public WeightsFormatException(String source, String reason, Throwable cause) {
+        super(source + ": " + reason, cause);
+    }
 }

@@ -9,32 +9,32 @@ import java.util.List;
  * from the accessors.
  */
 public final class WeightsMismatchException extends IOException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final List<String> missingKeys;
-  private final List<String> unexpectedKeys;
-  private final List<String> misshapedKeys;
+    private final List<String> missingKeys;
+    private final List<String> unexpectedKeys;
+    private final List<String> misshapedKeys;
 
-  WeightsMismatchException(String message, List<String> missingKeys, List<String> unexpectedKeys,
-      List<String> misshapedKeys) {
-    super(message);
-    this.missingKeys = List.copyOf(missingKeys);
-    this.unexpectedKeys = List.copyOf(unexpectedKeys);
-    this.misshapedKeys = List.copyOf(misshapedKeys);
-  }
+    WeightsMismatchException(
+            String message, List<String> missingKeys, List<String> unexpectedKeys, List<String> misshapedKeys) {
+        super(message);
+        this.missingKeys = List.copyOf(missingKeys);
+        this.unexpectedKeys = List.copyOf(unexpectedKeys);
+        this.misshapedKeys = List.copyOf(misshapedKeys);
+    }
 
-  /** Keys the model expects that the weights lack. */
-  public List<String> missingKeys() {
-    return missingKeys;
-  }
+    /** Keys the model expects that the weights lack. */
+    public List<String> missingKeys() {
+        return missingKeys;
+    }
 
-  /** Keys in the weights that the model does not expect. */
-  public List<String> unexpectedKeys() {
-    return unexpectedKeys;
-  }
+    /** Keys in the weights that the model does not expect. */
+    public List<String> unexpectedKeys() {
+        return unexpectedKeys;
+    }
 
-  /** Keys present on both sides with different shapes. */
-  public List<String> misshapedKeys() {
-    return misshapedKeys;
-  }
+    /** Keys present on both sides with different shapes. */
+    public List<String> misshapedKeys() {
+        return misshapedKeys;
+    }
 }

@@ -17,8 +17,7 @@ final class EMeasureCurves {
 
     private static final double EPS = Math.ulp(1.0);
 
-    private EMeasureCurves() {
-    }
+    private EMeasureCurves() {}
 
     static double[] curve(long[] truePositives, long[] falsePositives, long foreground, long pixels) {
         double[] out = new double[truePositives.length];

@@ -19,8 +19,7 @@ package clearbg.model.metric;
  */
 public final class EuclideanDistanceTransform {
 
-    private EuclideanDistanceTransform() {
-    }
+    private EuclideanDistanceTransform() {}
 
     /**
      * @return for each pixel the row-major index of its nearest seed; every entry is -1 if there is no seed

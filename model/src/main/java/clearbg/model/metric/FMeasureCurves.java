@@ -16,8 +16,7 @@ final class FMeasureCurves {
 
     static final double BETA_SQUARED = 0.3;
 
-    private FMeasureCurves() {
-    }
+    private FMeasureCurves() {}
 
     static double[] precision(long[] truePositives, long[] positives) {
         double[] out = new double[truePositives.length];

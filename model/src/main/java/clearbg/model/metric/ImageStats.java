@@ -18,9 +18,17 @@ import java.util.Arrays;
  * @param sMeasure               {@link SMeasure} (NaN where the reference gives NaN)
  * @param weightedF              {@link WeightedFMeasure}
  */
-public record ImageStats(long pixels, long foreground, int[] foregroundHistogram, int[] backgroundHistogram,
-                         long adaptiveTruePositives, long adaptivePositives,
-                         double mae, double sMeasure, double weightedF) implements Serializable {
+public record ImageStats(
+        long pixels,
+        long foreground,
+        int[] foregroundHistogram,
+        int[] backgroundHistogram,
+        long adaptiveTruePositives,
+        long adaptivePositives,
+        double mae,
+        double sMeasure,
+        double weightedF)
+        implements Serializable {
 
     /** Number of thresholds, and of points on every curve. */
     public static final int LEVELS = 256;
@@ -59,8 +67,16 @@ public record ImageStats(long pixels, long foreground, int[] foregroundHistogram
                 adaptivePositives++;
             }
         }
-        return new ImageStats(pair.size(), pair.foreground, fgHist, bgHist, adaptiveTp, adaptivePositives,
-                Mae.of(pair), SMeasure.of(pair), WeightedFMeasure.of(pair));
+        return new ImageStats(
+                pair.size(),
+                pair.foreground,
+                fgHist,
+                bgHist,
+                adaptiveTp,
+                adaptivePositives,
+                Mae.of(pair),
+                SMeasure.of(pair),
+                WeightedFMeasure.of(pair));
     }
 
     @Override
@@ -126,19 +142,31 @@ public record ImageStats(long pixels, long foreground, int[] foregroundHistogram
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ImageStats s && s.pixels == pixels && s.foreground == foreground
+        return o instanceof ImageStats s
+                && s.pixels == pixels
+                && s.foreground == foreground
                 && Arrays.equals(s.foregroundHistogram, foregroundHistogram)
                 && Arrays.equals(s.backgroundHistogram, backgroundHistogram)
-                && s.adaptiveTruePositives == adaptiveTruePositives && s.adaptivePositives == adaptivePositives
-                && Double.compare(s.mae, mae) == 0 && Double.compare(s.sMeasure, sMeasure) == 0
+                && s.adaptiveTruePositives == adaptiveTruePositives
+                && s.adaptivePositives == adaptivePositives
+                && Double.compare(s.mae, mae) == 0
+                && Double.compare(s.sMeasure, sMeasure) == 0
                 && Double.compare(s.weightedF, weightedF) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new Object[] {pixels, foreground, Arrays.hashCode(foregroundHistogram),
-                Arrays.hashCode(backgroundHistogram), adaptiveTruePositives, adaptivePositives, mae, sMeasure,
-                weightedF});
+        return Arrays.hashCode(new Object[] {
+            pixels,
+            foreground,
+            Arrays.hashCode(foregroundHistogram),
+            Arrays.hashCode(backgroundHistogram),
+            adaptiveTruePositives,
+            adaptivePositives,
+            mae,
+            sMeasure,
+            weightedF
+        });
     }
 
     @Override

@@ -3,8 +3,7 @@ package clearbg.model.metric;
 /** Mean absolute error of one image: {@code MAE = mean(|p - g|)} over all pixels (Perazzi et al., CVPR 2012). */
 final class Mae {
 
-    private Mae() {
-    }
+    private Mae() {}
 
     static double of(PreparedPair pair) {
         double[] err = new double[pair.size()];

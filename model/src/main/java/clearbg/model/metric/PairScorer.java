@@ -71,10 +71,12 @@ public final class PairScorer {
         }
     }
 
-    private static Scored score(GreyImage prediction, String predictionName, FloatImage gtImage, String groundTruthName) {
+    private static Scored score(
+            GreyImage prediction, String predictionName, FloatImage gtImage, String groundTruthName) {
         List<String> notes = new ArrayList<>();
         if (gtImage.channels() != 1) {
-            notes.add(groundTruthName + ": colour ground truth converted to grey (luminance), as cv2.IMREAD_GRAYSCALE does");
+            notes.add(groundTruthName
+                    + ": colour ground truth converted to grey (luminance), as cv2.IMREAD_GRAYSCALE does");
         }
         GreyImage gt = toGrey(gtImage);
         GreyImage pred = prediction;

@@ -14,8 +14,7 @@ final class PairwiseSum {
     /** NumPy's iterator buffer, in elements: strided reductions are summed in chunks of whole rows of this size. */
     private static final int NUMPY_BUFFER = 8192;
 
-    private PairwiseSum() {
-    }
+    private PairwiseSum() {}
 
     /** Sum of {@code a[from .. from+n)} in NumPy's pairwise order. */
     static double sum(double[] a, int from, int n) {

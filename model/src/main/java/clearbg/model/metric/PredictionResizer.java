@@ -24,8 +24,7 @@ public final class PredictionResizer {
 
     private static final int COEF_SCALE = 1 << 11;
 
-    private PredictionResizer() {
-    }
+    private PredictionResizer() {}
 
     public static GreyImage resize(GreyImage src, int width, int height) {
         if (width < 1 || height < 1) {
@@ -72,8 +71,10 @@ public final class PredictionResizer {
         byte[] out = new byte[width * height];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                int sum = src.value(2 * x, 2 * y) + src.value(2 * x + 1, 2 * y)
-                        + src.value(2 * x, 2 * y + 1) + src.value(2 * x + 1, 2 * y + 1);
+                int sum = src.value(2 * x, 2 * y)
+                        + src.value(2 * x + 1, 2 * y)
+                        + src.value(2 * x, 2 * y + 1)
+                        + src.value(2 * x + 1, 2 * y + 1);
                 out[y * width + x] = (byte) ((sum + 2) >> 2);
             }
         }

@@ -21,8 +21,7 @@ final class SMeasure {
     static final double ALPHA = 0.5;
     private static final double EPS = Math.ulp(1.0);
 
-    private SMeasure() {
-    }
+    private SMeasure() {}
 
     static double of(PreparedPair pair) {
         int n = pair.size();

@@ -104,9 +104,21 @@ public final class SodAccumulator implements Serializable {
         double[] r = means(recall);
         double[] f = means(fMeasure);
         double[] e = means(eMeasure);
-        return new SodResult(images, mean(mae), mean(sMeasure), mean(weightedF),
-                max(f), PairwiseSum.sum(f) / LEVELS, mean(adaptiveF),
-                max(e), PairwiseSum.sum(e) / LEVELS, mean(adaptiveE), p, r, f, e);
+        return new SodResult(
+                images,
+                mean(mae),
+                mean(sMeasure),
+                mean(weightedF),
+                max(f),
+                PairwiseSum.sum(f) / LEVELS,
+                mean(adaptiveF),
+                max(e),
+                PairwiseSum.sum(e) / LEVELS,
+                mean(adaptiveE),
+                p,
+                r,
+                f,
+                e);
     }
 
     private double mean(ExactSum sum) {

@@ -24,9 +24,21 @@ import java.util.Arrays;
  * @param fMeasure   256-point mean F curve
  * @param eMeasure   256-point mean E curve
  */
-public record SodResult(long images, double mae, double sMeasure, double weightedF,
-                        double maxF, double meanF, double adpF, double maxE, double meanE, double adpE,
-                        double[] precision, double[] recall, double[] fMeasure, double[] eMeasure) {
+public record SodResult(
+        long images,
+        double mae,
+        double sMeasure,
+        double weightedF,
+        double maxF,
+        double meanF,
+        double adpF,
+        double maxE,
+        double meanE,
+        double adpE,
+        double[] precision,
+        double[] recall,
+        double[] fMeasure,
+        double[] eMeasure) {
 
     private static final String CONVENTION = "PySODMetrics 1.6: per-image metrics averaged over images; "
             + "F (beta^2=0.3) and E curves averaged over images per threshold (256 thresholds on trunc(255*p), "
@@ -67,20 +79,41 @@ public record SodResult(long images, double mae, double sMeasure, double weighte
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SodResult r && r.images == images && Double.compare(r.mae, mae) == 0
-                && Double.compare(r.sMeasure, sMeasure) == 0 && Double.compare(r.weightedF, weightedF) == 0
-                && Double.compare(r.maxF, maxF) == 0 && Double.compare(r.meanF, meanF) == 0
-                && Double.compare(r.adpF, adpF) == 0 && Double.compare(r.maxE, maxE) == 0
-                && Double.compare(r.meanE, meanE) == 0 && Double.compare(r.adpE, adpE) == 0
-                && Arrays.equals(r.precision, precision) && Arrays.equals(r.recall, recall)
-                && Arrays.equals(r.fMeasure, fMeasure) && Arrays.equals(r.eMeasure, eMeasure);
+        return o instanceof SodResult r
+                && r.images == images
+                && Double.compare(r.mae, mae) == 0
+                && Double.compare(r.sMeasure, sMeasure) == 0
+                && Double.compare(r.weightedF, weightedF) == 0
+                && Double.compare(r.maxF, maxF) == 0
+                && Double.compare(r.meanF, meanF) == 0
+                && Double.compare(r.adpF, adpF) == 0
+                && Double.compare(r.maxE, maxE) == 0
+                && Double.compare(r.meanE, meanE) == 0
+                && Double.compare(r.adpE, adpE) == 0
+                && Arrays.equals(r.precision, precision)
+                && Arrays.equals(r.recall, recall)
+                && Arrays.equals(r.fMeasure, fMeasure)
+                && Arrays.equals(r.eMeasure, eMeasure);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new Object[] {images, mae, sMeasure, weightedF, maxF, meanF, adpF, maxE, meanE, adpE,
-                Arrays.hashCode(precision), Arrays.hashCode(recall), Arrays.hashCode(fMeasure),
-                Arrays.hashCode(eMeasure)});
+        return Arrays.hashCode(new Object[] {
+            images,
+            mae,
+            sMeasure,
+            weightedF,
+            maxF,
+            meanF,
+            adpF,
+            maxE,
+            meanE,
+            adpE,
+            Arrays.hashCode(precision),
+            Arrays.hashCode(recall),
+            Arrays.hashCode(fMeasure),
+            Arrays.hashCode(eMeasure)
+        });
     }
 
     @Override

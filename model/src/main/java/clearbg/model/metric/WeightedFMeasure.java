@@ -23,8 +23,7 @@ final class WeightedFMeasure {
     private static final GaussianFilter GAUSSIAN = new GaussianFilter(7, 5);
     private static final double DECAY = Math.log(0.5) / 5;
 
-    private WeightedFMeasure() {
-    }
+    private WeightedFMeasure() {}
 
     static double of(PreparedPair pair) {
         if (pair.foreground == 0) {

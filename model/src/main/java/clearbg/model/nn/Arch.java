@@ -68,7 +68,9 @@ public enum Arch {
         if (side < 1 || side > STAGES) {
             throw new IllegalArgumentException("side output must be 1.." + STAGES + ", got " + side);
         }
-        return side == STAGES ? encoder.get(STAGES - 1).outChannels() : decoder.get(STAGES - 1 - side).outChannels();
+        return side == STAGES
+                ? encoder.get(STAGES - 1).outChannels()
+                : decoder.get(STAGES - 1 - side).outChannels();
     }
 
     /** The lower-case name used on the command line and in params: {@code u2net} or {@code u2netp}. */

@@ -28,8 +28,8 @@ public final class ArchDetector {
                 return arch;
             }
         }
-        throw new IllegalArgumentException(
-                sourceName + ": " + PROBE_KEY + " has " + channels + " output channels, which is neither u2net (128) nor u2netp (64)");
+        throw new IllegalArgumentException(sourceName + ": " + PROBE_KEY + " has " + channels
+                + " output channels, which is neither u2net (128) nor u2netp (64)");
     }
 
     /**
@@ -42,8 +42,8 @@ public final class ArchDetector {
     public static Arch detect(StateDict weights, Arch expected, String sourceName) {
         Arch detected = detect(weights, sourceName);
         if (expected != null && expected != detected) {
-            throw new IllegalArgumentException(
-                    sourceName + " holds " + detected.cliName() + " weights, but --arch " + expected.cliName() + " was given");
+            throw new IllegalArgumentException(sourceName + " holds " + detected.cliName() + " weights, but --arch "
+                    + expected.cliName() + " was given");
         }
         return detected;
     }

@@ -36,19 +36,20 @@ public final class ConvBnRelu extends AbstractBlock {
     public ConvBnRelu(int inChannels, int outChannels, int dilation) {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
-        this.conv =
-                addChildBlock(
-                        "conv_s1",
-                        Conv2d.builder()
-                                .setKernelShape(new Shape(3, 3))
-                                .optPadding(new Shape(dilation, dilation))
-                                .optDilation(new Shape(dilation, dilation))
-                                .setFilters(outChannels)
-                                .build());
-        this.bn =
-                addChildBlock(
-                        "bn_s1",
-                        BatchNorm.builder().optEpsilon(BN_EPS).optMomentum(DJL_BN_MOMENTUM).build());
+        this.conv = addChildBlock(
+                "conv_s1",
+                Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .optPadding(new Shape(dilation, dilation))
+                        .optDilation(new Shape(dilation, dilation))
+                        .setFilters(outChannels)
+                        .build());
+        this.bn = addChildBlock(
+                "bn_s1",
+                BatchNorm.builder()
+                        .optEpsilon(BN_EPS)
+                        .optMomentum(DJL_BN_MOMENTUM)
+                        .build());
     }
 
     @Override

@@ -49,7 +49,8 @@ public final class Rsu extends AbstractBlock {
         // decoder.get(0) is rebnconv{L-1}d, the last is rebnconv1d.
         for (int level = height - 1; level >= 1; level--) {
             int out = level == 1 ? spec.outChannels() : mid;
-            decoder.add(addChildBlock("rebnconv" + level + "d", new ConvBnRelu(2 * mid, out, spec.encoderDilation(level))));
+            decoder.add(
+                    addChildBlock("rebnconv" + level + "d", new ConvBnRelu(2 * mid, out, spec.encoderDilation(level))));
         }
     }
 

@@ -52,7 +52,8 @@ public final class U2Net extends AbstractBlock {
         }
         for (int i = 0; i < arch.decoder().size(); i++) {
             int stage = Arch.STAGES - 1 - i;
-            decoder.add(addChildBlock("stage" + stage + "d", new Rsu(arch.decoder().get(i))));
+            decoder.add(
+                    addChildBlock("stage" + stage + "d", new Rsu(arch.decoder().get(i))));
         }
         for (int side = 1; side <= Arch.STAGES; side++) {
             sides.add(addChildBlock("side" + side, conv(3, 1)));
@@ -93,15 +94,28 @@ public final class U2Net extends AbstractBlock {
         NDArray d = enc[Arch.STAGES - 1];
         for (int j = 0; j < decoder.size(); j++) {
             NDArray skip = enc[Arch.STAGES - 2 - j];
-            d = apply(decoder.get(j), store, Resampling.concatChannels(Resampling.upsampleLike(d, skip), skip), training, params);
+            d = apply(
+                    decoder.get(j),
+                    store,
+                    Resampling.concatChannels(Resampling.upsampleLike(d, skip), skip),
+                    training,
+                    params);
             sideInputs[Arch.STAGES - 2 - j] = d;
         }
         NDList sideLogits = new NDList(Arch.STAGES);
         for (int k = 0; k < Arch.STAGES; k++) {
-            NDArray logit = sides.get(k).forward(store, new NDList(sideInputs[k]), training, params).singletonOrThrow();
+            NDArray logit = sides.get(k)
+                    .forward(store, new NDList(sideInputs[k]), training, params)
+                    .singletonOrThrow();
             sideLogits.add(Resampling.upsampleLike(logit, x));
         }
-        NDArray fused = fuse.forward(store, new NDList(sideLogits.stream().reduce(Resampling::concatChannels).orElseThrow()), training, params)
+        NDArray fused = fuse.forward(
+                        store,
+                        new NDList(sideLogits.stream()
+                                .reduce(Resampling::concatChannels)
+                                .orElseThrow()),
+                        training,
+                        params)
                 .singletonOrThrow();
         NDList outputs = new NDList(OUTPUTS);
         outputs.add(Activation.sigmoid(fused));
@@ -116,13 +130,13 @@ public final class U2Net extends AbstractBlock {
             throw new IllegalArgumentException("U2Net expects an N x 3 x H x W input, got " + shape);
         }
         if (shape.get(2) < MIN_INPUT_SIZE || shape.get(3) < MIN_INPUT_SIZE) {
-            throw new IllegalArgumentException(
-                    "U2Net needs inputs of at least " + MIN_INPUT_SIZE + "x" + MIN_INPUT_SIZE + ", got "
-                            + shape.get(3) + "x" + shape.get(2));
+            throw new IllegalArgumentException("U2Net needs inputs of at least " + MIN_INPUT_SIZE + "x" + MIN_INPUT_SIZE
+                    + ", got " + shape.get(3) + "x" + shape.get(2));
         }
     }
 
-    private static NDArray apply(Rsu block, ParameterStore store, NDArray x, boolean training, PairList<String, Object> params) {
+    private static NDArray apply(
+            Rsu block, ParameterStore store, NDArray x, boolean training, PairList<String, Object> params) {
         return block.forward(store, new NDList(x), training, params).singletonOrThrow();
     }
 
@@ -130,13 +144,20 @@ public final class U2Net extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape input = inputShapes[0];
         for (Rsu stage : encoder) {
-            stage.initialize(manager, dataType, ConvBnRelu.withChannels(input, stage.spec().inChannels()));
+            stage.initialize(
+                    manager,
+                    dataType,
+                    ConvBnRelu.withChannels(input, stage.spec().inChannels()));
         }
         for (Rsu stage : decoder) {
-            stage.initialize(manager, dataType, ConvBnRelu.withChannels(input, stage.spec().inChannels()));
+            stage.initialize(
+                    manager,
+                    dataType,
+                    ConvBnRelu.withChannels(input, stage.spec().inChannels()));
         }
         for (int side = 1; side <= Arch.STAGES; side++) {
-            sides.get(side - 1).initialize(manager, dataType, ConvBnRelu.withChannels(input, arch.sideInputChannels(side)));
+            sides.get(side - 1)
+                    .initialize(manager, dataType, ConvBnRelu.withChannels(input, arch.sideInputChannels(side)));
         }
         fuse.initialize(manager, dataType, ConvBnRelu.withChannels(input, Arch.STAGES));
     }

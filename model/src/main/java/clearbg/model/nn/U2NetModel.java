@@ -114,7 +114,9 @@ public final class U2NetModel implements AutoCloseable {
 
     /** The number of trainable scalars, {@code sum(p.numel() for p in model.parameters())} in PyTorch. */
     public long parameterCount() {
-        return trainableParameters().stream().mapToLong(p -> p.getArray().size()).sum();
+        return trainableParameters().stream()
+                .mapToLong(p -> p.getArray().size())
+                .sum();
     }
 
     /** How many training forward passes every BatchNorm has seen ({@code num_batches_tracked}). */
@@ -125,19 +127,21 @@ public final class U2NetModel implements AutoCloseable {
     /** The expected shape of every state_dict key. */
     public Map<String, long[]> stateDictShapes() {
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        forEachKey((key, parameter) -> shapes.put(key, parameter == null ? new long[0] : parameter.getShape().getShape()));
+        forEachKey((key, parameter) -> shapes.put(
+                key, parameter == null ? new long[0] : parameter.getShape().getShape()));
         return shapes;
     }
 
     /** A copy of the weights as a state_dict with the original's keys, order and shapes. */
     public StateDict stateDict() {
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
-        forEachKey(
-                (key, parameter) -> tensors.put(
-                        key,
-                        parameter == null
-                                ? HostTensor.ofLongs(new long[0], new long[] {batchesTracked})
-                                : HostTensor.ofFloats(parameter.getShape().getShape(), parameter.getArray().toFloatArray())));
+        forEachKey((key, parameter) -> tensors.put(
+                key,
+                parameter == null
+                        ? HostTensor.ofLongs(new long[0], new long[] {batchesTracked})
+                        : HostTensor.ofFloats(
+                                parameter.getShape().getShape(),
+                                parameter.getArray().toFloatArray())));
         return StateDict.of(tensors);
     }
 
@@ -160,7 +164,8 @@ public final class U2NetModel implements AutoCloseable {
             action.accept(entry.getKey(), entry.getValue());
             String key = entry.getKey();
             if (key.endsWith(".running_var")) {
-                action.accept(key.substring(0, key.length() - "running_var".length()) + ParameterNames.BATCHES_TRACKED, null);
+                action.accept(
+                        key.substring(0, key.length() - "running_var".length()) + ParameterNames.BATCHES_TRACKED, null);
             }
         }
     }

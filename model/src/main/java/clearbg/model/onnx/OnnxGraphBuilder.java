@@ -134,7 +134,9 @@ final class OnnxGraphBuilder {
         for (String input : inputs) {
             node.string(NODE_INPUT, input);
         }
-        node.string(NODE_OUTPUT, outputName).string(NODE_NAME, opType + "_" + nodeCount++).string(NODE_OP_TYPE, opType);
+        node.string(NODE_OUTPUT, outputName)
+                .string(NODE_NAME, opType + "_" + nodeCount++)
+                .string(NODE_OP_TYPE, opType);
         for (Attribute attribute : attributes) {
             node.message(NODE_ATTRIBUTE, attribute.message);
         }
@@ -146,7 +148,8 @@ final class OnnxGraphBuilder {
      * Writes the model. {@code inputDims} and {@code outputDims} give each dimension's size, or -1 for a
      * dimension named {@code batch} whose size is chosen at run time.
      */
-    void writeModel(OutputStream sink, String graphName, String input, long[] inputDims, String output, long[] outputDims)
+    void writeModel(
+            OutputStream sink, String graphName, String input, long[] inputDims, String output, long[] outputDims)
             throws IOException {
         List<byte[]> graphHead = new ArrayList<>();
         for (ProtoMessage node : nodes) {
@@ -164,13 +167,16 @@ final class OnnxGraphBuilder {
             byte[] head = tensorHead(entry.getKey(), entry.getValue());
             tensorHeads.add(head);
             long tensorLength = head.length + rawDataLength(entry.getValue());
-            graphLength += CodedOutputStream.computeTagSize(GRAPH_INITIALIZER) + CodedOutputStream.computeUInt64SizeNoTag(tensorLength)
+            graphLength += CodedOutputStream.computeTagSize(GRAPH_INITIALIZER)
+                    + CodedOutputStream.computeUInt64SizeNoTag(tensorLength)
                     + tensorLength;
         }
         CodedOutputStream out = CodedOutputStream.newInstance(sink, FLOAT_CHUNK);
         out.writeInt64(MODEL_IR_VERSION, IR_VERSION);
         out.writeByteArray(MODEL_PRODUCER_NAME, "clearbg".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.writeByteArray(MODEL_OPSET_IMPORT, new ProtoMessage().int64(OPSET_VERSION, OPSET).toByteArray());
+        out.writeByteArray(
+                MODEL_OPSET_IMPORT,
+                new ProtoMessage().int64(OPSET_VERSION, OPSET).toByteArray());
         out.writeTag(MODEL_GRAPH, 2);
         out.writeUInt64NoTag(graphLength);
         for (byte[] part : graphHead) {
@@ -201,14 +207,17 @@ final class OnnxGraphBuilder {
 
     private static long rawDataLength(Initializer initializer) {
         long bytes = rawDataBytes(initializer);
-        return CodedOutputStream.computeTagSize(TENSOR_RAW_DATA) + CodedOutputStream.computeUInt64SizeNoTag(bytes) + bytes;
+        return CodedOutputStream.computeTagSize(TENSOR_RAW_DATA)
+                + CodedOutputStream.computeUInt64SizeNoTag(bytes)
+                + bytes;
     }
 
     private static void writeRawData(CodedOutputStream out, Initializer initializer) throws IOException {
         out.writeTag(TENSOR_RAW_DATA, 2);
         out.writeUInt64NoTag(rawDataBytes(initializer));
         if (initializer.longs() != null) {
-            ByteBuffer buffer = ByteBuffer.allocate(8 * initializer.longs().length).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buffer =
+                    ByteBuffer.allocate(8 * initializer.longs().length).order(ByteOrder.LITTLE_ENDIAN);
             buffer.asLongBuffer().put(initializer.longs());
             out.writeRawBytes(buffer.array());
             return;
@@ -226,10 +235,15 @@ final class OnnxGraphBuilder {
     private static ProtoMessage valueInfo(String name, long[] dims) {
         ProtoMessage shape = new ProtoMessage();
         for (long dim : dims) {
-            shape.message(SHAPE_DIM, dim < 0 ? new ProtoMessage().string(DIM_PARAM, "batch") : new ProtoMessage().int64(DIM_VALUE, dim));
+            shape.message(
+                    SHAPE_DIM,
+                    dim < 0 ? new ProtoMessage().string(DIM_PARAM, "batch") : new ProtoMessage().int64(DIM_VALUE, dim));
         }
-        ProtoMessage tensorType = new ProtoMessage().int64(TENSOR_TYPE_ELEM_TYPE, DATA_FLOAT).message(TENSOR_TYPE_SHAPE, shape);
-        return new ProtoMessage().string(VALUE_NAME, name).message(VALUE_TYPE, new ProtoMessage().message(TYPE_TENSOR_TYPE, tensorType));
+        ProtoMessage tensorType =
+                new ProtoMessage().int64(TENSOR_TYPE_ELEM_TYPE, DATA_FLOAT).message(TENSOR_TYPE_SHAPE, shape);
+        return new ProtoMessage()
+                .string(VALUE_NAME, name)
+                .message(VALUE_TYPE, new ProtoMessage().message(TYPE_TENSOR_TYPE, tensorType));
     }
 
     private static byte[] field(int number, ProtoMessage message) {

@@ -64,15 +64,17 @@ public final class U2NetOnnxExport {
     public static void write(StateDict weights, Arch arch, int height, int width, String sourceName, OutputStream sink)
             throws IOException {
         if (height < U2Net.MIN_INPUT_SIZE || width < U2Net.MIN_INPUT_SIZE) {
-            throw new IllegalArgumentException(
-                    "input size must be at least " + U2Net.MIN_INPUT_SIZE + "x" + U2Net.MIN_INPUT_SIZE + ", got " + width + "x" + height);
+            throw new IllegalArgumentException("input size must be at least " + U2Net.MIN_INPUT_SIZE + "x"
+                    + U2Net.MIN_INPUT_SIZE + ", got " + width + "x" + height);
         }
         U2NetOnnxExport export = new U2NetOnnxExport(weights);
         Value fused = export.network(arch, new Value(INPUT, height, width));
         StateDictCheck.requireCompatible(weights, export.expectedShapes, sourceName);
         export.graph.node("Sigmoid", OUTPUT, List.of(fused.name()));
-        export.graph.writeModel(sink, "u2net_" + arch.cliName(), INPUT, new long[] {-1, 3, height, width},
-                OUTPUT, new long[] {-1, 1, height, width});
+        export.graph.writeModel(
+                sink, "u2net_" + arch.cliName(), INPUT, new long[] {-1, 3, height, width}, OUTPUT, new long[] {
+                    -1, 1, height, width
+                });
     }
 
     /** The logits of the fused map; see {@link U2Net} for the formula. */
@@ -120,7 +122,11 @@ public final class U2NetOnnxExport {
         for (int level = spec.height() - 1; level >= 1; level--) {
             Value skip = skips[level - 1];
             int out = level == 1 ? spec.outChannels() : mid;
-            d = convBnRelu(prefix + ".rebnconv" + level + "d", concat(resizeLike(d, skip), skip), 2 * mid, out,
+            d = convBnRelu(
+                    prefix + ".rebnconv" + level + "d",
+                    concat(resizeLike(d, skip), skip),
+                    2 * mid,
+                    out,
                     spec.encoderDilation(level));
         }
         return new Value(graph.node("Add", next(), List.of(d.name(), hin.name())), hin.height(), hin.width());
@@ -130,9 +136,15 @@ public final class U2NetOnnxExport {
         Value convolved = conv(prefix + ".conv_s1", x, in, out, 3, dilation, dilation);
         String bn = prefix + ".bn_s1.";
         long[] channels = {out};
-        String normalised = graph.node("BatchNormalization", next(),
-                List.of(convolved.name(), weight(bn + "weight", channels), weight(bn + "bias", channels),
-                        weight(bn + "running_mean", channels), weight(bn + "running_var", channels)),
+        String normalised = graph.node(
+                "BatchNormalization",
+                next(),
+                List.of(
+                        convolved.name(),
+                        weight(bn + "weight", channels),
+                        weight(bn + "bias", channels),
+                        weight(bn + "running_mean", channels),
+                        weight(bn + "running_var", channels)),
                 OnnxGraphBuilder.real("epsilon", ConvBnRelu.BN_EPS));
         expectedShapes.put(bn + ParameterNames.BATCHES_TRACKED, new long[0]);
         return new Value(graph.node("Relu", next(), List.of(normalised)), x.height(), x.width());
@@ -145,7 +157,10 @@ public final class U2NetOnnxExport {
     private Value conv(String prefix, Value x, int in, int out, int kernel, int padding, int dilation) {
         String w = weight(prefix + ".weight", new long[] {out, in, kernel, kernel});
         String b = weight(prefix + ".bias", new long[] {out});
-        String y = graph.node("Conv", next(), List.of(x.name(), w, b),
+        String y = graph.node(
+                "Conv",
+                next(),
+                List.of(x.name(), w, b),
                 OnnxGraphBuilder.ints("kernel_shape", kernel, kernel),
                 OnnxGraphBuilder.ints("pads", padding, padding, padding, padding),
                 OnnxGraphBuilder.ints("dilations", dilation, dilation),
@@ -154,7 +169,10 @@ public final class U2NetOnnxExport {
     }
 
     private Value maxPoolCeil(Value x) {
-        String y = graph.node("MaxPool", next(), List.of(x.name()),
+        String y = graph.node(
+                "MaxPool",
+                next(),
+                List.of(x.name()),
                 OnnxGraphBuilder.ints("kernel_shape", 2, 2),
                 OnnxGraphBuilder.ints("strides", 2, 2),
                 OnnxGraphBuilder.integer("ceil_mode", 1));
@@ -167,16 +185,23 @@ public final class U2NetOnnxExport {
             return x;
         }
         if (target.height() % x.height() == 0 && target.width() % x.width() == 0) {
-            String scales = graph.initializer("scales_" + valueCount, new long[] {4},
-                    new float[] {1, 1, target.height() / x.height(), target.width() / x.width()});
-            String y = graph.node("Resize", next(), List.of(x.name(), "", scales),
+            String scales = graph.initializer("scales_" + valueCount, new long[] {4}, new float[] {
+                1, 1, target.height() / x.height(), target.width() / x.width()
+            });
+            String y = graph.node(
+                    "Resize",
+                    next(),
+                    List.of(x.name(), "", scales),
                     OnnxGraphBuilder.text("mode", "linear"),
                     OnnxGraphBuilder.text("coordinate_transformation_mode", "half_pixel"));
             return new Value(y, target.height(), target.width());
         }
-        String sizes = graph.initializer("sizes_" + target.height() + "x" + target.width() + "_" + valueCount,
-                target.height(), target.width());
-        String y = graph.node("Resize", next(), List.of(x.name(), "", "", sizes),
+        String sizes = graph.initializer(
+                "sizes_" + target.height() + "x" + target.width() + "_" + valueCount, target.height(), target.width());
+        String y = graph.node(
+                "Resize",
+                next(),
+                List.of(x.name(), "", "", sizes),
                 OnnxGraphBuilder.ints("axes", 2, 3),
                 OnnxGraphBuilder.text("mode", "linear"),
                 OnnxGraphBuilder.text("coordinate_transformation_mode", "pytorch_half_pixel"));
@@ -185,7 +210,10 @@ public final class U2NetOnnxExport {
 
     private Value concat(Value... parts) {
         List<String> names = Arrays.stream(parts).map(Value::name).toList();
-        return new Value(graph.node("Concat", next(), names, OnnxGraphBuilder.integer("axis", 1)), parts[0].height(), parts[0].width());
+        return new Value(
+                graph.node("Concat", next(), names, OnnxGraphBuilder.integer("axis", 1)),
+                parts[0].height(),
+                parts[0].width());
     }
 
     /**

@@ -64,7 +64,8 @@ public final class Adam implements AutoCloseable {
                 NDArray v = secondMoments.get(i);
                 m.muli(b1).addi(g.mul(1 - b1));
                 v.muli(b2).addi(g.mul(g).muli(1 - b2));
-                NDArray denominator = scratch(scratch, v.sqrt()).divi(correction2Sqrt).addi(settings.eps());
+                NDArray denominator =
+                        scratch(scratch, v.sqrt()).divi(correction2Sqrt).addi(settings.eps());
                 weight.subi(scratch(scratch, m.div(denominator)).muli(stepSize));
             }
         }
@@ -105,13 +106,15 @@ public final class Adam implements AutoCloseable {
      */
     public void restore(AdamState state) {
         if (state.firstMoments().size() != parameters.size()) {
-            throw new IllegalArgumentException(
-                    "optimiser state has " + state.firstMoments().size() + " parameters, this model " + parameters.size());
+            throw new IllegalArgumentException("optimiser state has "
+                    + state.firstMoments().size() + " parameters, this model " + parameters.size());
         }
         for (int i = 0; i < parameters.size(); i++) {
             long size = parameters.get(i).getArray().size();
-            if (state.firstMoments().get(i).length != size || state.secondMoments().get(i).length != size) {
-                throw new IllegalArgumentException("optimiser state of parameter " + i + " has the wrong size (expected " + size + ")");
+            if (state.firstMoments().get(i).length != size
+                    || state.secondMoments().get(i).length != size) {
+                throw new IllegalArgumentException(
+                        "optimiser state of parameter " + i + " has the wrong size (expected " + size + ")");
             }
         }
         for (int i = 0; i < parameters.size(); i++) {

@@ -12,7 +12,8 @@ import java.io.Serializable;
  * @param eps added to the denominator
  * @param weightDecay L2 penalty added to the gradient ({@code g + wd p}, PyTorch's Adam, not AdamW)
  */
-public record AdamSettings(double learningRate, double beta1, double beta2, double eps, double weightDecay) implements Serializable {
+public record AdamSettings(double learningRate, double beta1, double beta2, double eps, double weightDecay)
+        implements Serializable {
 
     /** The original training recipe. */
     public static final AdamSettings U2NET_RECIPE = new AdamSettings(1e-3, 0.9, 0.999, 1e-8, 0);

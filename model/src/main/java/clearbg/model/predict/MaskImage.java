@@ -11,8 +11,8 @@ public record MaskImage(int width, int height, byte[] values) {
 
     public MaskImage {
         if (width <= 0 || height <= 0 || values.length != width * height) {
-            throw new IllegalArgumentException(
-                    "mask of " + width + "x" + height + " needs " + (long) width * height + " values, got " + values.length);
+            throw new IllegalArgumentException("mask of " + width + "x" + height + " needs " + (long) width * height
+                    + " values, got " + values.length);
         }
     }
 

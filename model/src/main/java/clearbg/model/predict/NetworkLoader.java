@@ -22,15 +22,16 @@ public final class NetworkLoader {
      * @throws IOException when the file cannot be read, is not a weights file or does not fit the
      *     architecture (the message names the file)
      */
-    public static FusedMapNetwork open(Path weights, Arch arch, int inputSize, InferenceEngine engine, int threadsPerCall)
-            throws IOException {
+    public static FusedMapNetwork open(
+            Path weights, Arch arch, int inputSize, InferenceEngine engine, int threadsPerCall) throws IOException {
         StateDict stateDict = Weights.read(weights);
         String source = weights.toString();
         Arch detected = ArchDetector.detect(stateDict, arch, source);
         if (engine.resolve() == InferenceEngine.ONNXRUNTIME) {
             return OrtFusedMapNetwork.open(stateDict, detected, inputSize, threadsPerCall, source);
         }
-        U2NetModel model = U2NetModel.fromStateDict(detected, Engine.getInstance().defaultDevice(), stateDict, source);
+        U2NetModel model =
+                U2NetModel.fromStateDict(detected, Engine.getInstance().defaultDevice(), stateDict, source);
         return new DjlFusedMapNetwork(model);
     }
 }

@@ -45,8 +45,8 @@ public final class OrtFusedMapNetwork implements FusedMapNetwork {
      * @throws WeightsMismatchException when the weights are not {@code arch}'s
      * @throws IOException when the graph cannot be written to a temporary file or the session not opened
      */
-    public static OrtFusedMapNetwork open(StateDict weights, Arch arch, int inputSize, int threadsPerCall, String sourceName)
-            throws IOException {
+    public static OrtFusedMapNetwork open(
+            StateDict weights, Arch arch, int inputSize, int threadsPerCall, String sourceName) throws IOException {
         if (threadsPerCall < 1) {
             throw new IllegalArgumentException("threads per call must be at least 1, got " + threadsPerCall);
         }
@@ -61,9 +61,11 @@ public final class OrtFusedMapNetwork implements FusedMapNetwork {
                 options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
                 options.setIntraOpNumThreads(threadsPerCall);
                 options.setInterOpNumThreads(1);
-                return new OrtFusedMapNetwork(environment, environment.createSession(graph.toString(), options), inputSize);
+                return new OrtFusedMapNetwork(
+                        environment, environment.createSession(graph.toString(), options), inputSize);
             } catch (OrtException e) {
-                throw new IOException(sourceName + ": ONNX Runtime cannot open the exported U2-Net: " + e.getMessage(), e);
+                throw new IOException(
+                        sourceName + ": ONNX Runtime cannot open the exported U2-Net: " + e.getMessage(), e);
             }
         } finally {
             Files.deleteIfExists(graph);
@@ -73,9 +75,11 @@ public final class OrtFusedMapNetwork implements FusedMapNetwork {
     @Override
     public float[] fusedMaps(float[] input, int batch, int side) {
         if (side != this.side) {
-            throw new IllegalArgumentException("this network was built for " + this.side + "x" + this.side + " inputs, got " + side);
+            throw new IllegalArgumentException(
+                    "this network was built for " + this.side + "x" + this.side + " inputs, got " + side);
         }
-        try (OnnxTensor x = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), new long[] {batch, 3, side, side});
+        try (OnnxTensor x = OnnxTensor.createTensor(
+                        environment, FloatBuffer.wrap(input), new long[] {batch, 3, side, side});
                 OrtSession.Result result = session.run(Map.of(U2NetOnnxExport.INPUT, x))) {
             FloatBuffer fused = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] maps = new float[fused.remaining()];

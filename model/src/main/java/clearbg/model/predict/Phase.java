@@ -19,7 +19,13 @@ import java.util.Locale;
  * </ul>
  */
 public enum Phase {
-    LOAD, LIST, DECODE, RESIZE, FORWARD, ENCODE, WRITE;
+    LOAD,
+    LIST,
+    DECODE,
+    RESIZE,
+    FORWARD,
+    ENCODE,
+    WRITE;
 
     /** The lower-case name used in reports, e.g. {@code forward}. */
     public String label() {

@@ -48,7 +48,8 @@ public final class Predictor {
     public List<MaskImage> predict(List<FloatImage> images, PhaseTimer timer) {
         List<MaskImage> masks = new ArrayList<>(images.size());
         for (int start = 0; start < images.size(); start += settings.batchSize()) {
-            masks.addAll(predictBatch(images.subList(start, Math.min(images.size(), start + settings.batchSize())), timer));
+            masks.addAll(predictBatch(
+                    images.subList(start, Math.min(images.size(), start + settings.batchSize())), timer));
         }
         return masks;
     }

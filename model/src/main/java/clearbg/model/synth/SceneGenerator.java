@@ -39,7 +39,8 @@ public final class SceneGenerator {
     /** The scene of {@code seed}; {@code thinBias} in [0, 1] raises the share of thin structures (DIS-like). */
     public Scene generate(long seed, double thinBias) {
         SplittableRandom random = new SplittableRandom(seed);
-        ShapeFamily family = random.nextDouble() < thinBias ? ShapeFamily.THIN
+        ShapeFamily family = random.nextDouble() < thinBias
+                ? ShapeFamily.THIN
                 : ShapeFamily.values()[random.nextInt(ShapeFamily.values().length)];
         Color[] background = {randomColor(random), randomColor(random)};
         BufferedImage photo = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -81,7 +82,11 @@ public final class SceneGenerator {
         int clutter = 6 + random.nextInt(10);
         for (int i = 0; i < clutter; i++) {
             Color base = random.nextBoolean() ? colors[0] : colors[1];
-            g.setColor(new Color(jitter(base.getRed(), random), jitter(base.getGreen(), random), jitter(base.getBlue(), random), 90));
+            g.setColor(new Color(
+                    jitter(base.getRed(), random),
+                    jitter(base.getGreen(), random),
+                    jitter(base.getBlue(), random),
+                    90));
             double w = width * (0.05 + 0.3 * random.nextDouble());
             double h = height * (0.05 + 0.3 * random.nextDouble());
             double x = width * random.nextDouble() - w / 2;
@@ -141,13 +146,17 @@ public final class SceneGenerator {
         double rx = radius * (0.8 + 0.4 * random.nextDouble());
         double ry = radius * (0.8 + 0.4 * random.nextDouble());
         boolean frame = random.nextBoolean();
-        Shape outer = frame ? new Rectangle2D.Double(cx - rx, cy - ry, 2 * rx, 2 * ry) : new Ellipse2D.Double(cx - rx, cy - ry, 2 * rx, 2 * ry);
+        Shape outer = frame
+                ? new Rectangle2D.Double(cx - rx, cy - ry, 2 * rx, 2 * ry)
+                : new Ellipse2D.Double(cx - rx, cy - ry, 2 * rx, 2 * ry);
         double hole = 0.35 + 0.3 * random.nextDouble();
-        Shape inner = frame ? new Rectangle2D.Double(cx - rx * hole, cy - ry * hole, 2 * rx * hole, 2 * ry * hole)
+        Shape inner = frame
+                ? new Rectangle2D.Double(cx - rx * hole, cy - ry * hole, 2 * rx * hole, 2 * ry * hole)
                 : new Ellipse2D.Double(cx - rx * hole, cy - ry * hole, 2 * rx * hole, 2 * ry * hole);
         Area area = new Area(outer);
         area.subtract(new Area(inner));
-        return AffineTransform.getRotateInstance(Math.PI * random.nextDouble(), cx, cy).createTransformedShape(area);
+        return AffineTransform.getRotateInstance(Math.PI * random.nextDouble(), cx, cy)
+                .createTransformedShape(area);
     }
 
     private static Shape thin(double cx, double cy, double radius, SplittableRandom random) {
@@ -159,35 +168,50 @@ public final class SceneGenerator {
             double x0 = cx + radius * 0.3 * (random.nextDouble() - 0.5);
             double y0 = cy + radius * 0.3 * (random.nextDouble() - 0.5);
             path.moveTo(x0, y0);
-            path.quadTo(x0 + length * Math.cos(angle + 0.6 * (random.nextDouble() - 0.5)) / 2,
+            path.quadTo(
+                    x0 + length * Math.cos(angle + 0.6 * (random.nextDouble() - 0.5)) / 2,
                     y0 + length * Math.sin(angle + 0.6 * (random.nextDouble() - 0.5)) / 2,
-                    x0 + length * Math.cos(angle), y0 + length * Math.sin(angle));
+                    x0 + length * Math.cos(angle),
+                    y0 + length * Math.sin(angle));
         }
         float width = (float) (2 + 4 * random.nextDouble());
-        Area strokesArea = new Area(new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND).createStrokedShape(path));
-        strokesArea.add(new Area(new Ellipse2D.Double(cx - radius * 0.25, cy - radius * 0.25, radius * 0.5, radius * 0.5)));
+        Area strokesArea = new Area(
+                new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND).createStrokedShape(path));
+        strokesArea.add(
+                new Area(new Ellipse2D.Double(cx - radius * 0.25, cy - radius * 0.25, radius * 0.5, radius * 0.5)));
         return strokesArea;
     }
 
     private static GradientPaint contrastingPaint(SplittableRandom random, Color[] background, Shape shape) {
         Rectangle2D bounds = shape.getBounds2D();
         Color first = contrasting(random, background);
-        Color second = new Color(jitter(first.getRed(), random), jitter(first.getGreen(), random), jitter(first.getBlue(), random));
-        return new GradientPaint((float) bounds.getMinX(), (float) bounds.getMinY(), first,
-                (float) bounds.getMaxX(), (float) bounds.getMaxY(), second, random.nextBoolean());
+        Color second = new Color(
+                jitter(first.getRed(), random), jitter(first.getGreen(), random), jitter(first.getBlue(), random));
+        return new GradientPaint(
+                (float) bounds.getMinX(),
+                (float) bounds.getMinY(),
+                first,
+                (float) bounds.getMaxX(),
+                (float) bounds.getMaxY(),
+                second,
+                random.nextBoolean());
     }
 
     /** A colour at least 120 away (sum of absolute channel differences) from both background colours. */
     private static Color contrasting(SplittableRandom random, Color[] background) {
         Color best = randomColor(random);
-        for (int attempt = 0; attempt < 20 && (distance(best, background[0]) < 120 || distance(best, background[1]) < 120); attempt++) {
+        for (int attempt = 0;
+                attempt < 20 && (distance(best, background[0]) < 120 || distance(best, background[1]) < 120);
+                attempt++) {
             best = randomColor(random);
         }
         return best;
     }
 
     private static int distance(Color a, Color b) {
-        return Math.abs(a.getRed() - b.getRed()) + Math.abs(a.getGreen() - b.getGreen()) + Math.abs(a.getBlue() - b.getBlue());
+        return Math.abs(a.getRed() - b.getRed())
+                + Math.abs(a.getGreen() - b.getGreen())
+                + Math.abs(a.getBlue() - b.getBlue());
     }
 
     private static Color randomColor(SplittableRandom random) {

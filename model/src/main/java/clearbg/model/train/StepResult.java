@@ -9,8 +9,8 @@ package clearbg.model.train;
  * @param gradientHookNanos the {@link GradientHook} (the all-reduce in data-parallel training)
  * @param optimizerNanos the Adam update and the zeroing of the gradients
  */
-public record StepResult(double total, double[] perOutput, long forwardBackwardNanos, long gradientHookNanos,
-        long optimizerNanos) {
+public record StepResult(
+        double total, double[] perOutput, long forwardBackwardNanos, long gradientHookNanos, long optimizerNanos) {
 
     public StepResult {
         perOutput = perOutput.clone();

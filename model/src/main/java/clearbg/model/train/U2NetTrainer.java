@@ -107,7 +107,8 @@ public final class U2NetTrainer implements AutoCloseable {
         long optimizerDone = System.nanoTime();
         double[] perOutput = new double[values.length - 1];
         System.arraycopy(values, 1, perOutput, 0, perOutput.length);
-        return new StepResult(values[0], perOutput, backwardDone - start, hookDone - backwardDone, optimizerDone - hookDone);
+        return new StepResult(
+                values[0], perOutput, backwardDone - start, hookDone - backwardDone, optimizerDone - hookDone);
     }
 
     /**
@@ -120,8 +121,12 @@ public final class U2NetTrainer implements AutoCloseable {
         tensors.put(STEP_KEY, HostTensor.ofLongs(new long[0], new long[] {state.step()}));
         for (int i = 0; i < names.size(); i++) {
             long[] shape = parameters.get(i).getArray().getShape().getShape();
-            tensors.put(FIRST_MOMENT + names.get(i), HostTensor.ofFloats(shape, state.firstMoments().get(i)));
-            tensors.put(SECOND_MOMENT + names.get(i), HostTensor.ofFloats(shape, state.secondMoments().get(i)));
+            tensors.put(
+                    FIRST_MOMENT + names.get(i),
+                    HostTensor.ofFloats(shape, state.firstMoments().get(i)));
+            tensors.put(
+                    SECOND_MOMENT + names.get(i),
+                    HostTensor.ofFloats(shape, state.secondMoments().get(i)));
         }
         return StateDict.of(tensors);
     }

@@ -8,8 +8,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Flip {
 
-    private Flip() {
-    }
+    private Flip() {}
 
     /** Columns reversed: {@code out(x, y) = in(w - 1 - x, y)}. */
     public static Sample horizontal(Sample s) {

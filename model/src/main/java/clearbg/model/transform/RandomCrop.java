@@ -41,8 +41,8 @@ public record RandomCrop(int size) {
 
     private FloatImage crop(FloatImage in, int left, int top) {
         if (left < 0 || top < 0 || left + size > in.width() || top + size > in.height()) {
-            throw new IllegalArgumentException("window at (" + left + "," + top + ") of size " + size
-                    + " exceeds " + in.width() + "x" + in.height());
+            throw new IllegalArgumentException("window at (" + left + "," + top + ") of size " + size + " exceeds "
+                    + in.width() + "x" + in.height());
         }
         int ch = in.channels();
         int rowLength = size * ch;

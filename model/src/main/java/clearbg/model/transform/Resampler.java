@@ -17,8 +17,7 @@ import clearbg.model.image.FloatImage;
  */
 public final class Resampler {
 
-    private Resampler() {
-    }
+    private Resampler() {}
 
     /** Resizes every channel of {@code in} to {@code width x height}. */
     public static FloatImage bilinear(FloatImage in, int width, int height) {

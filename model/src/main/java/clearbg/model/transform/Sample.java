@@ -15,8 +15,8 @@ public record Sample(FloatImage image, FloatImage label) {
             throw new IllegalArgumentException("label must have 1 channel, got " + label.channels());
         }
         if (image.width() != label.width() || image.height() != label.height()) {
-            throw new IllegalArgumentException("image " + image.width() + "x" + image.height()
-                    + " and label " + label.width() + "x" + label.height() + " differ in size");
+            throw new IllegalArgumentException("image " + image.width() + "x" + image.height() + " and label "
+                    + label.width() + "x" + label.height() + " differ in size");
         }
     }
 

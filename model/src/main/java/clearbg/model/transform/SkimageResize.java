@@ -9,8 +9,7 @@ import clearbg.model.image.FloatImage;
  */
 final class SkimageResize {
 
-    private SkimageResize() {
-    }
+    private SkimageResize() {}
 
     /**
      * Order 1 (bilinear): {@code v = sum over the 4 neighbours of weight * I}, neighbours outside the image
@@ -35,8 +34,8 @@ final class SkimageResize {
                 double tx = fx - x0;
                 for (int c = 0; c < ch; c++) {
                     double top = (1 - tx) * at(src, w, h, ch, x0, y0, c) + tx * at(src, w, h, ch, x0 + 1, y0, c);
-                    double bottom = (1 - tx) * at(src, w, h, ch, x0, y0 + 1, c)
-                            + tx * at(src, w, h, ch, x0 + 1, y0 + 1, c);
+                    double bottom =
+                            (1 - tx) * at(src, w, h, ch, x0, y0 + 1, c) + tx * at(src, w, h, ch, x0 + 1, y0 + 1, c);
                     out[(y * outW + x) * ch + c] = (float) ((1 - ty) * top + ty * bottom);
                 }
             }

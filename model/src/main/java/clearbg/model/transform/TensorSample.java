@@ -13,8 +13,8 @@ public record TensorSample(int width, int height, float[] image, float[] label) 
         Objects.requireNonNull(label, "label");
         long plane = (long) width * height;
         if (width <= 0 || height <= 0 || image.length != 3 * plane || label.length != plane) {
-            throw new IllegalArgumentException("arrays do not match 3x" + height + "x" + width
-                    + " and 1x" + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "arrays do not match 3x" + height + "x" + width + " and 1x" + height + "x" + width);
         }
     }
 }

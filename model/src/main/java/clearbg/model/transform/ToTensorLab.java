@@ -21,8 +21,7 @@ public final class ToTensorLab {
     static final double[] STD = {0.229, 0.224, 0.225};
     private static final double EPS = 1e-6;
 
-    private ToTensorLab() {
-    }
+    private ToTensorLab() {}
 
     public static TensorSample apply(Sample s) {
         return new TensorSample(s.width(), s.height(), image(s.image()), label(s.label()));

@@ -16,6 +16,7 @@ public record TrainingTransform(int rescaleSize, int cropSize, FlipMode flip, lo
 
     /** The sizes of the paper and the original code. */
     public static final int RESCALE = 320;
+
     public static final int CROP = 288;
 
     public TrainingTransform {

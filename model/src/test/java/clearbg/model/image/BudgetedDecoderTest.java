@@ -39,7 +39,8 @@ class BudgetedDecoderTest {
         assertEquals(8, bomb.rasterBytesPerPixel());
         assertEquals(3, bomb.channels());
         assertEquals(99_990_000L * (8 + 12), bomb.decodeBytes());
-        ImageHeader grey = new ImageDecoder().inspect(Encoded.of(new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_GRAY), "png"), "g.png");
+        ImageHeader grey = new ImageDecoder()
+                .inspect(Encoded.of(new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_GRAY), "png"), "g.png");
         assertEquals(1, grey.rasterBytesPerPixel());
         assertEquals(1, grey.channels());
     }
@@ -47,29 +48,39 @@ class BudgetedDecoderTest {
     @Test
     void anImageOverTheWholeBudgetIsRefusedBeforeDecodingNamingTheSource() {
         BudgetedDecoder decoder = new BudgetedDecoder(new ImageDecoder(), new ImageMemoryBudget(1L << 30), 16);
-        ImageDecodeException refused = assertThrows(ImageDecodeException.class,
-                () -> decoder.decode("in/bomb.png", declared16BitRgba(9999, 10000), null));
-        assertTrue(refused.getMessage().startsWith("in/bomb.png: the 9999x10000 PNG, 8 bytes per pixel image needs about 3.4 GiB"),
+        ImageDecodeException refused = assertThrows(
+                ImageDecodeException.class, () -> decoder.decode("in/bomb.png", declared16BitRgba(9999, 10000), null));
+        assertTrue(
+                refused.getMessage()
+                        .startsWith("in/bomb.png: the 9999x10000 PNG, 8 bytes per pixel image needs about 3.4 GiB"),
                 refused.getMessage());
         assertTrue(refused.getMessage().contains("over the image memory budget of 1.0 GiB"), refused.getMessage());
     }
 
     @Test
     void aFileOverTheCapIsRefusedFromItsListedSizeWithoutReading() throws Exception {
-        BudgetedDecoder decoder = new BudgetedDecoder(new ImageDecoder(new DecodeLimits(1000, 100, 50)), new ImageMemoryBudget(MIB), 0);
+        BudgetedDecoder decoder =
+                new BudgetedDecoder(new ImageDecoder(new DecodeLimits(1000, 100, 50)), new ImageMemoryBudget(MIB), 0);
         AtomicBoolean read = new AtomicBoolean();
-        ImageDecodeException refused = assertThrows(ImageDecodeException.class,
-                () -> decoder.decode("big.png", 101, max -> {
-                    read.set(true);
-                    return new byte[101];
-                }, null));
+        ImageDecodeException refused = assertThrows(
+                ImageDecodeException.class,
+                () -> decoder.decode(
+                        "big.png",
+                        101,
+                        max -> {
+                            read.set(true);
+                            return new byte[101];
+                        },
+                        null));
         assertFalse(read.get(), "never read");
-        assertEquals("big.png: file is 101 bytes, over the limit of 100 bytes (--max-file-bytes)", refused.getMessage());
+        assertEquals(
+                "big.png: file is 101 bytes, over the limit of 100 bytes (--max-file-bytes)", refused.getMessage());
     }
 
     @Test
     void aStreamLongerThanTheCapIsRefusedWhileReading() {
-        ImageDecodeException refused = assertThrows(ImageDecodeException.class,
+        ImageDecodeException refused = assertThrows(
+                ImageDecodeException.class,
                 () -> BoundedRead.readAtMost(new ByteArrayInputStream(new byte[300_000]), 200_000, "grown.jpg"));
         assertTrue(refused.getMessage().startsWith("grown.jpg: file has more than 200000 bytes"), refused.getMessage());
     }
@@ -83,7 +94,9 @@ class BudgetedDecoderTest {
             assertEquals(200, image.image().width());
             assertArrayEquals(png, image.encoded());
             long expected = 2L * png.length + 20_000L * (image.header().rasterBytesPerPixel() + 12 + 16);
-            assertTrue(budget.capacityBytes() - budget.freeBytes() >= expected, "held " + (budget.capacityBytes() - budget.freeBytes()));
+            assertTrue(
+                    budget.capacityBytes() - budget.freeBytes() >= expected,
+                    "held " + (budget.capacityBytes() - budget.freeBytes()));
         }
         assertEquals(budget.capacityBytes(), budget.freeBytes(), "all given back");
     }
@@ -121,7 +134,8 @@ class BudgetedDecoderTest {
         BudgetedDecoder decoder = new BudgetedDecoder(new ImageDecoder(), budget, 0);
         byte[] png = photo(10, 10);
         byte[] truncated = java.util.Arrays.copyOf(png, png.length - 12);
-        assertThrows(ImageDecodeException.class, () -> decoder.decode("t.png", truncated.length, max -> truncated, null));
+        assertThrows(
+                ImageDecodeException.class, () -> decoder.decode("t.png", truncated.length, max -> truncated, null));
         assertEquals(budget.capacityBytes(), budget.freeBytes());
     }
 }

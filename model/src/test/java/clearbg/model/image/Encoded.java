@@ -9,8 +9,7 @@ import javax.imageio.ImageIO;
 /** Encodes test images in memory. */
 final class Encoded {
 
-    private Encoded() {
-    }
+    private Encoded() {}
 
     static byte[] of(BufferedImage image, String format) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {

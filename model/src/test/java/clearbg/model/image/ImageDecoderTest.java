@@ -55,8 +55,8 @@ class ImageDecoderTest {
         byte[] r = {(byte) 255, 0, 0, 10};
         byte[] g = {0, (byte) 255, 0, 20};
         byte[] b = {0, 0, (byte) 255, 30};
-        BufferedImage image = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_INDEXED,
-                new IndexColorModel(8, 4, r, g, b));
+        BufferedImage image =
+                new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 4, r, g, b));
         image.getRaster().setSamples(0, 0, 4, 1, 0, new int[] {0, 1, 2, 3});
         FloatImage out = decoder.decode(Encoded.of(image, "png"), "palette.png");
         assertEquals(3, out.channels());
@@ -80,7 +80,7 @@ class ImageDecoderTest {
     @Test
     void rgbaPngDropsAlphaWithoutCompositing() {
         BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
-        image.setRGB(0, 0, 0x000A141E);  // fully transparent, colour (10, 20, 30)
+        image.setRGB(0, 0, 0x000A141E); // fully transparent, colour (10, 20, 30)
         image.setRGB(1, 0, 0x80FF8000);
         FloatImage out = decoder.decode(Encoded.of(image, "png"), "rgba.png");
         assertEquals(3, out.channels());
@@ -135,8 +135,8 @@ class ImageDecoderTest {
         Path file = dir.resolve("p.png");
         Files.write(file, Encoded.of(new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY), "png"));
         assertEquals(3, decoder.decode(file).width());
-        ImageDecodeException missing = assertThrows(ImageDecodeException.class,
-                () -> decoder.decode(dir.resolve("missing.png")));
+        ImageDecodeException missing =
+                assertThrows(ImageDecodeException.class, () -> decoder.decode(dir.resolve("missing.png")));
         assertTrue(missing.getMessage().contains("missing.png: cannot read file"), missing.getMessage());
     }
 
@@ -173,20 +173,23 @@ class ImageDecoderTest {
         }
         byte[] bytes = Encoded.of(noisy, "png");
         for (int i = 60; i < bytes.length - 40; i++) {
-            bytes[i] = (byte) 0x55;  // destroys the compressed data, IEND intact
+            bytes[i] = (byte) 0x55; // destroys the compressed data, IEND intact
         }
         assertFailure(bytes, "bad.png", "bad.png: corrupt or truncated image data");
     }
 
     @Test
     void textFileNamedPng() {
-        assertFailure("hello, I am not a picture\n".getBytes(StandardCharsets.UTF_8), "notes.png",
+        assertFailure(
+                "hello, I am not a picture\n".getBytes(StandardCharsets.UTF_8),
+                "notes.png",
                 "notes.png: not an image (the content is text)");
     }
 
     @Test
     void unknownBinaryAndHeic() {
-        assertFailure(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, "x.bin", "x.bin: not an image or an unsupported format");
+        assertFailure(
+                new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, "x.bin", "x.bin: not an image or an unsupported format");
         byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0};
         assertFailure(heic, "x.heic", "x.heic: unsupported format (ISO base media container");
     }
@@ -197,7 +200,11 @@ class ImageDecoderTest {
         ImageDecoder small = new ImageDecoder(DecodeLimits.ofMaxPixels(199));
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> small.decode(png, "big.png"));
         assertEquals("big.png: image is 20x10 = 200 pixels, over the limit of 199 pixels", e.getMessage());
-        assertEquals(20, new ImageDecoder(DecodeLimits.ofMaxPixels(200)).decode(png, "ok.png").width());
+        assertEquals(
+                20,
+                new ImageDecoder(DecodeLimits.ofMaxPixels(200))
+                        .decode(png, "ok.png")
+                        .width());
     }
 
     @Test
@@ -210,7 +217,8 @@ class ImageDecoderTest {
         crc.update(png, 12, 17);
         buffer.putInt(29, (int) crc.getValue());
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> decoder.decode(png, "bomb.png"));
-        assertTrue(e.getMessage().contains("200000x100000 = 20000000000 pixels, over the limit of 100000000"),
+        assertTrue(
+                e.getMessage().contains("200000x100000 = 20000000000 pixels, over the limit of 100000000"),
                 e.getMessage());
     }
 

@@ -26,8 +26,8 @@ class MaskDecoderTest {
     void luminanceFormula() {
         FloatImage rgb = FloatImage.of(3, 1, 3, new float[] {255, 0, 0, 0, 255, 0, 90, 90, 90});
         FloatImage grey = MaskDecoder.toGrey(rgb);
-        assertEquals(76f, grey.get(0, 0, 0));   // 255 * 9798 / 32768 = 76.25
-        assertEquals(149f, grey.get(1, 0, 0));  // 149.69, truncated
+        assertEquals(76f, grey.get(0, 0, 0)); // 255 * 9798 / 32768 = 76.25
+        assertEquals(149f, grey.get(1, 0, 0)); // 149.69, truncated
         assertEquals(90f, grey.get(2, 0, 0));
     }
 

@@ -40,7 +40,8 @@ class PngEncoderTest {
         int[] expected = {
             (int) Math.round(a * 200 + (1 - a) * 0),
             (int) Math.round(a * 100 + (1 - a) * 50),
-            (int) Math.round(a * 0 + (1 - a) * 255)};
+            (int) Math.round(a * 0 + (1 - a) * 255)
+        };
         assertArrayEquals(expected, image.getRaster().getPixel(0, 0, (int[]) null));
         assertArrayEquals(new int[] {0, 50, 255}, image.getRaster().getPixel(1, 0, (int[]) null));
     }

@@ -58,7 +58,7 @@ class EuclideanDistanceTransformTest {
 
     @Test
     void noSeedGivesMinusOne() {
-        assertArrayEquals(new int[] {-1, -1, -1, -1, -1, -1},
-                EuclideanDistanceTransform.nearestSeed(new boolean[6], 3, 2));
+        assertArrayEquals(
+                new int[] {-1, -1, -1, -1, -1, -1}, EuclideanDistanceTransform.nearestSeed(new boolean[6], 3, 2));
     }
 }

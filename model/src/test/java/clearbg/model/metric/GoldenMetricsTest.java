@@ -16,9 +16,24 @@ class GoldenMetricsTest {
     private static final double TOLERANCE = 1e-6;
 
     private static final Map<String, ToDoubleFunction<SodResult>> SCALARS = Map.of(
-            "mae", SodResult::mae, "sMeasure", SodResult::sMeasure, "weightedF", SodResult::weightedF,
-            "maxF", SodResult::maxF, "meanF", SodResult::meanF, "adpF", SodResult::adpF,
-            "maxE", SodResult::maxE, "meanE", SodResult::meanE, "adpE", SodResult::adpE);
+            "mae",
+            SodResult::mae,
+            "sMeasure",
+            SodResult::sMeasure,
+            "weightedF",
+            SodResult::weightedF,
+            "maxF",
+            SodResult::maxF,
+            "meanF",
+            SodResult::meanF,
+            "adpF",
+            SodResult::adpF,
+            "maxE",
+            SodResult::maxE,
+            "meanE",
+            SodResult::meanE,
+            "adpE",
+            SodResult::adpE);
 
     private double worst;
 
@@ -44,8 +59,8 @@ class GoldenMetricsTest {
             set.get("images").forEach(name -> acc.add(Goldens.pairStats(name.asText())));
             SodResult result = acc.result();
             assertEquals(set.get("images").size(), result.images());
-            SCALARS.forEach((metric, getter) -> check(entry.getKey() + "." + metric,
-                    set.get(metric).asDouble(), getter.applyAsDouble(result), failures));
+            SCALARS.forEach((metric, getter) -> check(
+                    entry.getKey() + "." + metric, set.get(metric).asDouble(), getter.applyAsDouble(result), failures));
             checkCurve(entry.getKey() + ".precision", set.get("precision"), result.precision(), failures);
             checkCurve(entry.getKey() + ".recall", set.get("recall"), result.recall(), failures);
             checkCurve(entry.getKey() + ".fMeasure", set.get("fMeasure"), result.fMeasure(), failures);

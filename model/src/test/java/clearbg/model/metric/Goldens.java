@@ -15,15 +15,16 @@ final class Goldens {
 
     private static final JsonNode ROOT = load();
 
-    private Goldens() {
-    }
+    private Goldens() {}
 
     static JsonNode root() {
         return ROOT;
     }
 
     private static JsonNode load() {
-        JsonMapper mapper = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+        JsonMapper mapper = JsonMapper.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .build();
         try (InputStream in = Goldens.class.getResourceAsStream("/metric/goldens.json")) {
             return mapper.readTree(in);
         } catch (IOException e) {

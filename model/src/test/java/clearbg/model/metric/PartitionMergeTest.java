@@ -18,7 +18,9 @@ class PartitionMergeTest {
 
     private static List<ImageStats> allImages() {
         List<ImageStats> stats = new ArrayList<>();
-        Goldens.root().get("images").forEach(i -> stats.add(Goldens.pairStats(i.get("name").asText())));
+        Goldens.root()
+                .get("images")
+                .forEach(i -> stats.add(Goldens.pairStats(i.get("name").asText())));
         return stats;
     }
 

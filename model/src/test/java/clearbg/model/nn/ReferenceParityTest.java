@@ -64,7 +64,10 @@ class ReferenceParityTest {
 
     @BeforeAll
     static void readFixture() throws IOException, URISyntaxException {
-        Path dir = Paths.get(ReferenceParityTest.class.getResource("/parity/expected.json").toURI()).getParent();
+        Path dir = Paths.get(ReferenceParityTest.class
+                        .getResource("/parity/expected.json")
+                        .toURI())
+                .getParent();
         seeded = PthReader.read(dir.resolve("u2netp_seeded.pth"));
         io = SafetensorsReader.read(dir.resolve("io.safetensors"));
         afterStep = SafetensorsReader.read(dir.resolve("after_step.safetensors"));
@@ -95,7 +98,8 @@ class ReferenceParityTest {
                 adam.get("weight_decay").asDouble());
         Map<String, float[]> gradients = new HashMap<>();
         try (U2NetModel model = U2NetModel.fromStateDict(Arch.U2NETP, Device.cpu(), seeded, "u2netp_seeded.pth");
-                U2NetTrainer trainer = new U2NetTrainer(model, settings, BatchNormMode.BATCH_STATISTICS, parameters -> capture(model, gradients));
+                U2NetTrainer trainer = new U2NetTrainer(
+                        model, settings, BatchNormMode.BATCH_STATISTICS, parameters -> capture(model, gradients));
                 NDManager batch = model.manager().newSubManager()) {
             NDArray input = array(batch, io.get("input"));
             NDArray target = array(batch, io.get("target"));
@@ -103,7 +107,11 @@ class ReferenceParityTest {
 
             assertRelative("loss_total", expected.get("loss_total").asDouble(), result.total(), LOSS_TOLERANCE);
             for (int k = 0; k < U2Net.OUTPUTS; k++) {
-                assertRelative("loss_" + k, expected.get("loss_per_output").get(k).asDouble(), result.perOutput()[k], LOSS_TOLERANCE);
+                assertRelative(
+                        "loss_" + k,
+                        expected.get("loss_per_output").get(k).asDouble(),
+                        result.perOutput()[k],
+                        LOSS_TOLERANCE);
             }
             assertGradientsClose(gradients);
             StateDict actual = model.stateDict();
@@ -115,8 +123,13 @@ class ReferenceParityTest {
                 if (key.endsWith(ParameterNames.BATCHES_TRACKED)) {
                     assertEquals(want.longs()[0], actual.get(key).longs()[0], key);
                 } else if (gradients.containsKey(key)) {
-                    decided += assertUpdateClose(key, want.floats(), actual.get(key).floats(),
-                            referenceGradients.get(key).floats(), gradients.get(key), settings.learningRate());
+                    decided += assertUpdateClose(
+                            key,
+                            want.floats(),
+                            actual.get(key).floats(),
+                            referenceGradients.get(key).floats(),
+                            gradients.get(key),
+                            settings.learningRate());
                     total += want.numel();
                 } else {
                     assertMaxRelative(key, want.floats(), actual.get(key).floats(), WEIGHT_TOLERANCE);
@@ -168,10 +181,12 @@ class ReferenceParityTest {
             double difference = Math.abs(got[i] - want[i]);
             if (Math.abs(referenceGradient[i]) > 2 * noise) {
                 decided++;
-                assertTrue(difference <= WEIGHT_TOLERANCE * scale,
+                assertTrue(
+                        difference <= WEIGHT_TOLERANCE * scale,
                         key + "[" + i + "]: " + got[i] + " vs " + want[i] + " (scale " + scale + ")");
             } else {
-                assertTrue(difference <= 2 * learningRate * (1 + 1e-3),
+                assertTrue(
+                        difference <= 2 * learningRate * (1 + 1e-3),
                         key + "[" + i + "]: undecided element moved by more than lr: " + got[i] + " vs " + want[i]);
             }
         }
@@ -217,6 +232,7 @@ class ReferenceParityTest {
             worst = Math.max(worst, Math.abs(got[i] - want[i]));
         }
         double relative = scale == 0 ? worst : worst / scale;
-        assertTrue(relative <= tolerance, name + ": max difference " + worst + " relative to " + scale + " = " + relative);
+        assertTrue(
+                relative <= tolerance, name + ": max difference " + worst + " relative to " + scale + " = " + relative);
     }
 }

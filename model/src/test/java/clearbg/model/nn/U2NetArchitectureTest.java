@@ -40,7 +40,8 @@ class U2NetArchitectureTest {
             assertTrue(keys.contains("stage6.rebnconv3d.conv_s1.bias"));
             assertEquals("outconv.bias", keys.get(keys.size() - 1));
             assertEquals("side1.weight", keys.get(keys.size() - 14));
-            assertArrayEquals(new long[] {64, 3, 3, 3}, model.stateDictShapes().get("stage1.rebnconvin.conv_s1.weight"));
+            assertArrayEquals(
+                    new long[] {64, 3, 3, 3}, model.stateDictShapes().get("stage1.rebnconvin.conv_s1.weight"));
             assertArrayEquals(new long[] {1, 6, 1, 1}, model.stateDictShapes().get("outconv.weight"));
             assertArrayEquals(new long[] {1, 512, 3, 3}, model.stateDictShapes().get("side6.weight"));
         }
@@ -68,8 +69,8 @@ class U2NetArchitectureTest {
     void tooSmallInputIsAClearError() {
         try (U2NetModel model = U2NetModel.create(Arch.U2NETP, Device.cpu(), 3);
                 NDManager batch = model.manager().newSubManager()) {
-            var error = assertThrows(IllegalArgumentException.class,
-                    () -> model.forward(batch.zeros(new Shape(1, 3, 31, 64)), false));
+            var error = assertThrows(
+                    IllegalArgumentException.class, () -> model.forward(batch.zeros(new Shape(1, 3, 31, 64)), false));
             assertTrue(error.getMessage().contains("at least 32x32"), error.getMessage());
         }
     }
@@ -91,7 +92,9 @@ class U2NetArchitectureTest {
                 max = Math.max(max, Math.abs(w));
             }
             assertTrue(max <= bound && max > 0.9 * bound, "uniform in (-a, a), a = " + bound + ", max " + max);
-            assertTrue(Arrays.stream(toDoubles(sa.get("stage2.rebnconv3.bn_s1.weight").floats())).allMatch(v -> v == 1));
+            assertTrue(Arrays.stream(
+                            toDoubles(sa.get("stage2.rebnconv3.bn_s1.weight").floats()))
+                    .allMatch(v -> v == 1));
         }
     }
 
@@ -110,10 +113,17 @@ class U2NetArchitectureTest {
             String key = "stage1.rebnconvin.bn_s1.running_mean";
             float[] before = model.stateDict().get(key).floats();
             model.forward(batch.randomNormal(new Shape(2, 3, 40, 40)), false);
-            assertEquals(Arrays.toString(before), Arrays.toString(model.stateDict().get(key).floats()), "inference keeps them");
+            assertEquals(
+                    Arrays.toString(before),
+                    Arrays.toString(model.stateDict().get(key).floats()),
+                    "inference keeps them");
             model.forward(batch.randomNormal(new Shape(2, 3, 40, 40)), true);
             assertTrue(!Arrays.equals(before, model.stateDict().get(key).floats()), "training updates them");
-            assertEquals(1L, model.stateDict().get("stage1.rebnconvin.bn_s1.num_batches_tracked").longs()[0]);
+            assertEquals(
+                    1L,
+                    model.stateDict()
+                            .get("stage1.rebnconvin.bn_s1.num_batches_tracked")
+                            .longs()[0]);
         }
     }
 }

@@ -45,7 +45,10 @@ class U2NetOnnxExportTest {
 
     @BeforeAll
     static void readFixture() throws IOException, URISyntaxException {
-        Path dir = Paths.get(U2NetOnnxExportTest.class.getResource("/parity/expected.json").toURI()).getParent();
+        Path dir = Paths.get(U2NetOnnxExportTest.class
+                        .getResource("/parity/expected.json")
+                        .toURI())
+                .getParent();
         seeded = PthReader.read(dir.resolve("u2netp_seeded.pth"));
         io = SafetensorsReader.read(dir.resolve("io.safetensors"));
     }
@@ -58,7 +61,9 @@ class U2NetOnnxExportTest {
         float[] actual = run(graph, input.floats(), shape);
         float[] expected = io.get("eval_out0").floats();
         assertEquals(expected.length, actual.length);
-        assertTrue(maxAbsDifference(expected, actual) <= TOLERANCE, "max |ONNX - PyTorch| = " + maxAbsDifference(expected, actual));
+        assertTrue(
+                maxAbsDifference(expected, actual) <= TOLERANCE,
+                "max |ONNX - PyTorch| = " + maxAbsDifference(expected, actual));
     }
 
     @Test
@@ -77,7 +82,9 @@ class U2NetOnnxExportTest {
         try (OrtFusedMapNetwork ort = OrtFusedMapNetwork.open(seeded, Arch.U2NETP, side, 1, "u2netp_seeded.pth")) {
             float[] actual = ort.fusedMaps(input, 2, side);
             assertEquals(expected.length, actual.length);
-            assertTrue(maxAbsDifference(expected, actual) <= TOLERANCE, "max |ONNX - DJL| = " + maxAbsDifference(expected, actual));
+            assertTrue(
+                    maxAbsDifference(expected, actual) <= TOLERANCE,
+                    "max |ONNX - DJL| = " + maxAbsDifference(expected, actual));
             assertThrows(IllegalArgumentException.class, () -> ort.fusedMaps(input, 2, side * 2));
         }
     }
@@ -87,8 +94,8 @@ class U2NetOnnxExportTest {
         Map<String, HostTensor> tensors = new LinkedHashMap<>(seeded.asMap());
         tensors.remove("outconv.bias");
         tensors.put("side1.weight", HostTensor.ofFloats(new long[] {1, 2, 3, 3}, new float[18]));
-        WeightsMismatchException e = assertThrows(WeightsMismatchException.class,
-                () -> export(StateDict.of(tensors), 64, 64));
+        WeightsMismatchException e =
+                assertThrows(WeightsMismatchException.class, () -> export(StateDict.of(tensors), 64, 64));
         assertEquals(java.util.List.of("outconv.bias"), e.missingKeys());
         assertEquals(java.util.List.of("side1.weight"), e.misshapedKeys());
         assertTrue(e.getMessage().startsWith("test.pth"), e.getMessage());

@@ -39,7 +39,10 @@ class PredictorReferenceTest {
 
     @BeforeAll
     static void readFixture() throws IOException, URISyntaxException {
-        dir = Paths.get(PredictorReferenceTest.class.getResource("/masks/expected.json").toURI()).getParent();
+        dir = Paths.get(PredictorReferenceTest.class
+                        .getResource("/masks/expected.json")
+                        .toURI())
+                .getParent();
         expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
         weights = dir.getParent().resolve(expected.get("weights").asText());
     }
@@ -68,7 +71,8 @@ class PredictorReferenceTest {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < masks.size(); i++) {
             JsonNode entry = expected.get("images").get(i);
-            BufferedImage reference = ImageIO.read(dir.resolve(entry.get("mask").asText()).toFile());
+            BufferedImage reference =
+                    ImageIO.read(dir.resolve(entry.get("mask").asText()).toFile());
             MaskImage mask = masks.get(i);
             assertEquals(reference.getWidth(), mask.width(), entry.toString());
             assertEquals(reference.getHeight(), mask.height(), entry.toString());
@@ -76,7 +80,8 @@ class PredictorReferenceTest {
             int worst = 0;
             for (int y = 0; y < mask.height(); y++) {
                 for (int x = 0; x < mask.width(); x++) {
-                    int difference = Math.abs(mask.get(x, y) - reference.getRaster().getSample(x, y, 0));
+                    int difference =
+                            Math.abs(mask.get(x, y) - reference.getRaster().getSample(x, y, 0));
                     sum += difference;
                     worst = Math.max(worst, difference);
                 }

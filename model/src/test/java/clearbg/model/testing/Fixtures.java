@@ -14,8 +14,7 @@ public final class Fixtures {
 
     private static final JsonNode MANIFEST = readManifest();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static byte[] resource(String path) {
         try (InputStream in = Objects.requireNonNull(Fixtures.class.getResourceAsStream("/" + path), path)) {
@@ -36,7 +35,8 @@ public final class Fixtures {
     }
 
     public static float[] f32(String name) {
-        ByteBuffer buffer = ByteBuffer.wrap(resource("transform/" + entry(name).get("file").asText()))
+        ByteBuffer buffer = ByteBuffer.wrap(
+                        resource("transform/" + entry(name).get("file").asText()))
                 .order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[buffer.remaining() / 4];
         buffer.asFloatBuffer().get(out);

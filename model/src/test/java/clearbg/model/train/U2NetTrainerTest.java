@@ -9,15 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import clearbg.model.io.HostTensor;
 import clearbg.model.io.StateDict;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.optim.AdamSettings;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,9 +52,12 @@ class U2NetTrainerTest {
     void restoringWithoutOptimizerStateNamesTheMissingEntry() {
         try (U2NetModel model = U2NetModel.create(Arch.U2NETP, Device.cpu(), 3);
                 U2NetTrainer trainer = trainer(model, BatchNormMode.BATCH_STATISTICS)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> trainer.restoreOptimizerState(model.stateDict(), "weights-only.safetensors"));
-            assertTrue(e.getMessage().contains("weights-only.safetensors") && e.getMessage().contains("optimizer.step"),
+            assertTrue(
+                    e.getMessage().contains("weights-only.safetensors")
+                            && e.getMessage().contains("optimizer.step"),
                     e.getMessage());
         }
     }
@@ -123,8 +123,10 @@ class U2NetTrainerTest {
             labels[i] = (i % SIZE) < SIZE / 2 ? 1f : 0f;
         }
         try (NDManager scratch = model.manager().newSubManager()) {
-            StepResult result = trainer.step(scratch.create(images, new Shape(BATCH, 3, SIZE, SIZE)),
-                    scratch.create(labels, new Shape(BATCH, 1, SIZE, SIZE)), 1e-3);
+            StepResult result = trainer.step(
+                    scratch.create(images, new Shape(BATCH, 3, SIZE, SIZE)),
+                    scratch.create(labels, new Shape(BATCH, 1, SIZE, SIZE)),
+                    1e-3);
             assertTrue(result.forwardBackwardNanos() > 0 && result.optimizerNanos() > 0);
             return result;
         }

@@ -68,7 +68,9 @@ class AugmentationTest {
         assertEquals(s.image().get(1, 0, 1), v.image().get(1, 2, 1));
         assertEquals(s.label().get(2, 2, 0), v.label().get(2, 0, 0));
         assertArrayEquals(s.image().data(), Flip.vertical(v).image().data());
-        assertArrayEquals(s.image().data(), Flip.random(s, FlipMode.NONE, new SplittableRandom(3)).image().data());
+        assertArrayEquals(
+                s.image().data(),
+                Flip.random(s, FlipMode.NONE, new SplittableRandom(3)).image().data());
     }
 
     @Test

@@ -24,7 +24,13 @@ final class AcceptorHandshake {
         DROPPED
     }
 
-    private enum Step { HELLO_HEAD, HELLO_REST, PROOF, SEND_CHALLENGE, SEND_VERDICT }
+    private enum Step {
+        HELLO_HEAD,
+        HELLO_REST,
+        PROOF,
+        SEND_CHALLENGE,
+        SEND_VERDICT
+    }
 
     private final RingHandshake handshake;
     private final SocketChannel channel;
@@ -106,7 +112,8 @@ final class AcceptorHandshake {
                 senderWorldSize = incoming.getInt();
                 int tokenBytes = Short.toUnsignedInt(incoming.getShort());
                 if (tokenBytes > RingHandshake.MAX_TOKEN_BYTES) {
-                    String reason = "job token of " + tokenBytes + " bytes, over the limit of " + RingHandshake.MAX_TOKEN_BYTES;
+                    String reason =
+                            "job token of " + tokenBytes + " bytes, over the limit of " + RingHandshake.MAX_TOKEN_BYTES;
                     return refuse(handshake.challenge(reason, null), reason);
                 }
                 expect(Step.HELLO_REST, tokenBytes + RingHandshake.NONCE_BYTES);

@@ -48,7 +48,8 @@ final class ConnectorHandshake {
         ByteBuffer head = read(2 * Integer.BYTES);
         int magic = head.getInt();
         if (magic != RingHandshake.MAGIC) {
-            throw new IOException(peer + " is not a ring all-reduce peer (bad magic 0x" + Integer.toHexString(magic) + ")");
+            throw new IOException(
+                    peer + " is not a ring all-reduce peer (bad magic 0x" + Integer.toHexString(magic) + ")");
         }
         int peerRank = head.getInt();
         failIfRefused(readReason());
@@ -67,7 +68,8 @@ final class ConnectorHandshake {
 
     private void failIfRefused(String reason) throws IOException {
         if (!reason.isEmpty()) {
-            throw new IOException(peer + " refused the connection from rank " + handshake.settings().rank() + ": " + reason);
+            throw new IOException(peer + " refused the connection from rank "
+                    + handshake.settings().rank() + ": " + reason);
         }
     }
 

@@ -79,8 +79,8 @@ final class ReadinessWait implements AutoCloseable {
             return System.nanoTime();
         }
         if (System.nanoTime() - lastProgress >= timeoutNanos) {
-            throw new IOException("no progress for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms waiting for "
-                    + waitingFor);
+            throw new IOException(
+                    "no progress for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms waiting for " + waitingFor);
         }
         return lastProgress;
     }

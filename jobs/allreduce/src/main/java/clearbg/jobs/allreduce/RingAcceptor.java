@@ -44,7 +44,11 @@ final class RingAcceptor implements AutoCloseable {
     private int dropped;
     private String lastDrop;
 
-    private RingAcceptor(ServerSocketChannel server, RingHandshake handshake, String previousPeer, long deadline,
+    private RingAcceptor(
+            ServerSocketChannel server,
+            RingHandshake handshake,
+            String previousPeer,
+            long deadline,
             long timeoutMillis) {
         this.server = server;
         this.handshake = handshake;
@@ -52,7 +56,8 @@ final class RingAcceptor implements AutoCloseable {
         this.deadline = deadline;
         this.timeoutMillis = timeoutMillis;
         this.result = new FutureTask<>(this::acceptPrevious);
-        this.thread = new Thread(result, "ring-allreduce-acceptor-rank-" + handshake.settings().rank());
+        this.thread = new Thread(
+                result, "ring-allreduce-acceptor-rank-" + handshake.settings().rank());
         this.thread.setDaemon(true);
     }
 
@@ -64,7 +69,11 @@ final class RingAcceptor implements AutoCloseable {
      * @param deadline the {@link System#nanoTime()} by which the previous rank must have passed the handshake
      */
     static RingAcceptor start(ServerSocketChannel server, RingHandshake handshake, String previousPeer, long deadline) {
-        RingAcceptor acceptor = new RingAcceptor(server, handshake, previousPeer, deadline,
+        RingAcceptor acceptor = new RingAcceptor(
+                server,
+                handshake,
+                previousPeer,
+                deadline,
                 handshake.settings().timeout().toMillis());
         acceptor.thread.start();
         return acceptor;
@@ -138,6 +147,7 @@ final class RingAcceptor implements AutoCloseable {
                     opened.selectedKeys().clear();
                     return connection.channel();
                 }
+                default -> throw new IllegalStateException("unknown handshake state");
             }
         }
         opened.selectedKeys().clear();
@@ -147,7 +157,9 @@ final class RingAcceptor implements AutoCloseable {
     private void acceptAll(Selector opened) throws IOException {
         for (SocketChannel channel = server.accept(); channel != null; channel = server.accept()) {
             if (pending.size() >= MAX_PENDING) {
-                drop(pending.peekFirst(), "was closed to make room: " + MAX_PENDING + " connections were in their handshake");
+                drop(
+                        pending.peekFirst(),
+                        "was closed to make room: " + MAX_PENDING + " connections were in their handshake");
             }
             try {
                 channel.configureBlocking(false);
@@ -169,13 +181,17 @@ final class RingAcceptor implements AutoCloseable {
 
     private String dropSummary() {
         String summary = pending.isEmpty() ? "" : "; " + pending.size() + " connection(s) still in their handshake";
-        return dropped == 0 ? summary : summary + "; " + dropped + " connection(s) failed the handshake, the last: " + lastDrop;
+        return dropped == 0
+                ? summary
+                : summary + "; " + dropped + " connection(s) failed the handshake, the last: " + lastDrop;
     }
 
     private static String describe(SocketChannel channel) {
         try {
             InetSocketAddress source = (InetSocketAddress) channel.getRemoteAddress();
-            return source == null ? "a connection" : "the connection from " + new RingAddress(source.getHostString(), source.getPort());
+            return source == null
+                    ? "a connection"
+                    : "the connection from " + new RingAddress(source.getHostString(), source.getPort());
         } catch (IOException e) {
             return "a connection";
         }

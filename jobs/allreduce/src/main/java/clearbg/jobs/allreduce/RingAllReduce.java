@@ -129,7 +129,8 @@ public final class RingAllReduce implements AutoCloseable {
      *     It is not a secret: the key is.
      * @throws IOException when the host cannot be resolved or this machine cannot listen on its address
      */
-    public static RingEndpoint listen(RingSettings settings, String advertisedHost, String jobToken) throws IOException {
+    public static RingEndpoint listen(RingSettings settings, String advertisedHost, String jobToken)
+            throws IOException {
         return RingEndpoint.open(settings, advertisedHost, jobToken);
     }
 
@@ -182,8 +183,8 @@ public final class RingAllReduce implements AutoCloseable {
             failCall(e);
             awaitEndQuietly(sending);
             Exception cause = firstFailure.get();
-            throw new IOException(where() + "all-reduce of " + data.length + " floats failed: "
-                    + Failures.describe(cause), cause);
+            throw new IOException(
+                    where() + "all-reduce of " + data.length + " floats failed: " + Failures.describe(cause), cause);
         }
     }
 
@@ -212,7 +213,8 @@ public final class RingAllReduce implements AutoCloseable {
         RingSegments segments = schedule.segments();
         float scale = 1f / settings.worldSize();
         for (int step = 0; step < schedule.steps(); step++) {
-            Combine combine = !schedule.reduces(step) ? Combine.COPY
+            Combine combine = !schedule.reduces(step)
+                    ? Combine.COPY
                     : mine.operation() == AVERAGE && schedule.completesSum(step) ? Combine.ADD_THEN_SCALE : Combine.ADD;
             int segment = schedule.receiveSegment(step);
             receiver.receive(data, segments.offset(segment), segments.size(segment), combine, scale, progress);

@@ -35,6 +35,7 @@ public final class RingEndpoint implements AutoCloseable {
      * benchmark can use the same.
      */
     public static final int SOCKET_BUFFER_BYTES = 1 << 20;
+
     private static final long RETRY_PAUSE_MILLIS = 50;
 
     private final RingSettings settings;
@@ -43,7 +44,11 @@ public final class RingEndpoint implements AutoCloseable {
     private final RingIntroduction introduction;
     private final ServerSocketChannel server;
 
-    private RingEndpoint(RingSettings settings, byte[] jobToken, SecureRandom random, RingAddress address,
+    private RingEndpoint(
+            RingSettings settings,
+            byte[] jobToken,
+            SecureRandom random,
+            RingAddress address,
             ServerSocketChannel server) {
         this.settings = settings;
         this.jobToken = jobToken;
@@ -73,8 +78,10 @@ public final class RingEndpoint implements AutoCloseable {
             try {
                 server.bind(new InetSocketAddress(host, 0));
             } catch (IOException e) {
-                throw new IOException("cannot listen on " + host.getHostAddress() + " (the advertised host '"
-                        + advertisedHost + "'; is it this machine's address?): " + Failures.describe(e), e);
+                throw new IOException(
+                        "cannot listen on " + host.getHostAddress() + " (the advertised host '" + advertisedHost
+                                + "'; is it this machine's address?): " + Failures.describe(e),
+                        e);
             }
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             return new RingEndpoint(settings, token, random, new RingAddress(host.getHostAddress(), port), server);
@@ -90,7 +97,8 @@ public final class RingEndpoint implements AutoCloseable {
         try {
             host = InetAddress.getByName(advertisedHost);
         } catch (UnknownHostException e) {
-            throw new IOException("cannot resolve the advertised host '" + advertisedHost + "': " + Failures.describe(e), e);
+            throw new IOException(
+                    "cannot resolve the advertised host '" + advertisedHost + "': " + Failures.describe(e), e);
         }
         if (host.isAnyLocalAddress()) {
             throw new IllegalArgumentException("the advertised host '" + advertisedHost
@@ -144,11 +152,14 @@ public final class RingEndpoint implements AutoCloseable {
                 return new RingAllReduce(settings);
             }
             long deadline = System.nanoTime() + settings.timeout().toNanos();
-            RingKey key = RingKey.derive(jobToken, introductions.stream().map(RingIntroduction::share).toList());
+            RingKey key = RingKey.derive(
+                    jobToken,
+                    introductions.stream().map(RingIntroduction::share).toList());
             RingHandshake handshake = new RingHandshake(settings, jobToken, key, random);
             RingAddress nextAddress = introductions.get(settings.next()).address();
             String nextPeer = "rank " + settings.next() + " at " + nextAddress;
-            String previousPeer = "rank " + settings.previous() + " at " + introductions.get(settings.previous()).address();
+            String previousPeer = "rank " + settings.previous() + " at "
+                    + introductions.get(settings.previous()).address();
             SocketChannel toNext = null;
             SocketChannel fromPrevious = null;
             RingSender sender = null;
@@ -176,12 +187,13 @@ public final class RingEndpoint implements AutoCloseable {
     private List<RingIntroduction> checkIntroductions(List<String> introductionsByRank) {
         Objects.requireNonNull(introductionsByRank, "introductionsByRank");
         if (introductionsByRank.size() != settings.worldSize()) {
-            throw new IllegalArgumentException(where() + introductionsByRank.size() + " introductions for a ring of "
-                    + settings.worldSize());
+            throw new IllegalArgumentException(
+                    where() + introductionsByRank.size() + " introductions for a ring of " + settings.worldSize());
         }
         List<RingIntroduction> introductions = new ArrayList<>();
         for (int rank = 0; rank < introductionsByRank.size(); rank++) {
-            introductions.add(RingIntroduction.parse(introductionsByRank.get(rank), where() + "the introduction of rank " + rank));
+            introductions.add(RingIntroduction.parse(
+                    introductionsByRank.get(rank), where() + "the introduction of rank " + rank));
         }
         if (!introduction().equals(introductionsByRank.get(settings.rank()))) {
             throw new IllegalArgumentException(where() + "introduction " + settings.rank() + " is that of "
@@ -201,8 +213,10 @@ public final class RingEndpoint implements AutoCloseable {
             } catch (ConnectException | NoRouteToHostException | SocketTimeoutException e) {
                 channel.close();
                 if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_PAUSE_MILLIS) >= deadline) {
-                    throw new IOException("could not connect to " + peer + " within "
-                            + settings.timeout().toMillis() + " ms: " + e.getMessage(), e);
+                    throw new IOException(
+                            "could not connect to " + peer + " within "
+                                    + settings.timeout().toMillis() + " ms: " + e.getMessage(),
+                            e);
                 }
                 pause();
             } catch (IOException | RuntimeException e) {
@@ -222,7 +236,8 @@ public final class RingEndpoint implements AutoCloseable {
     private int millisLeft(long deadline) throws SocketTimeoutException {
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (left <= 0) {
-            throw new SocketTimeoutException("ring set-up time-out of " + settings.timeout().toMillis() + " ms passed");
+            throw new SocketTimeoutException(
+                    "ring set-up time-out of " + settings.timeout().toMillis() + " ms passed");
         }
         return (int) Math.min(Integer.MAX_VALUE, left);
     }

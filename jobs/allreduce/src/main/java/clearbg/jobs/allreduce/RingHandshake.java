@@ -51,6 +51,7 @@ final class RingHandshake {
     static final int MAX_TOKEN_BYTES = 1024;
     /** Longest reason in UTF-8 bytes. */
     static final int MAX_REASON_BYTES = 512;
+
     static final int NONCE_BYTES = 32;
     static final int PROOF_BYTES = RingKey.SHARE_BYTES;
     /** Bytes of a hello before the token: magic, version, rank, world size, token length. */
@@ -94,23 +95,36 @@ final class RingHandshake {
     /** Message 1 from this rank, ready to write. */
     ByteBuffer hello(byte[] nonce) {
         return ByteBuffer.allocate(HELLO_HEAD_BYTES + jobToken.length + NONCE_BYTES)
-                .putInt(MAGIC).putInt(VERSION).putInt(settings.rank()).putInt(settings.worldSize())
-                .putShort((short) jobToken.length).put(jobToken).put(nonce).flip();
+                .putInt(MAGIC)
+                .putInt(VERSION)
+                .putInt(settings.rank())
+                .putInt(settings.worldSize())
+                .putShort((short) jobToken.length)
+                .put(jobToken)
+                .put(nonce)
+                .flip();
     }
 
     /** Message 2 from this rank: go on with {@code nonce} when the reason is empty, else the refusal. */
     ByteBuffer challenge(String reason, byte[] nonce) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(2 * Integer.BYTES + Short.BYTES + text.length + (reason.isEmpty() ? NONCE_BYTES : 0))
-                .putInt(MAGIC).putInt(settings.rank()).putShort((short) text.length).put(text)
-                .put(reason.isEmpty() ? nonce : new byte[0]).flip();
+                .putInt(MAGIC)
+                .putInt(settings.rank())
+                .putShort((short) text.length)
+                .put(text)
+                .put(reason.isEmpty() ? nonce : new byte[0])
+                .flip();
     }
 
     /** Message 4 from this rank: accepted with {@code proof} when the reason is empty, else the refusal. */
     static ByteBuffer verdict(String reason, byte[] proof) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(Short.BYTES + text.length + (reason.isEmpty() ? PROOF_BYTES : 0))
-                .putShort((short) text.length).put(text).put(reason.isEmpty() ? proof : new byte[0]).flip();
+                .putShort((short) text.length)
+                .put(text)
+                .put(reason.isEmpty() ? proof : new byte[0])
+                .flip();
     }
 
     /** Why a hello of another protocol version is refused, or "" for this version. */
@@ -139,26 +153,36 @@ final class RingHandshake {
 
     /** Whether the previous rank's message 3 proves that it holds the key. */
     boolean verifiesConnector(byte[] connectorNonce, byte[] acceptorNonce, byte[] proof) {
-        return key.verify(transcript(settings.previous(), settings.rank(), connectorNonce, acceptorNonce, CONNECTOR_PROVES),
+        return key.verify(
+                transcript(settings.previous(), settings.rank(), connectorNonce, acceptorNonce, CONNECTOR_PROVES),
                 proof);
     }
 
     /** Message 4's proof: this rank, accepting its previous rank, proves it holds the key. */
     byte[] acceptorProof(byte[] connectorNonce, byte[] acceptorNonce) {
-        return key.prove(transcript(settings.previous(), settings.rank(), connectorNonce, acceptorNonce, ACCEPTOR_PROVES));
+        return key.prove(
+                transcript(settings.previous(), settings.rank(), connectorNonce, acceptorNonce, ACCEPTOR_PROVES));
     }
 
     /** Whether the next rank's message 4 proves that it holds the key. */
     boolean verifiesAcceptor(byte[] connectorNonce, byte[] acceptorNonce, byte[] proof) {
-        return key.verify(transcript(settings.rank(), settings.next(), connectorNonce, acceptorNonce, ACCEPTOR_PROVES),
-                proof);
+        return key.verify(
+                transcript(settings.rank(), settings.next(), connectorNonce, acceptorNonce, ACCEPTOR_PROVES), proof);
     }
 
-    private byte[] transcript(int connectorRank, int acceptorRank, byte[] connectorNonce, byte[] acceptorNonce,
-            byte direction) {
-        return ByteBuffer.allocate(LABEL.length + Short.BYTES + jobToken.length + 3 * Integer.BYTES + 2 * NONCE_BYTES + 1)
-                .put(LABEL).putShort((short) jobToken.length).put(jobToken)
-                .putInt(settings.worldSize()).putInt(connectorRank).putInt(acceptorRank)
-                .put(connectorNonce).put(acceptorNonce).put(direction).array();
+    private byte[] transcript(
+            int connectorRank, int acceptorRank, byte[] connectorNonce, byte[] acceptorNonce, byte direction) {
+        return ByteBuffer.allocate(
+                        LABEL.length + Short.BYTES + jobToken.length + 3 * Integer.BYTES + 2 * NONCE_BYTES + 1)
+                .put(LABEL)
+                .putShort((short) jobToken.length)
+                .put(jobToken)
+                .putInt(settings.worldSize())
+                .putInt(connectorRank)
+                .putInt(acceptorRank)
+                .put(connectorNonce)
+                .put(acceptorNonce)
+                .put(direction)
+                .array();
     }
 }

@@ -17,7 +17,8 @@ final class RingIntroduction {
 
     RingIntroduction(RingAddress address, byte[] share) {
         if (share.length != RingKey.SHARE_BYTES) {
-            throw new IllegalArgumentException("a share must have " + RingKey.SHARE_BYTES + " bytes, got " + share.length);
+            throw new IllegalArgumentException(
+                    "a share must have " + RingKey.SHARE_BYTES + " bytes, got " + share.length);
         }
         this.address = address;
         this.share = share.clone();

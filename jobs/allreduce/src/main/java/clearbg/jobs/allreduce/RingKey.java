@@ -64,7 +64,10 @@ final class RingKey {
     static RingKey derive(byte[] jobToken, List<byte[]> sharesByRank) {
         Mac extract = newMac(new SecretKeySpec(LABEL, ALGORITHM));
         extract.update(ByteBuffer.allocate(Short.BYTES + jobToken.length + Integer.BYTES)
-                .putShort((short) jobToken.length).put(jobToken).putInt(sharesByRank.size()).array());
+                .putShort((short) jobToken.length)
+                .put(jobToken)
+                .putInt(sharesByRank.size())
+                .array());
         for (byte[] share : sharesByRank) {
             if (share.length != SHARE_BYTES) {
                 throw new IllegalArgumentException("a share must have " + SHARE_BYTES + " bytes, got " + share.length);

@@ -47,8 +47,8 @@ final class RingReceiver implements AutoCloseable {
     /** Takes ownership of {@code fromPrevious} (closed by {@link #close()}, also when this constructor fails). */
     RingReceiver(SocketChannel fromPrevious, String previousPeer, RingSettings settings) throws IOException {
         this.previousPeer = previousPeer;
-        this.readable = new ReadinessWait(fromPrevious, SelectionKey.OP_READ, settings.timeout().toNanos(),
-                "data from " + previousPeer);
+        this.readable = new ReadinessWait(
+                fromPrevious, SelectionKey.OP_READ, settings.timeout().toNanos(), "data from " + previousPeer);
         this.bytes = ByteBuffer.allocateDirect(settings.chunkBytes()).order(ByteOrder.LITTLE_ENDIAN);
         this.floats = bytes.asFloatBuffer();
         this.scratch = new float[settings.chunkBytes() / Float.BYTES];

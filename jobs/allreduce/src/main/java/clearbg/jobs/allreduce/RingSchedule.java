@@ -48,12 +48,14 @@ final class RingSchedule {
     }
 
     int sendSegment(int step) {
-        return reduces(step) ? Math.floorMod(rank - step, worldSize)
+        return reduces(step)
+                ? Math.floorMod(rank - step, worldSize)
                 : Math.floorMod(rank + 1 - (step - (worldSize - 1)), worldSize);
     }
 
     int receiveSegment(int step) {
-        return reduces(step) ? Math.floorMod(rank - step - 1, worldSize)
+        return reduces(step)
+                ? Math.floorMod(rank - step - 1, worldSize)
                 : Math.floorMod(rank - (step - (worldSize - 1)), worldSize);
     }
 

@@ -24,8 +24,8 @@ final class RingSender implements AutoCloseable {
     /** Takes ownership of {@code toNext} (closed by {@link #close()}, also when this constructor fails). */
     RingSender(SocketChannel toNext, String nextPeer, RingSettings settings) throws IOException {
         this.nextPeer = nextPeer;
-        this.writable = new ReadinessWait(toNext, SelectionKey.OP_WRITE, settings.timeout().toNanos(),
-                "room to send to " + nextPeer);
+        this.writable = new ReadinessWait(
+                toNext, SelectionKey.OP_WRITE, settings.timeout().toNanos(), "room to send to " + nextPeer);
         this.bytes = ByteBuffer.allocateDirect(settings.chunkBytes()).order(ByteOrder.LITTLE_ENDIAN);
         this.floats = bytes.asFloatBuffer();
     }

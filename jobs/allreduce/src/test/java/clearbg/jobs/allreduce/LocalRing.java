@@ -28,7 +28,8 @@ final class LocalRing implements AutoCloseable {
     /** Connects the endpoints, one per rank, each on its own thread. */
     static LocalRing connect(List<RingEndpoint> endpoints) throws Exception {
         List<String> introductions = introductions(endpoints);
-        return of(RankThreads.runAll(endpoints.size(), rank -> endpoints.get(rank).connect(introductions)));
+        return of(
+                RankThreads.runAll(endpoints.size(), rank -> endpoints.get(rank).connect(introductions)));
     }
 
     /** The ranks of a ring connected elsewhere, indexed by rank. */

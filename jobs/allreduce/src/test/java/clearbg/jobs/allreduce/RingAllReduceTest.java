@@ -26,12 +26,13 @@ class RingAllReduceTest {
     private static final Duration GENEROUS = Duration.ofSeconds(30);
     /** The set-up time-out of rings that cannot form: it bounds how long a test waits for the second rank. */
     private static final Duration MISMATCH_TIMEOUT = Duration.ofSeconds(10);
+
     private static final int SMALL_CHUNK = 4096;
 
     @ParameterizedTest(name = "world size {0}")
     @ValueSource(ints = {1, 2, 3, 4})
     void sumIsTheRingOrderFloatSumBitIdenticalOnEveryRank(int worldSize) throws Exception {
-        int[] lengths = {0, 1, 2, 7, 1_000_003, 5};   // one ring, many calls: buffers are reused
+        int[] lengths = {0, 1, 2, 7, 1_000_003, 5}; // one ring, many calls: buffers are reused
         try (LocalRing ring = LocalRing.form(worldSize, SMALL_CHUNK, GENEROUS)) {
             for (int length : lengths) {
                 float[][] inputs = randomInputs(worldSize, length, 31L * worldSize + length);
@@ -77,10 +78,11 @@ class RingAllReduceTest {
         for (int chunkBytes : new int[] {4096, 12_292, RingSettings.DEFAULT_CHUNK_BYTES}) {
             try (LocalRing ring = LocalRing.form(worldSize, chunkBytes, GENEROUS)) {
                 float[] result = RankThreads.runAll(worldSize, rank -> {
-                    float[] data = inputs[rank].clone();
-                    ring.rank(rank).sumInPlace(data);
-                    return data;
-                }).get(1);
+                            float[] data = inputs[rank].clone();
+                            ring.rank(rank).sumInPlace(data);
+                            return data;
+                        })
+                        .get(1);
                 if (first == null) {
                     first = result;
                 } else {
@@ -96,13 +98,13 @@ class RingAllReduceTest {
         try (LocalRing ring = LocalRing.form(worldSize, SMALL_CHUNK, GENEROUS)) {
             List<Outcome<Void>> outcomes = RankThreads.run(worldSize, rank -> {
                 float[] data = new float[2_000_000];
-                ring.rank(rank).sumInPlace(data);   // all three complete one call
+                ring.rank(rank).sumInPlace(data); // all three complete one call
                 if (rank == 2) {
-                    ring.rank(2).close();           // then rank 2 dies
-                    ring.rank(2).close();           // (idempotent)
+                    ring.rank(2).close(); // then rank 2 dies
+                    ring.rank(2).close(); // (idempotent)
                     return null;
                 }
-                ring.rank(rank).sumInPlace(data);   // the others are in the second call
+                ring.rank(rank).sumInPlace(data); // the others are in the second call
                 return null;
             });
             for (int rank = 0; rank < 2; rank++) {
@@ -110,8 +112,10 @@ class RingAllReduceTest {
                 IOException failure = assertInstanceOf(IOException.class, outcome.failure(), "rank " + rank);
                 assertTrue(failure.getMessage().startsWith("rank " + rank + " of 3: "), failure.getMessage());
                 assertTrue(failure.getMessage().matches(".*rank [0-2] at .*"), failure.getMessage());
-                assertFalse(failure.getMessage().contains("no progress for"),
-                        "detected through the closed connection, not by waiting for the time-out: " + failure.getMessage());
+                assertFalse(
+                        failure.getMessage().contains("no progress for"),
+                        "detected through the closed connection, not by waiting for the time-out: "
+                                + failure.getMessage());
             }
             assertThrows(IOException.class, () -> ring.rank(0).sumInPlace(new float[1]), "a failed ring stays closed");
         }
@@ -127,14 +131,15 @@ class RingAllReduceTest {
         for (int attempt = 0; attempt < 30; attempt++) {
             try (LocalRing ring = LocalRing.form(2, SMALL_CHUNK, GENEROUS)) {
                 RankThreads.runAll(2, rank -> {
-                    ring.rank(rank).sumInPlace(new float[10]);   // both sending threads started and idle
+                    ring.rank(rank).sumInPlace(new float[10]); // both sending threads started and idle
                     return null;
                 });
                 ring.rank(1).close();
                 Outcome<Void> outcome = RankThreads.<Void>run(1, rank -> {
-                    ring.rank(0).sumInPlace(new float[10]);
-                    return null;
-                }).get(0);
+                            ring.rank(0).sumInPlace(new float[10]);
+                            return null;
+                        })
+                        .get(0);
                 IOException failure = assertInstanceOf(IOException.class, outcome.failure(), "attempt " + attempt);
                 assertTrue(failure.getMessage().startsWith("rank 0 of 2: "), failure.getMessage());
             }
@@ -147,7 +152,7 @@ class RingAllReduceTest {
         try (LocalRing ring = LocalRing.form(worldSize, SMALL_CHUNK, Duration.ofSeconds(2))) {
             CountDownLatch othersDone = new CountDownLatch(2);
             List<Outcome<Void>> outcomes = RankThreads.run(worldSize, rank -> {
-                if (rank == 2) {   // connected, alive, but never calls: a hung rank
+                if (rank == 2) { // connected, alive, but never calls: a hung rank
                     othersDone.await(30, TimeUnit.SECONDS);
                     return null;
                 }
@@ -180,8 +185,11 @@ class RingAllReduceTest {
                 ring.rank(0).close();
             });
             closer.start();
-            IOException failure = assertThrows(IOException.class, () -> ring.rank(0).sumInPlace(new float[1000]));
-            assertFalse(failure.getMessage().contains("no progress for"), "aborted by close, not by the time-out: " + failure.getMessage());
+            IOException failure =
+                    assertThrows(IOException.class, () -> ring.rank(0).sumInPlace(new float[1000]));
+            assertFalse(
+                    failure.getMessage().contains("no progress for"),
+                    "aborted by close, not by the time-out: " + failure.getMessage());
             assertTrue(failure.getMessage().startsWith("rank 0 of 2: "), failure.getMessage());
             closer.join();
         }
@@ -200,8 +208,9 @@ class RingAllReduceTest {
                 caller.interrupt();
             });
             interrupter.start();
-            IOException failure = assertThrows(IOException.class, () -> ring.rank(0).sumInPlace(new float[1000]));
-            boolean interrupted = Thread.interrupted();   // also clears the flag for the next tests
+            IOException failure =
+                    assertThrows(IOException.class, () -> ring.rank(0).sumInPlace(new float[1000]));
+            boolean interrupted = Thread.interrupted(); // also clears the flag for the next tests
             assertTrue(interrupted, "the interrupt flag stays set");
             assertInstanceOf(InterruptedIOException.class, failure.getCause(), failure.toString());
             interrupter.join();
@@ -242,8 +251,12 @@ class RingAllReduceTest {
             assertNotNull(outcomes.get(1).failure());
             // the rank that reads the other's header first names both lengths; the other may then only see
             // the closed connection, before or after its own header check
-            assertTrue(messages.contains("rank 0 called sumInPlace with 10 floats but this rank called sumInPlace with 11 floats")
-                    || messages.contains("rank 1 called sumInPlace with 11 floats but this rank called sumInPlace with 10 floats"), messages);
+            assertTrue(
+                    messages.contains("rank 0 called sumInPlace with 10 floats but this rank called"
+                                    + " sumInPlace with 11 floats")
+                            || messages.contains("rank 1 called sumInPlace with 11 floats but this rank called"
+                                    + " sumInPlace with 10 floats"),
+                    messages);
         }
     }
 
@@ -254,24 +267,28 @@ class RingAllReduceTest {
      */
     @Test
     void handshakeRefusesAnotherJobToken() throws Exception {
-        List<RingSettings> settings = List.of(new RingSettings(0, 2, SMALL_CHUNK, MISMATCH_TIMEOUT),
+        List<RingSettings> settings = List.of(
+                new RingSettings(0, 2, SMALL_CHUNK, MISMATCH_TIMEOUT),
                 new RingSettings(1, 2, SMALL_CHUNK, MISMATCH_TIMEOUT));
         List<RingEndpoint> endpoints = LocalRing.listen(settings, List.of("job-a/attempt-0", "job-a/attempt-1"));
         List<String> introductions = LocalRing.introductions(endpoints);
-        List<Outcome<RingAllReduce>> outcomes = RankThreads.run(2, rank -> endpoints.get(rank).connect(introductions));
+        List<Outcome<RingAllReduce>> outcomes =
+                RankThreads.run(2, rank -> endpoints.get(rank).connect(introductions));
         assertEveryRankFailedOneNaming(outcomes, "refused the connection from rank [01]: job token differs");
     }
 
     @Test
     void handshakeRefusesAnotherWorldSize() throws Exception {
-        List<RingSettings> settings = List.of(new RingSettings(0, 2, SMALL_CHUNK, MISMATCH_TIMEOUT),
+        List<RingSettings> settings = List.of(
+                new RingSettings(0, 2, SMALL_CHUNK, MISMATCH_TIMEOUT),
                 new RingSettings(1, 3, SMALL_CHUNK, MISMATCH_TIMEOUT));
         List<RingEndpoint> endpoints = LocalRing.listen(settings, List.of());
         String a = endpoints.get(0).introduction();
         String b = endpoints.get(1).introduction();
-        List<Outcome<RingAllReduce>> outcomes = RankThreads.run(2, rank ->
-                endpoints.get(rank).connect(rank == 0 ? List.of(a, b) : List.of(a, b, a)));
-        assertEveryRankFailedOneNaming(outcomes, "refused the connection from rank [01]: world size [23] differs from [23]");
+        List<Outcome<RingAllReduce>> outcomes =
+                RankThreads.run(2, rank -> endpoints.get(rank).connect(rank == 0 ? List.of(a, b) : List.of(a, b, a)));
+        assertEveryRankFailedOneNaming(
+                outcomes, "refused the connection from rank [01]: world size [23] differs from [23]");
     }
 
     private static void assertEveryRankFailedOneNaming(List<Outcome<RingAllReduce>> outcomes, String reason) {
@@ -302,10 +319,14 @@ class RingAllReduceTest {
         List<RingSettings> settings = List.of(RingSettings.of(0, 2), RingSettings.of(1, 2));
         List<RingEndpoint> endpoints = LocalRing.listen(settings, List.of());
         try {
-            List<String> swapped = List.of(endpoints.get(1).introduction(), endpoints.get(0).introduction());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> endpoints.get(0).connect(swapped));
+            List<String> swapped =
+                    List.of(endpoints.get(1).introduction(), endpoints.get(0).introduction());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> endpoints.get(0).connect(swapped));
             assertTrue(e.getMessage().contains("addresses must be indexed by rank"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> endpoints.get(1).connect(List.of(endpoints.get(1).introduction())));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> endpoints.get(1).connect(List.of(endpoints.get(1).introduction())));
         } finally {
             for (RingEndpoint endpoint : endpoints) {
                 endpoint.close();

@@ -42,9 +42,14 @@ class RingAuthenticationTest {
         List<SocketChannel> strangers = new ArrayList<>();
         try {
             for (RingEndpoint endpoint : endpoints) {
-                strangers.add(connectTo(endpoint));                       // silent
-                SocketChannel halfHello = connectTo(endpoint);            // the right magic and version, then nothing
-                write(halfHello, ByteBuffer.allocate(8).putInt(RingHandshake.MAGIC).putInt(RingHandshake.VERSION).flip());
+                strangers.add(connectTo(endpoint)); // silent
+                SocketChannel halfHello = connectTo(endpoint); // the right magic and version, then nothing
+                write(
+                        halfHello,
+                        ByteBuffer.allocate(8)
+                                .putInt(RingHandshake.MAGIC)
+                                .putInt(RingHandshake.VERSION)
+                                .flip());
                 strangers.add(halfHello);
             }
             assertRingSums(endpoints);
@@ -68,8 +73,15 @@ class RingAuthenticationTest {
                     return endpoints.get(1).connect(introductions);
                 }
                 // the real rank 0 joins once rank 1 has refused the overlong token without reading it
-                write(overlong, ByteBuffer.allocate(RingHandshake.HELLO_HEAD_BYTES).putInt(RingHandshake.MAGIC)
-                        .putInt(RingHandshake.VERSION).putInt(0).putInt(2).putShort((short) 0xFFFF).flip());
+                write(
+                        overlong,
+                        ByteBuffer.allocate(RingHandshake.HELLO_HEAD_BYTES)
+                                .putInt(RingHandshake.MAGIC)
+                                .putInt(RingHandshake.VERSION)
+                                .putInt(0)
+                                .putInt(2)
+                                .putShort((short) 0xFFFF)
+                                .flip());
                 DataInputStream in = input(overlong);
                 assertEquals(RingHandshake.MAGIC, in.readInt());
                 assertEquals(1, in.readInt());
@@ -77,7 +89,8 @@ class RingAuthenticationTest {
                 assertEquals(-1, in.read(), "and closed");
                 return endpoints.get(0).connect(introductions);
             });
-            try (LocalRing ring = LocalRing.of(List.of(outcomes.get(0).valueOrThrow(), outcomes.get(1).valueOrThrow()))) {
+            try (LocalRing ring = LocalRing.of(
+                    List.of(outcomes.get(0).valueOrThrow(), outcomes.get(1).valueOrThrow()))) {
                 assertSums(ring);
             }
             assertClosedByTheRing(http);
@@ -106,7 +119,8 @@ class RingAuthenticationTest {
                 assertEquals(-1, in.read(), "and closed");
                 return endpoints.get(0).connect(introductions);
             });
-            try (LocalRing ring = LocalRing.of(List.of(outcomes.get(0).valueOrThrow(), outcomes.get(1).valueOrThrow()))) {
+            try (LocalRing ring = LocalRing.of(
+                    List.of(outcomes.get(0).valueOrThrow(), outcomes.get(1).valueOrThrow()))) {
                 assertSums(ring);
             }
             assertClosedByTheRing(greetsThenStalls);
@@ -134,24 +148,28 @@ class RingAuthenticationTest {
     void aPeerWithTheWrongKeyIsRefusedAndTheRealOneStillJoins() throws Exception {
         List<RingEndpoint> endpoints = listen(2);
         List<String> introductions = LocalRing.introductions(endpoints);
-        RingKey wrongKey = RingKey.derive(LocalRing.TOKEN.getBytes(StandardCharsets.UTF_8),
+        RingKey wrongKey = RingKey.derive(
+                LocalRing.TOKEN.getBytes(StandardCharsets.UTF_8),
                 List.of(RingKey.newShare(RANDOM), RingKey.newShare(RANDOM)));
-        RingHandshake impostor = new RingHandshake(settings(0, 2), LocalRing.TOKEN.getBytes(StandardCharsets.UTF_8),
-                wrongKey, RANDOM);
+        RingHandshake impostor =
+                new RingHandshake(settings(0, 2), LocalRing.TOKEN.getBytes(StandardCharsets.UTF_8), wrongKey, RANDOM);
         List<Outcome<RingAllReduce>> outcomes = RankThreads.run(2, rank -> {
             if (rank == 1) {
                 return endpoints.get(1).connect(introductions);
             }
             // rank 0 joins only once the impostor posing as rank 0 was refused
             try (SocketChannel channel = connectTo(endpoints.get(1))) {
-                IOException refused = assertThrows(IOException.class, () ->
-                        new ConnectorHandshake(impostor, channel, "rank 1", deadline()).run());
-                assertEquals("rank 1 refused the connection from rank 0: its proof of the ring's key is wrong"
-                        + " (not a rank of this stage attempt)", refused.getMessage());
+                IOException refused = assertThrows(
+                        IOException.class, () -> new ConnectorHandshake(impostor, channel, "rank 1", deadline()).run());
+                assertEquals(
+                        "rank 1 refused the connection from rank 0: its proof of the ring's key is wrong"
+                                + " (not a rank of this stage attempt)",
+                        refused.getMessage());
             }
             return endpoints.get(0).connect(introductions);
         });
-        try (LocalRing ring = LocalRing.of(List.of(outcomes.get(0).valueOrThrow(), outcomes.get(1).valueOrThrow()))) {
+        try (LocalRing ring = LocalRing.of(
+                List.of(outcomes.get(0).valueOrThrow(), outcomes.get(1).valueOrThrow()))) {
             assertSums(ring);
         }
     }
@@ -160,19 +178,28 @@ class RingAuthenticationTest {
     void ranksWithDifferentSharesCannotFormARing() throws Exception {
         List<RingEndpoint> endpoints = listen(2);
         List<String> introductions = LocalRing.introductions(endpoints);
-        String otherShare = endpoints.get(1).address() + " " + Base64.getEncoder().encodeToString(RingKey.newShare(RANDOM));
-        List<Outcome<RingAllReduce>> outcomes = RankThreads.run(2, rank ->
-                endpoints.get(rank).connect(rank == 0 ? List.of(introductions.get(0), otherShare) : introductions));
+        String otherShare =
+                endpoints.get(1).address() + " " + Base64.getEncoder().encodeToString(RingKey.newShare(RANDOM));
+        List<Outcome<RingAllReduce>> outcomes = RankThreads.run(
+                2,
+                rank -> endpoints
+                        .get(rank)
+                        .connect(rank == 0 ? List.of(introductions.get(0), otherShare) : introductions));
         String messages = "";
         for (Outcome<RingAllReduce> outcome : outcomes) {
             assertInstanceOf(IOException.class, outcome.failure());
             messages += outcome.failure().getMessage() + "\n";
         }
         // the first rank to fail can only have failed on the refusal; the other may see it close first
-        assertTrue(messages.contains("refused the connection from rank 0: its proof of the ring's key is wrong")
-                || messages.contains("refused the connection from rank 1: its proof of the ring's key is wrong"), messages);
+        assertTrue(
+                messages.contains("refused the connection from rank 0: its proof of the ring's key is wrong")
+                        || messages.contains(
+                                "refused the connection from rank 1: its proof of the ring's key is wrong"),
+                messages);
         for (String introduction : List.of(introductions.get(0), introductions.get(1), otherShare)) {
-            assertFalse(messages.contains(introduction.substring(introduction.lastIndexOf(' ') + 1)), "no share in any message");
+            assertFalse(
+                    messages.contains(introduction.substring(introduction.lastIndexOf(' ') + 1)),
+                    "no share in any message");
         }
     }
 
@@ -187,23 +214,37 @@ class RingAuthenticationTest {
                 if (rank == 0) {
                     return endpoint.connect(List.of(endpoint.introduction(), fake));
                 }
-                try (SocketChannel fromRank0 = fakeNext.accept()) {   // accepts any proof, answers with a guessed one
+                try (SocketChannel fromRank0 = fakeNext.accept()) { // accepts any proof, answers with a guessed one
                     DataInputStream in = input(fromRank0);
                     in.readFully(new byte[RingHandshake.HELLO_HEAD_BYTES - Short.BYTES]);
                     in.readFully(new byte[in.readUnsignedShort() + RingHandshake.NONCE_BYTES]);
-                    write(fromRank0, ByteBuffer.allocate(10 + RingHandshake.NONCE_BYTES).putInt(RingHandshake.MAGIC)
-                            .putInt(1).putShort((short) 0).put(randomBytes(RingHandshake.NONCE_BYTES)).flip());
+                    write(
+                            fromRank0,
+                            ByteBuffer.allocate(10 + RingHandshake.NONCE_BYTES)
+                                    .putInt(RingHandshake.MAGIC)
+                                    .putInt(1)
+                                    .putShort((short) 0)
+                                    .put(randomBytes(RingHandshake.NONCE_BYTES))
+                                    .flip());
                     in.readFully(new byte[RingHandshake.PROOF_BYTES]);
-                    write(fromRank0, ByteBuffer.allocate(2 + RingHandshake.PROOF_BYTES).putShort((short) 0)
-                            .put(randomBytes(RingHandshake.PROOF_BYTES)).flip());
-                    in.read();   // until rank 0 closes
+                    write(
+                            fromRank0,
+                            ByteBuffer.allocate(2 + RingHandshake.PROOF_BYTES)
+                                    .putShort((short) 0)
+                                    .put(randomBytes(RingHandshake.PROOF_BYTES))
+                                    .flip());
+                    in.read(); // until rank 0 closes
                 }
                 return null;
             });
             Throwable failure = outcomes.get(0).failure();
             assertInstanceOf(IOException.class, failure);
-            assertTrue(failure.getMessage().startsWith("rank 0 of 2: could not join the ring: rank 1 at 127.0.0.1:"), failure.getMessage());
-            assertTrue(failure.getMessage().endsWith("did not prove it holds this ring's key (not a rank of this stage attempt)"),
+            assertTrue(
+                    failure.getMessage().startsWith("rank 0 of 2: could not join the ring: rank 1 at 127.0.0.1:"),
+                    failure.getMessage());
+            assertTrue(
+                    failure.getMessage()
+                            .endsWith("did not prove it holds this ring's key (not a rank of this stage attempt)"),
                     failure.getMessage());
             outcomes.get(1).valueOrThrow();
         }
@@ -253,7 +294,8 @@ class RingAuthenticationTest {
     }
 
     private static SocketChannel connectTo(RingEndpoint endpoint) throws IOException {
-        SocketChannel channel = SocketChannel.open(RingAddress.parse(endpoint.address()).socketAddress());
+        SocketChannel channel =
+                SocketChannel.open(RingAddress.parse(endpoint.address()).socketAddress());
         channel.socket().setSoTimeout(STRANGER_READ_TIMEOUT_MILLIS);
         return channel;
     }
@@ -280,8 +322,14 @@ class RingAuthenticationTest {
     private static ByteBuffer guessedHello(int rank, int worldSize, String token) {
         byte[] tokenBytes = token.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(RingHandshake.HELLO_HEAD_BYTES + tokenBytes.length + RingHandshake.NONCE_BYTES)
-                .putInt(RingHandshake.MAGIC).putInt(RingHandshake.VERSION).putInt(rank).putInt(worldSize)
-                .putShort((short) tokenBytes.length).put(tokenBytes).put(randomBytes(RingHandshake.NONCE_BYTES)).flip();
+                .putInt(RingHandshake.MAGIC)
+                .putInt(RingHandshake.VERSION)
+                .putInt(rank)
+                .putInt(worldSize)
+                .putShort((short) tokenBytes.length)
+                .put(tokenBytes)
+                .put(randomBytes(RingHandshake.NONCE_BYTES))
+                .flip();
     }
 
     /** The stranger's connection ends, after at most a challenge: the ring closed it. */
@@ -289,7 +337,9 @@ class RingAuthenticationTest {
         byte[] answer = new byte[RingHandshake.MAX_REASON_BYTES + 64];
         int total = 0;
         try {
-            for (int read = 0; read >= 0; read = stranger.socket().getInputStream().read(answer, total, answer.length - total)) {
+            for (int read = 0;
+                    read >= 0;
+                    read = stranger.socket().getInputStream().read(answer, total, answer.length - total)) {
                 total += read;
                 assertTrue(total < answer.length, "the ring sent a stranger more than a challenge");
             }

@@ -34,11 +34,13 @@ class RingIntroductionTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"10.0.0.5:4711", "10.0.0.5:4711 !!!", "10.0.0.5:4711 AAAA", "10.0.0.5 SHARE", "10.0.0.5:x SHARE"})
+    @ValueSource(
+            strings = {"10.0.0.5:4711", "10.0.0.5:4711 !!!", "10.0.0.5:4711 AAAA", "10.0.0.5 SHARE", "10.0.0.5:x SHARE"
+            })
     void malformedTextIsRefusedWithoutQuotingTheShare(String template) {
         String text = template.replace("SHARE", SHARE_TEXT);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RingIntroduction.parse(text, "the introduction of rank 3"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> RingIntroduction.parse(text, "the introduction of rank 3"));
         assertTrue(e.getMessage().startsWith("the introduction of rank 3"), e.getMessage());
         assertFalse(e.getMessage().contains(SHARE_TEXT), e.getMessage());
     }

@@ -23,7 +23,10 @@ class RingKeyTest {
         List<byte[]> shares = List.of(RingKey.newShare(RANDOM), RingKey.newShare(RANDOM), RingKey.newShare(RANDOM));
         byte[] proof = RingKey.derive(TOKEN, shares).prove(MESSAGE);
         assertEquals(RingKey.SHARE_BYTES, proof.length);
-        assertArrayEquals(proof, RingKey.derive(TOKEN.clone(), shares.stream().map(byte[]::clone).toList()).prove(MESSAGE));
+        assertArrayEquals(
+                proof,
+                RingKey.derive(TOKEN.clone(), shares.stream().map(byte[]::clone).toList())
+                        .prove(MESSAGE));
         assertTrue(RingKey.derive(TOKEN, shares).verify(MESSAGE, proof));
     }
 
@@ -37,7 +40,8 @@ class RingKeyTest {
         assertFalse(RingKey.derive(TOKEN, List.of(oneBitOff, b)).verify(MESSAGE, proof));
         assertFalse(RingKey.derive(TOKEN, List.of(b, a)).verify(MESSAGE, proof));
         assertFalse(RingKey.derive(TOKEN, List.of(a, b, b)).verify(MESSAGE, proof));
-        assertFalse(RingKey.derive("stage-3-attempt-1".getBytes(StandardCharsets.UTF_8), List.of(a, b)).verify(MESSAGE, proof));
+        assertFalse(RingKey.derive("stage-3-attempt-1".getBytes(StandardCharsets.UTF_8), List.of(a, b))
+                .verify(MESSAGE, proof));
         byte[] otherMessage = Arrays.copyOf(MESSAGE, MESSAGE.length + 1);
         assertFalse(RingKey.derive(TOKEN, List.of(a, b)).verify(otherMessage, proof));
     }
@@ -50,6 +54,8 @@ class RingKeyTest {
     @Test
     void aShareOfAnotherLengthIsRefusedAndTheKeyIsNeverShown() {
         assertThrows(IllegalArgumentException.class, () -> RingKey.derive(TOKEN, List.of(new byte[16])));
-        assertEquals("RingKey[not shown]", RingKey.derive(TOKEN, List.of(RingKey.newShare(RANDOM))).toString());
+        assertEquals(
+                "RingKey[not shown]",
+                RingKey.derive(TOKEN, List.of(RingKey.newShare(RANDOM))).toString());
     }
 }

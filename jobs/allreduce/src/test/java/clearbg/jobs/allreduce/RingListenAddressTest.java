@@ -30,23 +30,24 @@ class RingListenAddressTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"0.0.0.0", "::"})
     void theWildcardAddressIsRefused(String host) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RingAllReduce.listen(settings(0, 2), host, LocalRing.TOKEN));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> RingAllReduce.listen(settings(0, 2), host, LocalRing.TOKEN));
         assertTrue(e.getMessage().contains("is the wildcard address"), e.getMessage());
     }
 
     @Test
     void aHostThatDoesNotResolveFailsWithAClearMessage() {
-        IOException e = assertThrows(IOException.class,
-                () -> RingAllReduce.listen(settings(0, 2), "no-such-host.invalid", LocalRing.TOKEN));
-        assertTrue(e.getMessage().startsWith("cannot resolve the advertised host 'no-such-host.invalid'"), e.getMessage());
+        IOException e = assertThrows(
+                IOException.class, () -> RingAllReduce.listen(settings(0, 2), "no-such-host.invalid", LocalRing.TOKEN));
+        assertTrue(
+                e.getMessage().startsWith("cannot resolve the advertised host 'no-such-host.invalid'"), e.getMessage());
     }
 
     @Test
     void anAddressOfAnotherMachineFailsWithAClearMessage() {
         // 203.0.113.0/24 is reserved for documentation (RFC 5737): never an address of this machine
-        IOException e = assertThrows(IOException.class,
-                () -> RingAllReduce.listen(settings(0, 2), "203.0.113.7", LocalRing.TOKEN));
+        IOException e = assertThrows(
+                IOException.class, () -> RingAllReduce.listen(settings(0, 2), "203.0.113.7", LocalRing.TOKEN));
         assertTrue(e.getMessage().startsWith("cannot listen on 203.0.113.7"), e.getMessage());
     }
 

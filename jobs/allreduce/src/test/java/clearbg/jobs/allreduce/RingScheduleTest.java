@@ -18,7 +18,8 @@ class RingScheduleTest {
                 assertEquals(2 * (n - 1), schedule.steps());
                 assertEquals(rank, schedule.sendSegment(0), "the first step sends the rank's own segment");
                 for (int step = 1; step < schedule.steps(); step++) {
-                    assertEquals(schedule.receiveSegment(step - 1), schedule.sendSegment(step), n + "/" + rank + "/" + step);
+                    assertEquals(
+                            schedule.receiveSegment(step - 1), schedule.sendSegment(step), n + "/" + rank + "/" + step);
                 }
             }
         }
@@ -47,10 +48,10 @@ class RingScheduleTest {
 
     @Test
     void receivedBeforeCountsTheFloatsOfEarlierSteps() {
-        RingSchedule schedule = new RingSchedule(1, 3, 10);   // segments 4, 3, 3
+        RingSchedule schedule = new RingSchedule(1, 3, 10); // segments 4, 3, 3
         assertEquals(0, schedule.receivedBefore(0));
-        assertEquals(4, schedule.receivedBefore(1));          // step 0 received segment 0
-        assertEquals(4 + 3, schedule.receivedBefore(2));      // step 1 received segment 2
-        assertEquals(4 + 3 + 3, schedule.receivedBefore(3));  // step 2 (all-gather) received segment 1
+        assertEquals(4, schedule.receivedBefore(1)); // step 0 received segment 0
+        assertEquals(4 + 3, schedule.receivedBefore(2)); // step 1 received segment 2
+        assertEquals(4 + 3 + 3, schedule.receivedBefore(3)); // step 2 (all-gather) received segment 1
     }
 }

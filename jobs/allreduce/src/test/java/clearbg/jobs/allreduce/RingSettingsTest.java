@@ -19,7 +19,9 @@ class RingSettingsTest {
         assertEquals(0, RingSettings.of(0, 1).next());
         assertEquals(0, RingSettings.of(0, 1).previous());
         assertEquals(8192, settings.withChunkBytes(8192).chunkBytes());
-        assertEquals(Duration.ofSeconds(2), settings.withTimeout(Duration.ofSeconds(2)).timeout());
+        assertEquals(
+                Duration.ofSeconds(2),
+                settings.withTimeout(Duration.ofSeconds(2)).timeout());
     }
 
     @Test

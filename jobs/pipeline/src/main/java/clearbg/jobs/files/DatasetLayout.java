@@ -42,7 +42,8 @@ public enum DatasetLayout {
 
     private void requireSplit(String split) {
         if (!splits.contains(split)) {
-            throw new IllegalArgumentException("unknown split '" + split + "' for " + name() + "; expected one of " + splits);
+            throw new IllegalArgumentException(
+                    "unknown split '" + split + "' for " + name() + "; expected one of " + splits);
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.Set;
 public final class FileNames {
 
     /** Extensions taken as images when walking folders (what the decoder reads). */
-    public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "gif");
+    public static final Set<String> IMAGE_EXTENSIONS =
+            Set.of("jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "gif");
 
     private FileNames() {}
 

@@ -55,7 +55,10 @@ public final class LocalFileStore implements FileStore {
     @Override
     public List<String> listFiles(String folder) throws IOException {
         try (Stream<Path> files = Files.walk(path(folder))) {
-            return files.filter(Files::isRegularFile).map(file -> file.toUri().toString()).sorted().toList();
+            return files.filter(Files::isRegularFile)
+                    .map(file -> file.toUri().toString())
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -43,14 +43,20 @@ public final class PairValidation {
      *
      * @throws Rejected when the pair is refused, with the reason
      */
-    public static Valid validate(BudgetedDecoder decoder, String imageName, BudgetedDecoder.ByteSource image, String maskName,
-            BudgetedDecoder.ByteSource mask) throws Rejected {
+    public static Valid validate(
+            BudgetedDecoder decoder,
+            String imageName,
+            BudgetedDecoder.ByteSource image,
+            String maskName,
+            BudgetedDecoder.ByteSource mask)
+            throws Rejected {
         DecodedImage decodedImage = null;
         try {
             decodedImage = decoder.decode(imageName, -1, image, null);
             DecodedImage decodedMask = decoder.decode(maskName, -1, mask, null);
             FloatImage grey = MaskDecoder.toGrey(decodedMask.image());
-            if (grey.width() != decodedImage.image().width() || grey.height() != decodedImage.image().height()) {
+            if (grey.width() != decodedImage.image().width()
+                    || grey.height() != decodedImage.image().height()) {
                 decodedMask.close();
                 throw new Rejected("mask size differs from image");
             }

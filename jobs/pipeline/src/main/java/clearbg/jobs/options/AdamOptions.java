@@ -18,7 +18,10 @@ public final class AdamOptions {
     @Option(names = "--eps", defaultValue = "1e-8", description = "Adam eps (default ${DEFAULT-VALUE})")
     double eps;
 
-    @Option(names = "--weight-decay", defaultValue = "0", description = "Adam weight decay, L2 added to the gradient (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--weight-decay",
+            defaultValue = "0",
+            description = "Adam weight decay, L2 added to the gradient (default ${DEFAULT-VALUE})")
     double weightDecay;
 
     /** The settings, checked. */

@@ -9,18 +9,29 @@ public final class CheckpointOptions {
     @Option(names = "--checkpoints", paramLabel = "URI", description = "checkpoint folder (default: OUT/checkpoints)")
     String folder;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "1000",
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "1000",
             description = "steps between checkpoints, besides every epoch end (default ${DEFAULT-VALUE})")
     int interval;
 
-    @Option(names = "--keep-checkpoints", defaultValue = "3", description = "checkpoints kept (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--keep-checkpoints",
+            defaultValue = "3",
+            description = "checkpoints kept (default ${DEFAULT-VALUE})")
     int keep;
 
-    @Option(names = "--resume", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--resume",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "continue from the newest checkpoint when there is one (default ${DEFAULT-VALUE})")
     boolean resume;
 
-    @Option(names = "--init-weights", paramLabel = "URI",
+    @Option(
+            names = "--init-weights",
+            paramLabel = "URI",
             description = "start from these weights (.pth, safetensors or a checkpoint), e.g. to fine-tune")
     String initWeights;
 

@@ -8,7 +8,8 @@ public final class EngineOption implements CommandLine.ITypeConverter<InferenceE
 
     /** The option's help text, shared by every command that has it. */
     public static final String DESCRIPTION =
-            "auto, onnxruntime or pytorch: the runtime that computes the masks (auto: onnxruntime on CPUs, pytorch where a GPU is visible; default ${DEFAULT-VALUE})";
+            "auto, onnxruntime or pytorch: the runtime that computes the masks (auto: onnxruntime on CPUs,"
+                    + " pytorch where a GPU is visible; default ${DEFAULT-VALUE})";
 
     @Override
     public InferenceEngine convert(String value) {

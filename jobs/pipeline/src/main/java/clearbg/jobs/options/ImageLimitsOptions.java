@@ -3,10 +3,10 @@ package clearbg.jobs.options;
 import clearbg.model.image.DecodeLimits;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The image limits every command that decodes images takes, declared once ({@code @Mixin}): the pixel
@@ -17,16 +17,26 @@ public final class ImageLimitsOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", paramLabel = "N",
+    @Option(
+            names = "--max-pixels",
+            defaultValue = "100000000",
+            paramLabel = "N",
             description = "refuse images of more than N pixels, from their header (default ${DEFAULT-VALUE})")
     long maxPixels;
 
-    @Option(names = "--max-file-bytes", defaultValue = "256m", paramLabel = "SIZE", converter = ByteSize.class,
+    @Option(
+            names = "--max-file-bytes",
+            defaultValue = "256m",
+            paramLabel = "SIZE",
+            converter = ByteSize.class,
             description = "refuse files or objects larger than SIZE (bytes, or with k, m, g), from their listed size "
                     + "(default ${DEFAULT-VALUE})")
     long maxFileBytes;
 
-    @Option(names = "--image-memory", defaultValue = "50", paramLabel = "PERCENT",
+    @Option(
+            names = "--image-memory",
+            defaultValue = "50",
+            paramLabel = "PERCENT",
             description = "share of the JVM heap the images being processed may hold at once (1-90, default "
                     + "${DEFAULT-VALUE}); an image needing more is refused, one needing more than is free waits")
     int imageMemoryPercent;
@@ -37,10 +47,12 @@ public final class ImageLimitsOptions {
             throw new ParameterException(spec.commandLine(), "--max-pixels must be at least 1, got " + maxPixels);
         }
         if (maxFileBytes < 1) {
-            throw new ParameterException(spec.commandLine(), "--max-file-bytes must be at least 1, got " + maxFileBytes);
+            throw new ParameterException(
+                    spec.commandLine(), "--max-file-bytes must be at least 1, got " + maxFileBytes);
         }
         if (imageMemoryPercent < 1 || imageMemoryPercent > 90) {
-            throw new ParameterException(spec.commandLine(), "--image-memory must be 1..90 (percent), got " + imageMemoryPercent);
+            throw new ParameterException(
+                    spec.commandLine(), "--image-memory must be 1..90 (percent), got " + imageMemoryPercent);
         }
         return new DecodeLimits(maxPixels, maxFileBytes, imageMemoryPercent);
     }
@@ -60,7 +72,8 @@ public final class ImageLimitsOptions {
             try {
                 return Math.multiplyExact(Long.parseLong(digits), 1L << shift);
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a size (bytes, or a number with k, m or g)");
+                throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a size (bytes, or a number with k, m or g)");
             }
         }
     }

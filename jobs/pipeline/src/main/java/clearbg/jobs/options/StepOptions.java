@@ -5,10 +5,15 @@ import picocli.CommandLine.Option;
 /** How each replica runs its steps, for {@code clearbg train} and TrainJob, declared once ({@code @Mixin}). */
 public final class StepOptions {
 
-    @Option(names = "--log-interval", defaultValue = "20", description = "steps between progress lines (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--log-interval",
+            defaultValue = "20",
+            description = "steps between progress lines (default ${DEFAULT-VALUE})")
     int logInterval;
 
-    @Option(names = "--prefetch", defaultValue = "2",
+    @Option(
+            names = "--prefetch",
+            defaultValue = "2",
             description = "batches each replica decodes and augments ahead on a background thread while a step runs; "
                     + "0: in the step's thread (default ${DEFAULT-VALUE})")
     int prefetch;

@@ -14,18 +14,29 @@ import picocli.CommandLine.Option;
  */
 public final class TrainRecipeOptions {
 
-    @Option(names = "--arch", defaultValue = "u2net", converter = ArchOption.class,
+    @Option(
+            names = "--arch",
+            defaultValue = "u2net",
+            converter = ArchOption.class,
             description = "u2net or u2netp (default ${DEFAULT-VALUE})")
     Arch arch;
 
-    @Option(names = "--epochs", defaultValue = "100000", description = "epochs (default ${DEFAULT-VALUE}, the original code's)")
+    @Option(
+            names = "--epochs",
+            defaultValue = "100000",
+            description = "epochs (default ${DEFAULT-VALUE}, the original code's)")
     int epochs;
 
-    @Option(names = "--max-steps", defaultValue = "600000",
+    @Option(
+            names = "--max-steps",
+            defaultValue = "600000",
             description = "stop after this many steps; 0: no limit (default ${DEFAULT-VALUE}, the paper's)")
     long maxSteps;
 
-    @Option(names = "--batch", defaultValue = "12", description = "images per replica and step (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            defaultValue = "12",
+            description = "images per replica and step (default ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--rescale", defaultValue = "320", description = "RescaleT size (default ${DEFAULT-VALUE})")
@@ -34,15 +45,25 @@ public final class TrainRecipeOptions {
     @Option(names = "--crop", defaultValue = "288", description = "RandomCrop size (default ${DEFAULT-VALUE})")
     int crop;
 
-    @Option(names = "--flip", defaultValue = "vertical", converter = FlipConverter.class,
-            description = "online random flip: none, horizontal, vertical, both (default ${DEFAULT-VALUE}, the original code's)")
+    @Option(
+            names = "--flip",
+            defaultValue = "vertical",
+            converter = FlipConverter.class,
+            description = "online random flip: none, horizontal, vertical, both (default"
+                    + " ${DEFAULT-VALUE}, the original code's)")
     FlipMode flip;
 
-    @Option(names = "--batch-norm", defaultValue = "batch", converter = BatchNormConverter.class,
-            description = "batch: per-replica batch statistics; frozen: running statistics fixed (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch-norm",
+            defaultValue = "batch",
+            converter = BatchNormConverter.class,
+            description =
+                    "batch: per-replica batch statistics; frozen: running statistics fixed (default ${DEFAULT-VALUE})")
     BatchNormMode batchNorm;
 
-    @Option(names = "--seed", defaultValue = "0",
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
             description = "initialisation, data order and augmentation seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -58,7 +79,8 @@ public final class TrainRecipeOptions {
             try {
                 return FlipMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("--flip must be none, horizontal, vertical or both, got '" + value + "'");
+                throw new CommandLine.TypeConversionException(
+                        "--flip must be none, horizontal, vertical or both, got '" + value + "'");
             }
         }
     }
@@ -70,7 +92,9 @@ public final class TrainRecipeOptions {
             return switch (value.trim().toLowerCase(Locale.ROOT)) {
                 case "batch" -> BatchNormMode.BATCH_STATISTICS;
                 case "frozen" -> BatchNormMode.FROZEN;
-                default -> throw new CommandLine.TypeConversionException("--batch-norm must be batch or frozen, got '" + value + "'");
+                default ->
+                    throw new CommandLine.TypeConversionException(
+                            "--batch-norm must be batch or frozen, got '" + value + "'");
             };
         }
     }

@@ -49,8 +49,9 @@ public final class ParamsDefaults implements CommandLine.IDefaultValueProvider {
             for (Map.Entry<String, String> entry : values.get().entrySet()) {
                 String option = "--" + entry.getKey().replace('_', '-');
                 if (commandLine.getCommandSpec().findOption(option) == null || RESERVED.contains(option)) {
-                    throw new ParamsException("params file " + params.path() + ": " + section + "." + entry.getKey() + " is not a setting of "
-                            + commandLine.getCommandName() + " (it knows " + knownKeys(commandLine) + ")");
+                    throw new ParamsException("params file " + params.path() + ": " + section + "." + entry.getKey()
+                            + " is not a setting of " + commandLine.getCommandName() + " (it knows "
+                            + knownKeys(commandLine) + ")");
                 }
                 valuesByOption.put(option, entry.getValue());
             }

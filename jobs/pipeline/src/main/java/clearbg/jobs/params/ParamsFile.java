@@ -36,7 +36,10 @@ public final class ParamsFile {
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(path.toFile());
         } catch (IOException e) {
-            throw new ParamsException("params file " + path + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            throw new ParamsException(
+                    "params file " + path + ": not valid YAML ("
+                            + e.getMessage().lines().findFirst().orElse("") + ")",
+                    e);
         }
         if (root == null || !root.isObject()) {
             throw new ParamsException("params file " + path + ": expected a mapping of sections at the top level");
@@ -83,7 +86,9 @@ public final class ParamsFile {
             return value.asText();
         }
         if (value.isArray() && StreamSupport.stream(value.spliterator(), false).allMatch(JsonNode::isValueNode)) {
-            return StreamSupport.stream(value.spliterator(), false).map(JsonNode::asText).collect(Collectors.joining(","));
+            return StreamSupport.stream(value.spliterator(), false)
+                    .map(JsonNode::asText)
+                    .collect(Collectors.joining(","));
         }
         throw new ParamsException("params file " + path + ": " + key + " must be a value or a list of values");
     }

@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
  */
 public final class ParamsOption {
 
-    @Option(names = "--params", paramLabel = "FILE",
-            description = "take defaults for the options from this YAML file's sections (e.g. params.yaml); options given here win")
+    @Option(
+            names = "--params",
+            paramLabel = "FILE",
+            description = "take defaults for the options from this YAML file's sections (e.g."
+                    + " params.yaml); options given here win")
     Path file;
 }

@@ -51,7 +51,11 @@ public final class RemovalPipeline {
     /**
      * @param timer where the time per phase is added up (decode, resize, forward, encode, write)
      */
-    public RemovalPipeline(FileStore store, BudgetedDecoder decoder, MaskPredictor predictor, RemoveSettings settings,
+    public RemovalPipeline(
+            FileStore store,
+            BudgetedDecoder decoder,
+            MaskPredictor predictor,
+            RemoveSettings settings,
             PhaseTimer timer) {
         this.store = store;
         this.decoder = decoder;
@@ -86,8 +90,11 @@ public final class RemovalPipeline {
                 return;
             }
             long start = System.nanoTime();
-            DecodedImage image = decoder.decode(request.key(), request.inputBytes(),
-                    maxBytes -> store.read(request.input(), maxBytes), this::predictAndWrite);
+            DecodedImage image = decoder.decode(
+                    request.key(),
+                    request.inputBytes(),
+                    maxBytes -> store.read(request.input(), maxBytes),
+                    this::predictAndWrite);
             decodeNanos.add(timer.stop(Phase.DECODE, start));
             images.add(image);
             batch.add(request);
@@ -100,7 +107,9 @@ public final class RemovalPipeline {
 
     private static String reason(RemoveRequest request, Exception e) {
         String message = String.valueOf(e.getMessage());
-        return e instanceof ImageDecodeException || message.startsWith(request.key()) ? message : request.key() + ": " + message;
+        return e instanceof ImageDecodeException || message.startsWith(request.key())
+                ? message
+                : request.key() + ": " + message;
     }
 
     private boolean upToDate(RemoveRequest request) throws IOException {
@@ -120,9 +129,11 @@ public final class RemovalPipeline {
             long start = System.nanoTime();
             List<MaskImage> masks;
             try {
-                masks = predictor.predict(images.stream().map(DecodedImage::image).toList(), timer);
+                masks = predictor.predict(
+                        images.stream().map(DecodedImage::image).toList(), timer);
             } catch (RuntimeException | OutOfMemoryError e) {
-                batch.forEach(request -> outcomes.add(RemoveOutcome.failedKey(request.key(), "prediction failed: " + e.getMessage())));
+                batch.forEach(request ->
+                        outcomes.add(RemoveOutcome.failedKey(request.key(), "prediction failed: " + e.getMessage())));
                 return;
             }
             long predictEach = (System.nanoTime() - start) / batch.size();
@@ -136,7 +147,8 @@ public final class RemovalPipeline {
         }
     }
 
-    private RemoveOutcome writeOutputs(RemoveRequest request, DecodedImage image, MaskImage mask, long decode, long predict) {
+    private RemoveOutcome writeOutputs(
+            RemoveRequest request, DecodedImage image, MaskImage mask, long decode, long predict) {
         try {
             long encodeStart = System.nanoTime();
             List<byte[]> encoded = new ArrayList<>(request.outputs().size());
@@ -161,7 +173,8 @@ public final class RemovalPipeline {
         if (maskOutput) {
             return PngEncoder.encodeGrey(mask.values(), mask.width(), mask.height());
         }
-        return settings.background() == null ? PngEncoder.encodeRgba(image.image(), mask.values())
+        return settings.background() == null
+                ? PngEncoder.encodeRgba(image.image(), mask.values())
                 : PngEncoder.encodeOver(image.image(), mask.values(), settings.background());
     }
 

@@ -7,8 +7,15 @@ import java.io.Serializable;
  * the reason for the last two, and the time spent on each step (nanoseconds; decode, predict = resize and
  * forward and resize back, encode, write).
  */
-public record RemoveOutcome(String key, String status, String reason, long decodeNanos, long predictNanos,
-        long encodeNanos, long writeNanos) implements Serializable {
+public record RemoveOutcome(
+        String key,
+        String status,
+        String reason,
+        long decodeNanos,
+        long predictNanos,
+        long encodeNanos,
+        long writeNanos)
+        implements Serializable {
 
     public static final String DONE = "done";
     public static final String SKIPPED = "skipped";

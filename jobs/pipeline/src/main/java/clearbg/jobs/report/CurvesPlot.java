@@ -19,10 +19,20 @@ public final class CurvesPlot {
 
     /** Two charts (PR, F vs threshold) with one series per data set, encoded as PNG bytes each. */
     public static byte[][] png(Map<String, SodResult> results) throws IOException {
-        XYChart pr = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Precision-recall")
-                .xAxisTitle("recall").yAxisTitle("precision").build();
-        XYChart f = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("F-measure (beta^2 = 0.3) by threshold")
-                .xAxisTitle("threshold (0..255)").yAxisTitle("mean F").build();
+        XYChart pr = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title("Precision-recall")
+                .xAxisTitle("recall")
+                .yAxisTitle("precision")
+                .build();
+        XYChart f = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title("F-measure (beta^2 = 0.3) by threshold")
+                .xAxisTitle("threshold (0..255)")
+                .yAxisTitle("mean F")
+                .build();
         double[] thresholds = new double[ImageStats.LEVELS];
         for (int i = 0; i < thresholds.length; i++) {
             thresholds[i] = ImageStats.LEVELS - 1 - i;

@@ -18,8 +18,13 @@ public final class LossCurvePlot {
      * @param fused the fused output's BCE at each step
      */
     public static byte[] png(List<Long> steps, List<Double> total, List<Double> fused) throws IOException {
-        XYChart chart = new XYChartBuilder().width(800).height(480).title("Training loss")
-                .xAxisTitle("step").yAxisTitle("BCE").build();
+        XYChart chart = new XYChartBuilder()
+                .width(800)
+                .height(480)
+                .title("Training loss")
+                .xAxisTitle("step")
+                .yAxisTitle("BCE")
+                .build();
         chart.addSeries("total (7 outputs)", steps, total).setMarker(SeriesMarkers.NONE);
         chart.addSeries("fused output", steps, fused).setMarker(SeriesMarkers.NONE);
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);

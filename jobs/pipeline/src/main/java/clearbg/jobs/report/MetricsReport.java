@@ -29,12 +29,34 @@ public final class MetricsReport {
     public static String table(Map<String, SodResult> results) {
         StringWriter text = new StringWriter();
         PrintWriter out = new PrintWriter(text);
-        out.printf(Locale.ROOT, "%-16s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s%n",
-                "dataset", "images", "maxF", "meanF", "adpF", "wF", "S", "MAE", "maxE", "meanE", "adpE");
-        results.forEach((name, r) -> out.printf(Locale.ROOT,
+        out.printf(
+                Locale.ROOT,
+                "%-16s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s%n",
+                "dataset",
+                "images",
+                "maxF",
+                "meanF",
+                "adpF",
+                "wF",
+                "S",
+                "MAE",
+                "maxE",
+                "meanE",
+                "adpE");
+        results.forEach((name, r) -> out.printf(
+                Locale.ROOT,
                 "%-16s %7d %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f%n",
-                name, r.images(), r.maxF(), r.meanF(), r.adpF(), r.weightedF(), r.sMeasure(), r.mae(),
-                r.maxE(), r.meanE(), r.adpE()));
+                name,
+                r.images(),
+                r.maxF(),
+                r.meanF(),
+                r.adpF(),
+                r.weightedF(),
+                r.sMeasure(),
+                r.mae(),
+                r.maxE(),
+                r.meanE(),
+                r.adpE()));
         results.values().stream().findFirst().ifPresent(r -> out.println("convention: " + r.convention()));
         out.flush();
         return text.toString();
@@ -72,8 +94,15 @@ public final class MetricsReport {
         StringBuilder csv = new StringBuilder("dataset,threshold,precision,recall,f_measure,e_measure\n");
         results.forEach((name, r) -> {
             for (int i = 0; i < ImageStats.LEVELS; i++) {
-                csv.append(String.format(Locale.ROOT, "%s,%d,%.8f,%.8f,%.8f,%.8f%n", name, ImageStats.LEVELS - 1 - i,
-                        r.precision()[i], r.recall()[i], r.fMeasure()[i], r.eMeasure()[i]));
+                csv.append(String.format(
+                        Locale.ROOT,
+                        "%s,%d,%.8f,%.8f,%.8f,%.8f%n",
+                        name,
+                        ImageStats.LEVELS - 1 - i,
+                        r.precision()[i],
+                        r.recall()[i],
+                        r.fMeasure()[i],
+                        r.eMeasure()[i]));
             }
         });
         return csv.toString();
@@ -82,13 +111,23 @@ public final class MetricsReport {
     /** Per-image scalars, the worst (highest MAE) first. */
     public static String perImageCsv(List<PerImageRow> images) {
         List<PerImageRow> sorted = new ArrayList<>(images);
-        sorted.sort(Comparator.comparingDouble(PerImageRow::mae).reversed()
+        sorted.sort(Comparator.comparingDouble(PerImageRow::mae)
+                .reversed()
                 .thenComparing(PerImageRow::dataset)
                 .thenComparing(PerImageRow::name));
         StringBuilder csv = new StringBuilder("dataset,name,mae,max_f,adaptive_f,weighted_f,s_measure,adaptive_e\n");
         for (PerImageRow r : sorted) {
-            csv.append(String.format(Locale.ROOT, "%s,%s,%.8f,%.8f,%.8f,%.8f,%.8f,%.8f%n", csvField(r.dataset()),
-                    csvField(r.name()), r.mae(), r.maxF(), r.adaptiveF(), r.weightedF(), r.sMeasure(), r.adaptiveE()));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%s,%s,%.8f,%.8f,%.8f,%.8f,%.8f,%.8f%n",
+                    csvField(r.dataset()),
+                    csvField(r.name()),
+                    r.mae(),
+                    r.maxF(),
+                    r.adaptiveF(),
+                    r.weightedF(),
+                    r.sMeasure(),
+                    r.adaptiveE()));
         }
         return csv.toString();
     }

@@ -15,8 +15,16 @@ import java.io.Serializable;
  * @param sMeasure S-measure
  * @param adaptiveE E-measure at the adaptive threshold
  */
-public record PerImageRow(String dataset, String name, double mae, double maxF, double adaptiveF, double weightedF,
-        double sMeasure, double adaptiveE) implements Serializable {
+public record PerImageRow(
+        String dataset,
+        String name,
+        double mae,
+        double maxF,
+        double adaptiveF,
+        double weightedF,
+        double sMeasure,
+        double adaptiveE)
+        implements Serializable {
 
     /** The row of one image's statistics. */
     public static PerImageRow of(String dataset, String name, ImageStats stats) {
@@ -24,7 +32,14 @@ public record PerImageRow(String dataset, String name, double mae, double maxF, 
         for (double f : stats.fMeasureCurve()) {
             maxF = Math.max(maxF, f);
         }
-        return new PerImageRow(dataset, name, stats.mae(), maxF, stats.adaptiveF(), stats.weightedF(), stats.sMeasure(),
+        return new PerImageRow(
+                dataset,
+                name,
+                stats.mae(),
+                maxF,
+                stats.adaptiveF(),
+                stats.weightedF(),
+                stats.sMeasure(),
                 stats.adaptiveE());
     }
 }

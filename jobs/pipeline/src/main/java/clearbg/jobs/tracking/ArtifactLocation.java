@@ -15,8 +15,7 @@ final class ArtifactLocation {
     static final String UPLOAD_API = "/api/2.0/mlflow-artifacts/artifacts";
     private static final String SCHEME = "mlflow-artifacts";
 
-    private ArtifactLocation() {
-    }
+    private ArtifactLocation() {}
 
     /**
      * The request path (percent-encoded, below the tracking URI) that stores {@code fileName} in
@@ -35,7 +34,9 @@ final class ArtifactLocation {
                 path.append('/').append(checkedSegment(segment, "artifact folder '" + artifactDir + "'"));
             }
         }
-        return path.append('/').append(checkedSegment(fileName, "artifact file name '" + fileName + "'")).toString();
+        return path.append('/')
+                .append(checkedSegment(fileName, "artifact file name '" + fileName + "'"))
+                .toString();
     }
 
     private static String servedRoot(String artifactUri) throws TrackingCallException {
@@ -45,7 +46,9 @@ final class ArtifactLocation {
         } catch (URISyntaxException e) {
             throw new TrackingCallException("the run's artifact URI is not a URI (" + e.getReason() + ")");
         }
-        if (!SCHEME.equalsIgnoreCase(root.getScheme()) || root.getRawPath() == null || root.getRawPath().isEmpty()) {
+        if (!SCHEME.equalsIgnoreCase(root.getScheme())
+                || root.getRawPath() == null
+                || root.getRawPath().isEmpty()) {
             throw new TrackingCallException("the run's artifacts are stored at " + UriRedaction.withoutSecrets(root)
                     + ", which the tracking server does not serve (start it with --serve-artifacts)");
         }
@@ -55,7 +58,10 @@ final class ArtifactLocation {
     }
 
     private static String checkedSegment(String segment, String what) throws TrackingCallException {
-        if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.indexOf('\\') >= 0
+        if (segment.isEmpty()
+                || segment.equals(".")
+                || segment.equals("..")
+                || segment.indexOf('\\') >= 0
                 || segment.chars().anyMatch(Character::isISOControl)) {
             throw new TrackingCallException("the " + what + " must be relative, without empty, '.' or '..' parts,"
                     + " backslashes or control characters");
@@ -71,7 +77,8 @@ final class ArtifactLocation {
             if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
                 encoded.append(c);
             } else {
-                encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                encoded.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }

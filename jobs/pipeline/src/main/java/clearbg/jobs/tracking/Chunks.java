@@ -6,8 +6,7 @@ import java.util.List;
 /** Splits a list into consecutive pieces of bounded size, for APIs that cap how much one call may carry. */
 final class Chunks {
 
-    private Chunks() {
-    }
+    private Chunks() {}
 
     /**
      * The items in order, cut into lists of {@code size} items (the last one may be shorter); none for an

@@ -60,7 +60,8 @@ final class Credentials {
 
     private static Credentials basic(String kind, String user, String password) {
         String pair = user + ":" + password;
-        return new Credentials(kind, "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        return new Credentials(
+                kind, "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String decode(String percentEncoded) {

@@ -8,5 +8,4 @@ package clearbg.jobs.tracking;
  * @param timestamp when it was measured, milliseconds since the epoch
  * @param step the training step or epoch it belongs to
  */
-record Metric(String key, double value, long timestamp, long step) {
-}
+record Metric(String key, double value, long timestamp, long step) {}

@@ -35,7 +35,10 @@ final class MetricBuffer {
         pending.add(metric);
     }
 
-    /** Whether a full batch is waiting, or the oldest waiting metric was added {@code maxDelay} before {@code nowMillis}. */
+    /**
+     * Whether a full batch is waiting, or the oldest waiting metric was added {@code maxDelay} before {@code
+     * nowMillis}.
+     */
     boolean due(long nowMillis) {
         return pending.size() >= capacity || !pending.isEmpty() && nowMillis - oldestAddedAt >= maxDelayMillis;
     }

@@ -36,7 +36,9 @@ final class MlflowApi {
         }
         ObjectNode body = http.object().put("name", name);
         try {
-            return http.post(API + "/experiments/create", body).path("experiment_id").asText();
+            return http.post(API + "/experiments/create", body)
+                    .path("experiment_id")
+                    .asText();
         } catch (TrackingCallException e) {
             if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
                 throw e;
@@ -50,7 +52,8 @@ final class MlflowApi {
     }
 
     /** Starts a new run (status RUNNING) in the experiment. */
-    RunInfo createRun(String experimentId, String runName, long startTimeMillis, String user) throws TrackingCallException {
+    RunInfo createRun(String experimentId, String runName, long startTimeMillis, String user)
+            throws TrackingCallException {
         ObjectNode body = http.object()
                 .put("experiment_id", experimentId)
                 .put("start_time", startTimeMillis)
@@ -71,7 +74,9 @@ final class MlflowApi {
         return runInfo(run);
     }
 
-    /** Logs metrics and params in one call: at most {@value #MAX_METRICS_PER_BATCH} and {@value #MAX_PARAMS_PER_BATCH}. */
+    /**
+     * Logs metrics and params in one call: at most {@value #MAX_METRICS_PER_BATCH} and {@value #MAX_PARAMS_PER_BATCH}.
+     */
     void logBatch(String runId, List<Metric> metrics, List<Param> params) throws TrackingCallException {
         if (metrics.size() > MAX_METRICS_PER_BATCH || params.size() > MAX_PARAMS_PER_BATCH) {
             throw new IllegalArgumentException("log-batch takes at most " + MAX_METRICS_PER_BATCH + " metrics and "
@@ -79,7 +84,8 @@ final class MlflowApi {
         }
         ObjectNode body = http.object().put("run_id", runId);
         ArrayNode metricArray = body.putArray("metrics");
-        metrics.forEach(metric -> metricArray.addObject()
+        metrics.forEach(metric -> metricArray
+                .addObject()
                 .put("key", metric.key())
                 .put("value", metric.value())
                 .put("timestamp", metric.timestamp())
@@ -91,15 +97,16 @@ final class MlflowApi {
 
     /** Sets (or replaces) one tag of the run. */
     void setTag(String runId, String key, String value) throws TrackingCallException {
-        http.post(API + "/runs/set-tag", http.object().put("run_id", runId).put("key", key).put("value", value));
+        http.post(
+                API + "/runs/set-tag",
+                http.object().put("run_id", runId).put("key", key).put("value", value));
     }
 
     /** Ends the run with {@code status} (FINISHED, FAILED or KILLED) at {@code endTimeMillis}. */
     void endRun(String runId, String status, long endTimeMillis) throws TrackingCallException {
-        http.post(API + "/runs/update", http.object()
-                .put("run_id", runId)
-                .put("status", status)
-                .put("end_time", endTimeMillis));
+        http.post(
+                API + "/runs/update",
+                http.object().put("run_id", runId).put("status", status).put("end_time", endTimeMillis));
     }
 
     /** Uploads {@code file} into {@code artifactDir} (null or empty: the root) of the run's artifacts. */
@@ -113,7 +120,8 @@ final class MlflowApi {
 
     private JsonNode experimentByName(String name) throws TrackingCallException {
         try {
-            return http.get(API + "/experiments/get-by-name", Map.of("experiment_name", name)).path("experiment");
+            return http.get(API + "/experiments/get-by-name", Map.of("experiment_name", name))
+                    .path("experiment");
         } catch (TrackingCallException e) {
             if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode())) {
                 return null;
@@ -135,6 +143,9 @@ final class MlflowApi {
         if (runId.isEmpty()) {
             throw new TrackingCallException("the server's answer names no run");
         }
-        return new RunInfo(runId, info.path("experiment_id").asText(), info.path("artifact_uri").asText());
+        return new RunInfo(
+                runId,
+                info.path("experiment_id").asText(),
+                info.path("artifact_uri").asText());
     }
 }

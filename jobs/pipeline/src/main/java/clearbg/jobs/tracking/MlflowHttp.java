@@ -80,7 +80,10 @@ final class MlflowHttp {
         return answer("POST " + path, request);
     }
 
-    /** PUT the content of {@code file} to {@code path} (below the tracking URI, starting with a slash, percent-encoded). */
+    /**
+     * PUT the content of {@code file} to {@code path} (below the tracking URI, starting with a slash, percent-
+     * encoded).
+     */
     void put(String path, Path file) throws TrackingCallException {
         String what = "PUT " + path;
         HttpRequest request;
@@ -128,14 +131,16 @@ final class MlflowHttp {
         } catch (IOException notJson) {
             // an HTML page or plain text from a proxy: its start is the reason
         }
-        throw new TrackingCallException(what + ": HTTP " + status + (message.isBlank() ? "" : " " + shorten(message)), errorCode);
+        throw new TrackingCallException(
+                what + ": HTTP " + status + (message.isBlank() ? "" : " " + shorten(message)), errorCode);
     }
 
     private HttpResponse<String> send(String what, HttpRequest request) throws TrackingCallException {
         for (int attempt = 1; ; attempt++) {
             String notProcessed;
             try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                HttpResponse<String> response =
+                        client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 if (response.statusCode() != 429 && response.statusCode() != 503 || attempt == retries.attempts()) {
                     return response;
                 }
@@ -145,7 +150,8 @@ final class MlflowHttp {
             } catch (ConnectException e) {
                 notProcessed = "cannot connect (" + connectFailure(e) + ")";
             } catch (HttpTimeoutException e) {
-                throw new TrackingCallException(what + ": no answer within " + request.timeout().map(Duration::toSeconds).orElse(0L) + " s");
+                throw new TrackingCallException(what + ": no answer within "
+                        + request.timeout().map(Duration::toSeconds).orElse(0L) + " s");
             } catch (IOException e) {
                 throw new TrackingCallException(what + ": " + describe(e));
             } catch (InterruptedException e) {
@@ -153,8 +159,8 @@ final class MlflowHttp {
                 throw new TrackingCallException(what + ": interrupted");
             }
             if (attempt == retries.attempts()) {
-                throw new TrackingCallException(what + ": " + notProcessed
-                        + (attempt > 1 ? " after " + attempt + " tries" : ""));
+                throw new TrackingCallException(
+                        what + ": " + notProcessed + (attempt > 1 ? " after " + attempt + " tries" : ""));
             }
             pause(what, retries.backoffBefore(attempt + 1));
         }
@@ -202,7 +208,8 @@ final class MlflowHttp {
         }
         String reason = describe(e);
         return reason.equals("ConnectException") || reason.equals("ClosedChannelException")
-                ? "nothing listening, or unreachable" : reason;
+                ? "nothing listening, or unreachable"
+                : reason;
     }
 
     private static String shorten(String text) {

@@ -39,7 +39,10 @@ final class MlflowRunTracker implements RunTracker {
             throws TrackingCallException {
         RunInfo run = settings.runId() != null
                 ? api.reopenRun(settings.runId())
-                : api.createRun(api.experimentId(settings.experiment()), settings.runName(), clock.millis(),
+                : api.createRun(
+                        api.experimentId(settings.experiment()),
+                        settings.runName(),
+                        clock.millis(),
                         System.getProperty("user.name", "unknown"));
         return new MlflowRunTracker(api, run, clock, warning);
     }

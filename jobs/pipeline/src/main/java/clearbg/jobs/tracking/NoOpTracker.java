@@ -8,28 +8,22 @@ enum NoOpTracker implements RunTracker {
     INSTANCE;
 
     @Override
-    public void logParams(Map<String, String> params) {
-    }
+    public void logParams(Map<String, String> params) {}
 
     @Override
-    public void logMetric(String key, double value, long step) {
-    }
+    public void logMetric(String key, double value, long step) {}
 
     @Override
-    public void logMetrics(Map<String, Double> values, long step) {
-    }
+    public void logMetrics(Map<String, Double> values, long step) {}
 
     @Override
-    public void setTag(String key, String value) {
-    }
+    public void setTag(String key, String value) {}
 
     @Override
-    public void logArtifact(Path file, String artifactDir) {
-    }
+    public void logArtifact(Path file, String artifactDir) {}
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public String runId() {
@@ -37,10 +31,8 @@ enum NoOpTracker implements RunTracker {
     }
 
     @Override
-    public void close(boolean success) {
-    }
+    public void close(boolean success) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -6,5 +6,4 @@ package clearbg.jobs.tracking;
  * @param key the parameter's name
  * @param value its value
  */
-record Param(String key, String value) {
-}
+record Param(String key, String value) {}

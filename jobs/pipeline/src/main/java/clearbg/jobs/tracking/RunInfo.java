@@ -7,5 +7,4 @@ package clearbg.jobs.tracking;
  * @param experimentId the id of the experiment it belongs to
  * @param artifactUri the root of its artifacts, as the server reported it
  */
-record RunInfo(String runId, String experimentId, String artifactUri) {
-}
+record RunInfo(String runId, String experimentId, String artifactUri) {}

@@ -17,8 +17,7 @@ import java.util.Map;
  */
 public final class Trackers {
 
-    private Trackers() {
-    }
+    private Trackers() {}
 
     /**
      * A tracker for the settings: one that does nothing when tracking is off; otherwise one logging into a new

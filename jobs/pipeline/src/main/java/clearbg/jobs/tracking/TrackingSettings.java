@@ -28,10 +28,13 @@ public record TrackingSettings(URI trackingUri, String experiment, String runNam
         runName = blankToNull(runName);
         runId = blankToNull(runId);
         if (trackingUri != null) {
-            String scheme = trackingUri.getScheme() == null ? "" : trackingUri.getScheme().toLowerCase(Locale.ROOT);
+            String scheme = trackingUri.getScheme() == null
+                    ? ""
+                    : trackingUri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("the MLflow tracking URI must be http://host[:port] or https://..., got "
-                        + UriRedaction.withoutSecrets(trackingUri));
+                throw new IllegalArgumentException(
+                        "the MLflow tracking URI must be http://host[:port] or https://..., got "
+                                + UriRedaction.withoutSecrets(trackingUri));
             }
             if (trackingUri.getHost() == null) {
                 throw new IllegalArgumentException("the MLflow tracking URI has no valid host name");

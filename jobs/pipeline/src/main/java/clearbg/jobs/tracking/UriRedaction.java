@@ -6,8 +6,7 @@ import java.net.URISyntaxException;
 /** Removes from a URI what may hold a secret, so that it can be printed, logged or used as a request base. */
 final class UriRedaction {
 
-    private UriRedaction() {
-    }
+    private UriRedaction() {}
 
     /**
      * The URI with its user-info, query and fragment removed: scheme, host, port and path only.

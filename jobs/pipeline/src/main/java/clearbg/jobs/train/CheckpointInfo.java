@@ -24,8 +24,17 @@ import java.util.stream.Collectors;
  *     epoch's start): a stage that resumes mid-epoch returns them with its own, so no step goes missing from
  *     {@code steps.csv} when Spark retries a failed stage
  */
-public record CheckpointInfo(Arch arch, long step, int epoch, int stepInEpoch, long seed, int workers, int batch,
-        String paramsJson, String trackingRunId, List<StepLog> epochSteps) {
+public record CheckpointInfo(
+        Arch arch,
+        long step,
+        int epoch,
+        int stepInEpoch,
+        long seed,
+        int workers,
+        int batch,
+        String paramsJson,
+        String trackingRunId,
+        List<StepLog> epochSteps) {
 
     /** Written in every checkpoint's safetensors metadata under {@code format}. */
     public static final String FORMAT = "clearbg-train-checkpoint-1";
@@ -62,7 +71,8 @@ public record CheckpointInfo(Arch arch, long step, int epoch, int stepInEpoch, l
                     + metadata.get("format") + ", expected " + FORMAT + ")");
         }
         try {
-            return new CheckpointInfo(Arch.parse(require(metadata, "arch", source)),
+            return new CheckpointInfo(
+                    Arch.parse(require(metadata, "arch", source)),
                     Long.parseLong(require(metadata, "step", source)),
                     Integer.parseInt(require(metadata, "epoch", source)),
                     Integer.parseInt(require(metadata, "step_in_epoch", source)),
@@ -73,16 +83,21 @@ public record CheckpointInfo(Arch arch, long step, int epoch, int stepInEpoch, l
                     metadata.getOrDefault("tracking_run_id", ""),
                     epochSteps(metadata.getOrDefault("epoch_steps", ""), source));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + ": a number in its metadata does not parse: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    source + ": a number in its metadata does not parse: " + e.getMessage(), e);
         }
     }
 
-    /** The step logs under {@code epoch_steps}, one CSV line each (checkpoints written before there was such a key have none). */
+    /**
+     * The step logs under {@code epoch_steps}, one CSV line each (checkpoints written before there was such a key have
+     * none).
+     */
     private static List<StepLog> epochSteps(String lines, String source) {
         try {
             return lines.lines().map(StepLog::parseCsvLine).toList();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": its epoch_steps metadata does not parse: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    source + ": its epoch_steps metadata does not parse: " + e.getMessage(), e);
         }
     }
 

@@ -11,7 +11,8 @@ import java.io.Serializable;
  * @param resume continue from the newest checkpoint when there is one
  * @param initWeights weights to start from (.pth, safetensors or a checkpoint), or null for the seeded initialisation
  */
-public record CheckpointPolicy(String folder, int interval, int keep, boolean resume, String initWeights) implements Serializable {
+public record CheckpointPolicy(String folder, int interval, int keep, boolean resume, String initWeights)
+        implements Serializable {
 
     public CheckpointPolicy {
         TrainSettings.require(interval >= 1, "--checkpoint-interval must be at least 1, got " + interval);

@@ -87,18 +87,22 @@ public final class CheckpointStore {
             });
             return new TrainCheckpoint(info, all.withoutPrefix(Weights.OPTIMIZER_PREFIX), StateDict.of(optimizer));
         } catch (IOException | IllegalArgumentException e) {
-            throw new IOException("corrupt checkpoint " + uri + ": " + e.getMessage()
-                    + " (delete it to resume from the one before, or start afresh in another folder)", e);
+            throw new IOException(
+                    "corrupt checkpoint " + uri + ": " + e.getMessage()
+                            + " (delete it to resume from the one before, or start afresh in another folder)",
+                    e);
         }
     }
 
     /** Writes {@code checkpoint} atomically, then deletes all but the newest {@code keep}; returns its URI. */
     public String write(TrainCheckpoint checkpoint) throws IOException {
-        Map<String, HostTensor> tensors = new LinkedHashMap<>(checkpoint.weights().asMap());
+        Map<String, HostTensor> tensors =
+                new LinkedHashMap<>(checkpoint.weights().asMap());
         tensors.putAll(checkpoint.optimizer().asMap());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SafetensorsWriter.write(StateDict.of(tensors), bytes, checkpoint.info().toMetadata());
-        String uri = folder + "/" + String.format("step-%010d.safetensors", checkpoint.info().step());
+        String uri = folder + "/"
+                + String.format("step-%010d.safetensors", checkpoint.info().step());
         files.write(uri, bytes.toByteArray());
         List<String> all = checkpoints();
         for (String old : all.subList(0, Math.max(0, all.size() - keep))) {

@@ -1,7 +1,6 @@
 package clearbg.jobs.train;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -51,7 +50,11 @@ public final class EpochRunner {
     /**
      * @param stepListener receives replica 0's step logs as they happen (other replicas pass a no-op)
      */
-    public EpochRunner(TrainSettings settings, FileStore files, ReplicaGroup group, Device device,
+    public EpochRunner(
+            TrainSettings settings,
+            FileStore files,
+            ReplicaGroup group,
+            Device device,
             Consumer<StepLog> stepListener) {
         this.settings = settings;
         this.files = files;
@@ -78,8 +81,8 @@ public final class EpochRunner {
         int stepInEpoch = checkpoint.map(c -> c.info().stepInEpoch()).orElse(0);
         int checkpointEpoch = checkpoint.map(c -> c.info().epoch()).orElse(0);
         if (checkpointEpoch != epoch) {
-            throw new IllegalStateException("the newest checkpoint is at epoch " + checkpointEpoch + " but epoch " + epoch
-                    + " was started");
+            throw new IllegalStateException(
+                    "the newest checkpoint is at epoch " + checkpointEpoch + " but epoch " + epoch + " was started");
         }
         List<StepLog> logs = new ArrayList<>();
         if (group.rank() == 0 && checkpoint.isPresent()) {
@@ -89,15 +92,16 @@ public final class EpochRunner {
             }
         }
         try (U2NetModel model = startingModel(checkpoint);
-                U2NetTrainer trainer = new U2NetTrainer(model, settings.adam(), settings.batchNorm(), this::averageGradients)) {
+                U2NetTrainer trainer =
+                        new U2NetTrainer(model, settings.adam(), settings.batchNorm(), this::averageGradients)) {
             if (checkpoint.isPresent()) {
                 trainer.restoreOptimizerState(checkpoint.get().optimizer(), "the checkpoint at step " + step);
             }
             skip(shard, (long) stepInEpoch * settings.batch());
             ProgressLine progress = new ProgressLine(settings, stepsPerEpoch, step);
             long lastCheckpoint = step;
-            try (TrainingBatches batches = new TrainingBatches(shard, settings.batch(), settings.transform(), settings.seed(), epoch,
-                    settings.prefetch())) {
+            try (TrainingBatches batches = new TrainingBatches(
+                    shard, settings.batch(), settings.transform(), settings.seed(), epoch, settings.prefetch())) {
                 while (stepInEpoch < stepsPerEpoch && (settings.maxSteps() == 0 || step < settings.maxSteps())) {
                     long started = System.nanoTime();
                     TrainingBatch batch = batches.next();
@@ -111,9 +115,18 @@ public final class EpochRunner {
                     step++;
                     stepInEpoch++;
                     double seconds = (System.nanoTime() - started) / 1e9;
-                    StepLog log = new StepLog(step, epoch, result.total(), result.perOutput(), settings.learningRate(),
-                            batch.size() * group.size() / seconds, batch.loadNanos(), result.forwardBackwardNanos(),
-                            result.gradientHookNanos(), result.optimizerNanos(), batch.waitNanos());
+                    StepLog log = new StepLog(
+                            step,
+                            epoch,
+                            result.total(),
+                            result.perOutput(),
+                            settings.learningRate(),
+                            batch.size() * group.size() / seconds,
+                            batch.loadNanos(),
+                            result.forwardBackwardNanos(),
+                            result.gradientHookNanos(),
+                            result.optimizerNanos(),
+                            batch.waitNanos());
                     if (group.rank() == 0) {
                         logs.add(log);
                         stepListener.accept(log);
@@ -130,8 +143,15 @@ public final class EpochRunner {
             }
             if (step != lastCheckpoint || stepInEpoch == stepsPerEpoch) {
                 boolean epochDone = stepInEpoch == stepsPerEpoch;
-                checkpoint(store, model, trainer,
-                        position(step, epochDone ? epoch + 1 : epoch, epochDone ? 0 : stepInEpoch, trackingRunId,
+                checkpoint(
+                        store,
+                        model,
+                        trainer,
+                        position(
+                                step,
+                                epochDone ? epoch + 1 : epoch,
+                                epochDone ? 0 : stepInEpoch,
+                                trackingRunId,
                                 epochDone ? List.of() : logs));
             }
         }
@@ -142,9 +162,19 @@ public final class EpochRunner {
      * This run's checkpoint metadata at {@code step}, the next step being step {@code stepInEpoch} of {@code epoch},
      * with the logs of that epoch's steps done so far.
      */
-    private CheckpointInfo position(long step, int epoch, int stepInEpoch, String trackingRunId, List<StepLog> epochSteps) {
-        return new CheckpointInfo(settings.arch(), step, epoch, stepInEpoch, settings.seed(), settings.workers(),
-                settings.batch(), paramsJson, trackingRunId, epochSteps);
+    private CheckpointInfo position(
+            long step, int epoch, int stepInEpoch, String trackingRunId, List<StepLog> epochSteps) {
+        return new CheckpointInfo(
+                settings.arch(),
+                step,
+                epoch,
+                stepInEpoch,
+                settings.seed(),
+                settings.workers(),
+                settings.batch(),
+                paramsJson,
+                trackingRunId,
+                epochSteps);
     }
 
     /** The newest checkpoint, after checking that every replica sees the same one and that it fits this run. */
@@ -160,20 +190,26 @@ public final class EpochRunner {
         TrainCheckpoint checkpoint = store.read(latest.get());
         CheckpointInfo info = checkpoint.info();
         if (info.arch() != settings.arch()) {
-            throw new IllegalArgumentException(latest.get() + " holds a " + info.arch().cliName() + " checkpoint, but this run trains "
-                    + settings.arch().cliName() + "; use another --checkpoints folder or --arch " + info.arch().cliName());
+            throw new IllegalArgumentException(
+                    latest.get() + " holds a " + info.arch().cliName() + " checkpoint, but this run trains "
+                            + settings.arch().cliName() + "; use another --checkpoints folder or --arch "
+                            + info.arch().cliName());
         }
         if (info.workers() * info.batch() != settings.workers() * settings.batch() || info.seed() != settings.seed()) {
-            throw new IllegalArgumentException(latest.get() + " was written with global batch " + info.workers() * info.batch()
-                    + " and seed " + info.seed() + "; this run has global batch " + settings.workers() * settings.batch()
-                    + " and seed " + settings.seed() + ", so its data order would differ; use another --checkpoints folder");
+            throw new IllegalArgumentException(
+                    latest.get() + " was written with global batch " + info.workers() * info.batch()
+                            + " and seed " + info.seed() + "; this run has global batch "
+                            + settings.workers() * settings.batch()
+                            + " and seed " + settings.seed()
+                            + ", so its data order would differ; use another --checkpoints folder");
         }
         return Optional.of(checkpoint);
     }
 
     private U2NetModel startingModel(Optional<TrainCheckpoint> checkpoint) throws IOException {
         if (checkpoint.isPresent()) {
-            return U2NetModel.fromStateDict(settings.arch(), device, checkpoint.get().weights(), "the newest checkpoint");
+            return U2NetModel.fromStateDict(
+                    settings.arch(), device, checkpoint.get().weights(), "the newest checkpoint");
         }
         if (settings.initWeights() == null) {
             return U2NetModel.create(settings.arch(), device, settings.seed());
@@ -184,8 +220,9 @@ public final class EpochRunner {
         }
         Arch detected = ArchDetector.detect(weights, settings.initWeights());
         if (detected != settings.arch()) {
-            throw new IllegalArgumentException("--init-weights " + settings.initWeights() + " holds " + detected.cliName()
-                    + " weights, but --arch is " + settings.arch().cliName());
+            throw new IllegalArgumentException(
+                    "--init-weights " + settings.initWeights() + " holds " + detected.cliName()
+                            + " weights, but --arch is " + settings.arch().cliName());
         }
         return U2NetModel.fromStateDict(settings.arch(), device, weights, settings.initWeights());
     }
@@ -203,13 +240,15 @@ public final class EpochRunner {
         try {
             group.averageInPlace(flat);
         } catch (IOException e) {
-            throw new UncheckedIOException("gradient all-reduce failed on replica " + group.rank() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "gradient all-reduce failed on replica " + group.rank() + ": " + e.getMessage(), e);
         }
         GradientTransfer.write(flat, parameters);
     }
 
     /** Averages the BatchNorm running statistics over the replicas; replica 0 then writes the checkpoint. */
-    private void checkpoint(CheckpointStore store, U2NetModel model, U2NetTrainer trainer, CheckpointInfo info) throws IOException {
+    private void checkpoint(CheckpointStore store, U2NetModel model, U2NetTrainer trainer, CheckpointInfo info)
+            throws IOException {
         averageRunningStatistics(model);
         if (group.rank() == 0) {
             String uri = store.write(new TrainCheckpoint(info, model.stateDict(), trainer.optimizerState()));
@@ -226,7 +265,8 @@ public final class EpochRunner {
                 .filter(e -> e.getKey().endsWith(".running_mean") || e.getKey().endsWith(".running_var"))
                 .map(Map.Entry::getValue)
                 .toList();
-        List<float[]> values = statistics.stream().map(p -> p.getArray().toFloatArray()).toList();
+        List<float[]> values =
+                statistics.stream().map(p -> p.getArray().toFloatArray()).toList();
         float[] flat = new float[values.stream().mapToInt(v -> v.length).sum()];
         int offset = 0;
         for (float[] v : values) {
@@ -250,7 +290,8 @@ public final class EpochRunner {
     private void requireSameWeights(U2NetModel model, long step) throws IOException {
         List<String> hashes = group.allGather(parameterHash(model.trainableParameters()));
         if (hashes.stream().distinct().count() != 1) {
-            throw new IllegalStateException("the replicas' weights diverged at step " + step + ": SHA-256 by rank " + hashes);
+            throw new IllegalStateException(
+                    "the replicas' weights diverged at step " + step + ": SHA-256 by rank " + hashes);
         }
     }
 

@@ -21,12 +21,12 @@ final class GradientTransfer {
 
     private static final NDIndex WHOLE = new NDIndex("...");
 
-    private GradientTransfer() {
-    }
+    private GradientTransfer() {}
 
     /** The total number of gradient elements, the length of the flat array. */
     static int size(List<Parameter> parameters) {
-        return Math.toIntExact(parameters.stream().mapToLong(p -> p.getArray().size()).sum());
+        return Math.toIntExact(
+                parameters.stream().mapToLong(p -> p.getArray().size()).sum());
     }
 
     /** Copies every gradient into {@code flat}, one after the other in list order. */

@@ -26,14 +26,22 @@ final class ProgressLine {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         double perStep = seconds / Math.max(1, log.step() - firstStep);
-        System.out.printf(Locale.ROOT, "TrainJob: epoch %d step %d/%d loss %.4f (fused %.4f) %.1f images/s ETA %s%n",
-                log.epoch() + 1, log.step(), totalSteps, log.loss(), log.fusedLoss(), log.imagesPerSecond(),
+        System.out.printf(
+                Locale.ROOT,
+                "TrainJob: epoch %d step %d/%d loss %.4f (fused %.4f) %.1f images/s ETA %s%n",
+                log.epoch() + 1,
+                log.step(),
+                totalSteps,
+                log.loss(),
+                log.fusedLoss(),
+                log.imagesPerSecond(),
                 duration(Math.round(perStep * (totalSteps - log.step()))));
         System.out.flush();
     }
 
     private static String duration(long seconds) {
-        return seconds >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60)
+        return seconds >= 3600
+                ? String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60)
                 : String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
     }
 }

@@ -1,7 +1,7 @@
 package clearbg.jobs.train;
 
-import clearbg.jobs.report.LossCurvePlot;
 import clearbg.jobs.files.FileStore;
+import clearbg.jobs.report.LossCurvePlot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -58,7 +58,8 @@ public final class StepHistory {
         if (!files.exists(uri)) {
             return List.of();
         }
-        List<String> lines = new ArrayList<>(new String(files.read(uri), StandardCharsets.UTF_8).lines().toList());
+        List<String> lines = new ArrayList<>(
+                new String(files.read(uri), StandardCharsets.UTF_8).lines().toList());
         return lines.isEmpty() ? lines : lines.subList(1, lines.size());
     }
 }

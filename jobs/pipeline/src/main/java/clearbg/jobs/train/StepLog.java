@@ -19,16 +19,27 @@ import java.util.Locale;
  * @param dataWaitNanos how long the step waited for its batch (with prefetching, the part of the preparation the
  *     previous step did not hide; without, the whole preparation)
  */
-public record StepLog(long step, int epoch, double loss, double[] outputLosses, double learningRate, double imagesPerSecond,
-        long dataNanos, long forwardBackwardNanos, long allReduceNanos, long optimizerNanos, long dataWaitNanos)
+public record StepLog(
+        long step,
+        int epoch,
+        double loss,
+        double[] outputLosses,
+        double learningRate,
+        double imagesPerSecond,
+        long dataNanos,
+        long forwardBackwardNanos,
+        long allReduceNanos,
+        long optimizerNanos,
+        long dataWaitNanos)
         implements Serializable {
 
     /**
      * The CSV header of {@link #csvLine()}: the fused output's loss stays in the fourth column, the side
      * outputs' losses come last.
      */
-    public static final String CSV_HEADER = "step,epoch,loss,fused_loss,lr,images_per_s,data_ms,forward_backward_ms,all_reduce_ms,"
-            + "optimizer_ms,loss_d1,loss_d2,loss_d3,loss_d4,loss_d5,loss_d6,data_wait_ms";
+    public static final String CSV_HEADER =
+            "step,epoch,loss,fused_loss,lr,images_per_s,data_ms,forward_backward_ms,all_reduce_ms,"
+                    + "optimizer_ms,loss_d1,loss_d2,loss_d3,loss_d4,loss_d5,loss_d6,data_wait_ms";
 
     public StepLog {
         if (outputLosses.length != 7) {
@@ -59,16 +70,26 @@ public record StepLog(long step, int epoch, double loss, double[] outputLosses, 
     public static StepLog parseCsvLine(String line) {
         String[] fields = line.split(",", -1);
         if (fields.length != 17 && fields.length != 16) {
-            throw new IllegalArgumentException("a step log line has the 17 fields " + CSV_HEADER + ", got " + fields.length + ": " + line);
+            throw new IllegalArgumentException(
+                    "a step log line has the 17 fields " + CSV_HEADER + ", got " + fields.length + ": " + line);
         }
         double[] outputs = new double[7];
         outputs[0] = Double.parseDouble(fields[3]);
         for (int output = 1; output < outputs.length; output++) {
             outputs[output] = Double.parseDouble(fields[9 + output]);
         }
-        return new StepLog(Long.parseLong(fields[0]), Integer.parseInt(fields[1]), Double.parseDouble(fields[2]), outputs,
-                Double.parseDouble(fields[4]), Double.parseDouble(fields[5]), nanos(fields[6]), nanos(fields[7]), nanos(fields[8]),
-                nanos(fields[9]), fields.length == 17 ? nanos(fields[16]) : 0);
+        return new StepLog(
+                Long.parseLong(fields[0]),
+                Integer.parseInt(fields[1]),
+                Double.parseDouble(fields[2]),
+                outputs,
+                Double.parseDouble(fields[4]),
+                Double.parseDouble(fields[5]),
+                nanos(fields[6]),
+                nanos(fields[7]),
+                nanos(fields[8]),
+                nanos(fields[9]),
+                fields.length == 17 ? nanos(fields[16]) : 0);
     }
 
     private static long nanos(String milliseconds) {
@@ -77,9 +98,19 @@ public record StepLog(long step, int epoch, double loss, double[] outputLosses, 
 
     /** One CSV line, no newline. */
     public String csvLine() {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%g,%.3f,%.3f,%.3f,%.3f,%.3f", step, epoch,
-                loss, outputLosses[0], learningRate, imagesPerSecond, dataNanos / 1e6, forwardBackwardNanos / 1e6,
-                allReduceNanos / 1e6, optimizerNanos / 1e6));
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%d,%d,%.6f,%.6f,%g,%.3f,%.3f,%.3f,%.3f,%.3f",
+                step,
+                epoch,
+                loss,
+                outputLosses[0],
+                learningRate,
+                imagesPerSecond,
+                dataNanos / 1e6,
+                forwardBackwardNanos / 1e6,
+                allReduceNanos / 1e6,
+                optimizerNanos / 1e6));
         for (int output = 1; output < outputLosses.length; output++) {
             line.append(String.format(Locale.ROOT, ",%.6f", outputLosses[output]));
         }

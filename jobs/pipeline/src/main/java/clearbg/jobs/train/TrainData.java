@@ -12,7 +12,8 @@ import java.util.List;
  * @param evalSplit the split to evaluate on, or null
  * @param evalInterval epochs between evaluations (0: only at the end)
  */
-public record TrainData(String source, List<String> trainSplits, String evalSplit, int evalInterval) implements Serializable {
+public record TrainData(String source, List<String> trainSplits, String evalSplit, int evalInterval)
+        implements Serializable {
 
     public TrainData {
         trainSplits = List.copyOf(trainSplits);

@@ -19,14 +19,25 @@ import java.io.Serializable;
  * @param batchNorm batch statistics per replica, or frozen running statistics
  * @param seed initialisation, data order and augmentation seed
  */
-public record TrainRecipe(Arch arch, int epochs, long maxSteps, int batch, int rescale, int crop, FlipMode flip,
-        BatchNormMode batchNorm, long seed) implements Serializable {
+public record TrainRecipe(
+        Arch arch,
+        int epochs,
+        long maxSteps,
+        int batch,
+        int rescale,
+        int crop,
+        FlipMode flip,
+        BatchNormMode batchNorm,
+        long seed)
+        implements Serializable {
 
     public TrainRecipe {
         TrainSettings.require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
         TrainSettings.require(maxSteps >= 0, "--max-steps must be >= 0, got " + maxSteps);
         TrainSettings.require(batch >= 1, "--batch must be at least 1, got " + batch);
-        TrainSettings.require(crop >= 32 && rescale >= crop, "need --crop >= 32 and --rescale >= --crop, got " + crop + " and " + rescale);
+        TrainSettings.require(
+                crop >= 32 && rescale >= crop,
+                "need --crop >= 32 and --rescale >= --crop, got " + crop + " and " + rescale);
     }
 
     /** The training transform (its seed is replaced per sample). */

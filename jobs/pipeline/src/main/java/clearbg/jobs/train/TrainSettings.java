@@ -26,8 +26,17 @@ import java.util.Map;
  * @param hashInterval steps between the replicas' parameter-hash comparisons
  * @param prefetch batches each replica prepares ahead on a background thread (0: in the step's thread)
  */
-public record TrainSettings(TrainRecipe recipe, AdamSettings optimizer, TrainData data, CheckpointPolicy checkpointing,
-        int workers, String out, int logInterval, int hashInterval, int prefetch) implements Serializable {
+public record TrainSettings(
+        TrainRecipe recipe,
+        AdamSettings optimizer,
+        TrainData data,
+        CheckpointPolicy checkpointing,
+        int workers,
+        String out,
+        int logInterval,
+        int hashInterval,
+        int prefetch)
+        implements Serializable {
 
     public TrainSettings {
         require(workers >= 1, "--workers must be at least 1, got " + workers);

@@ -50,7 +50,13 @@ public final class TrainingBatches implements Iterator<TrainingBatch>, AutoClose
      * @param transform the sizes and flips (its own seed is replaced per sample)
      * @param prefetch batches prepared ahead on a background thread (0: none)
      */
-    public TrainingBatches(Iterator<TableSample> rows, int batchSize, TrainingTransform transform, long seed, int epoch, int prefetch) {
+    public TrainingBatches(
+            Iterator<TableSample> rows,
+            int batchSize,
+            TrainingTransform transform,
+            long seed,
+            int epoch,
+            int prefetch) {
         if (prefetch < 0) {
             throw new IllegalArgumentException("--prefetch must be >= 0, got " + prefetch);
         }
@@ -60,11 +66,13 @@ public final class TrainingBatches implements Iterator<TrainingBatch>, AutoClose
         this.seed = seed;
         this.epoch = epoch;
         this.prefetch = prefetch;
-        this.background = prefetch == 0 ? null : Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "clearbg-prefetch");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.background = prefetch == 0
+                ? null
+                : Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "clearbg-prefetch");
+                    thread.setDaemon(true);
+                    return thread;
+                });
         fill();
     }
 
@@ -105,7 +113,8 @@ public final class TrainingBatches implements Iterator<TrainingBatch>, AutoClose
                 List<TableSample> samples = take();
                 ahead.add(background.submit(() -> prepare(samples)));
             } catch (NoSuchElementException e) {
-                ahead.add(CompletableFuture.failedFuture(e)); // the shard ended inside a batch: next() says so, as without prefetching
+                ahead.add(CompletableFuture.failedFuture(
+                        e)); // the shard ended inside a batch: next() says so, as without prefetching
             }
         }
     }
@@ -114,7 +123,8 @@ public final class TrainingBatches implements Iterator<TrainingBatch>, AutoClose
         List<TableSample> samples = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
             if (!rows.hasNext()) {
-                throw new NoSuchElementException("the shard ended inside a batch (" + i + " of " + batchSize + " samples)");
+                throw new NoSuchElementException(
+                        "the shard ended inside a batch (" + i + " of " + batchSize + " samples)");
             }
             samples.add(rows.next());
         }

@@ -32,7 +32,10 @@ public final class TrainingLoop {
         List<StepLog> run(EpochPlan plan, int epoch, int stepsPerEpoch, String trackingRunId) throws Exception;
     }
 
-    /** Evaluates the checkpoint {@code checkpointUri} of step {@code step}, logging into {@code run}; {@code name} labels it. */
+    /**
+     * Evaluates the checkpoint {@code checkpointUri} of step {@code step}, logging into {@code run}; {@code name}
+     * labels it.
+     */
     @FunctionalInterface
     public interface Evaluator {
         void evaluate(String checkpointUri, long step, String name, TrainingRun run) throws Exception;
@@ -56,15 +59,18 @@ public final class TrainingLoop {
         this.files = files;
         this.sortedIds = List.copyOf(sortedIds);
         this.store = new CheckpointStore(files, settings.checkpoints(), settings.keepCheckpoints());
-        this.stepsPerEpoch = EpochPlan.of(this.sortedIds, settings.seed(), 0, settings.workers(), settings.batch()).stepsPerEpoch();
+        this.stepsPerEpoch = EpochPlan.of(this.sortedIds, settings.seed(), 0, settings.workers(), settings.batch())
+                .stepsPerEpoch();
         long all = (long) stepsPerEpoch * settings.epochs();
         this.totalSteps = settings.maxSteps() > 0 ? Math.min(all, settings.maxSteps()) : all;
         Optional<String> latest = store.latest();
         if (!settings.resume() && latest.isPresent()) {
-            throw new IllegalArgumentException(settings.checkpoints() + " already holds checkpoints and --no-resume was given; "
-                    + "use another --checkpoints folder or remove them");
+            throw new IllegalArgumentException(
+                    settings.checkpoints() + " already holds checkpoints and --no-resume was given; "
+                            + "use another --checkpoints folder or remove them");
         }
-        this.resumed = settings.resume() && latest.isPresent() ? Optional.of(store.readInfo(latest.get())) : Optional.empty();
+        this.resumed =
+                settings.resume() && latest.isPresent() ? Optional.of(store.readInfo(latest.get())) : Optional.empty();
     }
 
     /** Optimiser steps per epoch. */
@@ -89,11 +95,23 @@ public final class TrainingLoop {
      * @param tags the tracked run's tags
      * @param evaluator evaluates checkpoints, or null when the training has no evaluation split
      */
-    public void run(TrackingSettings tracking, Map<String, String> tags, EpochExecutor executor, Evaluator evaluator, PrintStream log)
+    public void run(
+            TrackingSettings tracking,
+            Map<String, String> tags,
+            EpochExecutor executor,
+            Evaluator evaluator,
+            PrintStream log)
             throws Exception {
-        System.out.printf("TrainJob: %s on %d samples of %s, %d workers x batch %d, %d steps per epoch, %d steps in all%s%n",
-                settings.arch().cliName(), sortedIds.size(), settings.trainSplits(), settings.workers(), settings.batch(), stepsPerEpoch,
-                totalSteps, resumed.map(info -> ", resuming at step " + info.step()).orElse(""));
+        System.out.printf(
+                "TrainJob: %s on %d samples of %s, %d workers x batch %d, %d steps per epoch, %d steps in all%s%n",
+                settings.arch().cliName(),
+                sortedIds.size(),
+                settings.trainSplits(),
+                settings.workers(),
+                settings.batch(),
+                stepsPerEpoch,
+                totalSteps,
+                resumed.map(info -> ", resuming at step " + info.step()).orElse(""));
         files.write(settings.out() + "/params.json", settings.paramsJson().getBytes(StandardCharsets.UTF_8));
         try (RunTracker tracker = Trackers.open(tracking(tracking), log)) {
             TrainingRun run = new TrainingRun(tracker, files);
@@ -112,12 +130,16 @@ public final class TrainingLoop {
             EpochPlan plan = EpochPlan.of(sortedIds, settings.seed(), epoch, settings.workers(), settings.batch());
             List<StepLog> logs = executor.run(plan, epoch, stepsPerEpoch, run.runId());
             history.append(logs);
-            long stageStart = step; // an epoch resumed mid-way also returns the steps before; an earlier run logged those
+            long stageStart =
+                    step; // an epoch resumed mid-way also returns the steps before; an earlier run logged those
             run.logSteps(logs.stream().filter(log -> log.step() > stageStart).toList());
             CheckpointInfo info = store.readInfo(store.latest().orElseThrow());
             step = info.step();
             epoch = info.epoch();
-            if (evaluator != null && settings.evalInterval() > 0 && epoch % settings.evalInterval() == 0 && step < totalSteps) {
+            if (evaluator != null
+                    && settings.evalInterval() > 0
+                    && epoch % settings.evalInterval() == 0
+                    && step < totalSteps) {
                 evaluator.evaluate(store.latest().orElseThrow(), step, "epoch-" + epoch, run);
             }
         }
@@ -132,8 +154,10 @@ public final class TrainingLoop {
     private void writeFinalWeights(TrainCheckpoint checkpoint, String uri) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CheckpointInfo info = checkpoint.info();
-        SafetensorsWriter.write(checkpoint.weights(), bytes, Map.of("arch", info.arch().cliName(), "step", Long.toString(info.step()),
-                "params", info.paramsJson()));
+        SafetensorsWriter.write(
+                checkpoint.weights(),
+                bytes,
+                Map.of("arch", info.arch().cliName(), "step", Long.toString(info.step()), "params", info.paramsJson()));
         files.write(uri, bytes.toByteArray());
     }
 }

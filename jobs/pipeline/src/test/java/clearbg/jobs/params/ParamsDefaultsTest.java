@@ -43,8 +43,7 @@ class ParamsDefaultsTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     @TempDir
@@ -99,21 +98,28 @@ class ParamsDefaultsTest {
         ParamsException e = assertThrows(ParamsException.class, () -> parse("""
                 stages: {train: {table: t, learning_rate: 0.1}}
                 """));
-        assertTrue(e.getMessage().contains("params.yaml: stages.train.learning_rate is not a setting of demo"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("params.yaml: stages.train.learning_rate is not a setting of demo"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("lr"), e.getMessage());
     }
 
     @Test
     void badFilesAreNamed() throws Exception {
         assertTrue(assertThrows(ParamsException.class, () -> parse("stages: {train: [1, 2"))
-                .getMessage().contains("not valid YAML"));
+                .getMessage()
+                .contains("not valid YAML"));
         assertTrue(assertThrows(ParamsException.class, () -> parse("stages: {train: {table: {nested: 1}}}"))
-                .getMessage().contains("stages.train.table must be a value or a list of values"));
+                .getMessage()
+                .contains("stages.train.table must be a value or a list of values"));
         assertTrue(assertThrows(ParamsException.class, () -> parse("- a\n- b\n"))
-                .getMessage().contains("expected a mapping of sections"));
+                .getMessage()
+                .contains("expected a mapping of sections"));
         Demo demo = new Demo();
-        ParamsException missing = assertThrows(ParamsException.class,
-                () -> ParamsDefaults.install(new CommandLine(demo), new String[] {"--params=" + folder.resolve("nope.yaml")}));
+        ParamsException missing = assertThrows(
+                ParamsException.class,
+                () -> ParamsDefaults.install(
+                        new CommandLine(demo), new String[] {"--params=" + folder.resolve("nope.yaml")}));
         assertTrue(missing.getMessage().contains("nope.yaml: no such file"), missing.getMessage());
     }
 }

@@ -12,11 +12,14 @@ class ArtifactLocationTest {
 
     @Test
     void uploadsBelowTheRunsArtifactRootWithEncodedSegments() throws Exception {
-        assertEquals("/api/2.0/mlflow-artifacts/artifacts/3/0af1/artifacts/eval/curves/pr%20curve%2B%C3%A9.png",
+        assertEquals(
+                "/api/2.0/mlflow-artifacts/artifacts/3/0af1/artifacts/eval/curves/pr%20curve%2B%C3%A9.png",
                 ArtifactLocation.uploadPath(ROOT, "eval/curves", "pr curve+é.png"));
-        assertEquals("/api/2.0/mlflow-artifacts/artifacts/3/0af1/artifacts/metrics.json",
+        assertEquals(
+                "/api/2.0/mlflow-artifacts/artifacts/3/0af1/artifacts/metrics.json",
                 ArtifactLocation.uploadPath(ROOT, null, "metrics.json"));
-        assertEquals("/api/2.0/mlflow-artifacts/artifacts/3/0af1/artifacts/metrics.json",
+        assertEquals(
+                "/api/2.0/mlflow-artifacts/artifacts/3/0af1/artifacts/metrics.json",
                 ArtifactLocation.uploadPath("mlflow-artifacts://127.0.0.1:5000/3/0af1/artifacts/", "", "metrics.json"));
     }
 
@@ -29,7 +32,8 @@ class ArtifactLocationTest {
 
     @Test
     void refusesArtifactStoresTheServerDoesNotServe() {
-        TrackingCallException error = assertThrows(TrackingCallException.class,
+        TrackingCallException error = assertThrows(
+                TrackingCallException.class,
                 () -> ArtifactLocation.uploadPath("s3://bucket/mlflow/3/0af1/artifacts", "plots", "x.png"));
         assertTrue(error.getMessage().contains("--serve-artifacts"), error.getMessage());
     }

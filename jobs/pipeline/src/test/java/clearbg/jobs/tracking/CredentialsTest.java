@@ -17,16 +17,23 @@ class CredentialsTest {
 
     @Test
     void tokenComesFirstAsBearer() {
-        Credentials credentials = Credentials.from(Map.of("MLFLOW_TRACKING_TOKEN", "tok-123",
-                "MLFLOW_TRACKING_USERNAME", "bob", "MLFLOW_TRACKING_PASSWORD", "pw"), URI.create("http://u:p@host"));
+        Credentials credentials = Credentials.from(
+                Map.of(
+                        "MLFLOW_TRACKING_TOKEN",
+                        "tok-123",
+                        "MLFLOW_TRACKING_USERNAME",
+                        "bob",
+                        "MLFLOW_TRACKING_PASSWORD",
+                        "pw"),
+                URI.create("http://u:p@host"));
         assertEquals(Optional.of("Bearer tok-123"), credentials.authorizationHeader());
         assertFalse(credentials.toString().contains("tok-123"), credentials.toString());
     }
 
     @Test
     void usernameAndPasswordGoAsBasic() {
-        Credentials credentials = Credentials.from(Map.of("MLFLOW_TRACKING_USERNAME", "bob",
-                "MLFLOW_TRACKING_PASSWORD", "s3cr:t"), PLAIN);
+        Credentials credentials = Credentials.from(
+                Map.of("MLFLOW_TRACKING_USERNAME", "bob", "MLFLOW_TRACKING_PASSWORD", "s3cr:t"), PLAIN);
         assertEquals(Optional.of("Basic " + base64("bob:s3cr:t")), credentials.authorizationHeader());
         assertFalse(credentials.toString().contains("s3cr"), credentials.toString());
     }
@@ -39,7 +46,9 @@ class CredentialsTest {
 
     @Test
     void noCredentialsNoHeader() {
-        assertTrue(Credentials.from(Map.of("MLFLOW_TRACKING_TOKEN", " "), PLAIN).authorizationHeader().isEmpty());
+        assertTrue(Credentials.from(Map.of("MLFLOW_TRACKING_TOKEN", " "), PLAIN)
+                .authorizationHeader()
+                .isEmpty());
     }
 
     private static String base64(String text) {

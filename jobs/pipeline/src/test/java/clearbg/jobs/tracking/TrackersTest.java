@@ -22,7 +22,8 @@ class TrackersTest {
     @Test
     void trackingOffGivesASilentTrackerWithoutRunId(@TempDir Path dir) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (RunTracker tracker = Trackers.open(TrackingSettings.off(), new PrintStream(out, true, StandardCharsets.UTF_8))) {
+        try (RunTracker tracker =
+                Trackers.open(TrackingSettings.off(), new PrintStream(out, true, StandardCharsets.UTF_8))) {
             tracker.logMetric("loss", 1, 0);
             tracker.logArtifact(dir.resolve("missing.png"), "plots");
             assertSame(NoOpTracker.INSTANCE, tracker);
@@ -39,8 +40,10 @@ class TrackersTest {
         }
         URI uri = URI.create("http://bob:hunter2@127.0.0.1:" + closedPort + "/?auth=qwerty");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (RunTracker tracker = Trackers.open(new TrackingSettings(uri, "clearbg-test", "unreachable"),
-                new PrintStream(out, true, StandardCharsets.UTF_8), Map.of("MLFLOW_TRACKING_TOKEN", "tok-secret"))) {
+        try (RunTracker tracker = Trackers.open(
+                new TrackingSettings(uri, "clearbg-test", "unreachable"),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                Map.of("MLFLOW_TRACKING_TOKEN", "tok-secret"))) {
             tracker.logParams(Map.of("lr", "0.001"));
             tracker.logMetric("loss", 0.5, 1);
             tracker.setTag("stage", "train");
@@ -50,7 +53,9 @@ class TrackersTest {
         }
         String log = out.toString(StandardCharsets.UTF_8);
         assertEquals(1, log.lines().count(), log);
-        assertTrue(log.startsWith("clearbg: warning: MLflow tracking at http://127.0.0.1:" + closedPort + "/ is off: "), log);
+        assertTrue(
+                log.startsWith("clearbg: warning: MLflow tracking at http://127.0.0.1:" + closedPort + "/ is off: "),
+                log);
         assertTrue(log.contains("cannot connect"), log);
         for (String secret : new String[] {"bob", "hunter2", "qwerty", "tok-secret"}) {
             assertFalse(log.contains(secret), log);

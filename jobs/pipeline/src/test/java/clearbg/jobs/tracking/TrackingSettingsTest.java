@@ -25,13 +25,16 @@ class TrackingSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> new TrackingSettings(server, " ", "run"));
         TrackingSettings resumed = new TrackingSettings(server, null, null, "abc123");
         assertTrue(resumed.enabled());
-        assertEquals("abc123", new TrackingSettings(server, "clearbg", "").resuming("abc123").runId());
+        assertEquals(
+                "abc123",
+                new TrackingSettings(server, "clearbg", "").resuming("abc123").runId());
         assertNull(new TrackingSettings(server, "clearbg", " ").runName());
     }
 
     @Test
     void onlyHttpServersAreAcceptedAndTheErrorHidesCredentials() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException error = assertThrows(
+                IllegalArgumentException.class,
                 () -> new TrackingSettings(URI.create("ftp://bob:hunter2@host/x"), "e", null));
         assertTrue(error.getMessage().contains("ftp://host/x"), error.getMessage());
         assertFalse(error.getMessage().contains("hunter2"), error.getMessage());
@@ -46,11 +49,12 @@ class TrackingSettingsTest {
 
     @Test
     void readsTheTrackingUriFromTheEnvironmentWithoutEchoingABadOne() {
-        assertEquals(URI.create("http://127.0.0.1:5000"),
+        assertEquals(
+                URI.create("http://127.0.0.1:5000"),
                 TrackingSettings.trackingUriFrom(Map.of("MLFLOW_TRACKING_URI", " http://127.0.0.1:5000 ")));
         assertNull(TrackingSettings.trackingUriFrom(Map.of()));
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> TrackingSettings.parseTrackingUri("http://bob:hunter 2@host"));
+        IllegalArgumentException error = assertThrows(
+                IllegalArgumentException.class, () -> TrackingSettings.parseTrackingUri("http://bob:hunter 2@host"));
         assertFalse(error.getMessage().contains("hunter"), error.getMessage());
     }
 }

@@ -12,10 +12,30 @@ import org.junit.jupiter.api.Test;
 
 class CheckpointInfoTest {
 
-    private static final StepLog SEVEN = new StepLog(7, 1, 4.123456789, new double[] {0.61, 0.62, 0.63, 0.64, 0.65, 0.66, 0.67},
-            1e-3, 5.4321, 14_531_234L, 314_898_765L, 152_601_111L, 276_417_999L, 2_250_400L);
-    private static final StepLog EIGHT = new StepLog(8, 1, 3.5, new double[] {0.5, 0.51, 0.52, 0.53, 0.54, 0.55, 0.56},
-            1e-3, 6.0, 1_000_000L, 2_000_000L, 3_000_000L, 4_000_000L, 0L);
+    private static final StepLog SEVEN = new StepLog(
+            7,
+            1,
+            4.123456789,
+            new double[] {0.61, 0.62, 0.63, 0.64, 0.65, 0.66, 0.67},
+            1e-3,
+            5.4321,
+            14_531_234L,
+            314_898_765L,
+            152_601_111L,
+            276_417_999L,
+            2_250_400L);
+    private static final StepLog EIGHT = new StepLog(
+            8,
+            1,
+            3.5,
+            new double[] {0.5, 0.51, 0.52, 0.53, 0.54, 0.55, 0.56},
+            1e-3,
+            6.0,
+            1_000_000L,
+            2_000_000L,
+            3_000_000L,
+            4_000_000L,
+            0L);
 
     @Test
     void aStepLogLineReadsBackToTheSameLine() {
@@ -39,7 +59,8 @@ class CheckpointInfoTest {
 
     @Test
     void aShortStepLogLineIsRefusedWithTheExpectedFields() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StepLog.parseCsvLine("7,1,4.1"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> StepLog.parseCsvLine("7,1,4.1"));
         assertTrue(e.getMessage().contains("17 fields " + StepLog.CSV_HEADER + ", got 3: 7,1,4.1"), e.getMessage());
     }
 
@@ -47,11 +68,16 @@ class CheckpointInfoTest {
     void theEpochsStepsSoFarTravelInTheMetadata() {
         CheckpointInfo info = info(List.of(SEVEN, EIGHT));
         CheckpointInfo read = CheckpointInfo.fromMetadata(info.toMetadata(), "step-8");
-        assertEquals(List.of(SEVEN.csvLine(), EIGHT.csvLine()), read.epochSteps().stream().map(StepLog::csvLine).toList());
+        assertEquals(
+                List.of(SEVEN.csvLine(), EIGHT.csvLine()),
+                read.epochSteps().stream().map(StepLog::csvLine).toList());
         assertEquals(8, read.step());
         assertEquals(2, read.stepInEpoch());
 
-        assertEquals(List.of(), CheckpointInfo.fromMetadata(info(List.of()).toMetadata(), "step-6").epochSteps());
+        assertEquals(
+                List.of(),
+                CheckpointInfo.fromMetadata(info(List.of()).toMetadata(), "step-6")
+                        .epochSteps());
     }
 
     @Test
@@ -61,11 +87,13 @@ class CheckpointInfoTest {
         assertEquals(List.of(), CheckpointInfo.fromMetadata(metadata, "old").epochSteps());
 
         metadata.put("epoch_steps", "7,1,x");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CheckpointInfo.fromMetadata(metadata, "step-8"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CheckpointInfo.fromMetadata(metadata, "step-8"));
         assertTrue(e.getMessage().startsWith("step-8: its epoch_steps metadata does not parse: "), e.getMessage());
     }
 
     private static CheckpointInfo info(List<StepLog> epochSteps) {
-        return new CheckpointInfo(Arch.U2NETP, 6L + epochSteps.size(), 1, epochSteps.size(), 7, 2, 2, "{}", "", epochSteps);
+        return new CheckpointInfo(
+                Arch.U2NETP, 6L + epochSteps.size(), 1, epochSteps.size(), 7, 2, 2, "{}", "", epochSteps);
     }
 }

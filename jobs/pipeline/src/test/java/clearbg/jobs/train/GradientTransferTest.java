@@ -26,10 +26,12 @@ class GradientTransferTest {
         Parameter first = parameter("first", new Shape(2, 3));
         Parameter second = parameter("second", new Shape(4));
         parameters = List.of(first, second);
-        try (NDManager scratch = manager.newSubManager(); ThreadGradMode recording = ThreadGradMode.recording()) {
+        try (NDManager scratch = manager.newSubManager();
+                ThreadGradMode recording = ThreadGradMode.recording()) {
             NDArray k1 = scratch.arange(1f, 7f).reshape(2, 3);
             NDArray k2 = scratch.arange(7f, 11f);
-            NDArray loss = first.getArray().mul(k1).sum().add(second.getArray().mul(k2).sum());
+            NDArray loss =
+                    first.getArray().mul(k1).sum().add(second.getArray().mul(k2).sum());
             try (NDArray seed = loss.onesLike()) {
                 JniUtils.backward((PtNDArray) loss, (PtNDArray) seed, false, false);
             }
@@ -74,7 +76,8 @@ class GradientTransferTest {
     }
 
     private Parameter parameter(String name, Shape shape) {
-        Parameter parameter = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
+        Parameter parameter =
+                Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
         NDArray array = manager.zeros(shape);
         array.setRequiresGradient(true);
         parameter.setArray(array);

@@ -73,7 +73,9 @@ class TrainingBatchesTest {
             assertTrue(ahead.get(i).loadNanos() > 0);
         }
         for (TrainingBatch batch : inline) {
-            assertTrue(batch.waitNanos() >= batch.loadNanos(), "without prefetching the step waits for the whole preparation");
+            assertTrue(
+                    batch.waitNanos() >= batch.loadNanos(),
+                    "without prefetching the step waits for the whole preparation");
         }
     }
 

@@ -42,8 +42,8 @@ public final class BarrierEpochs {
     /** Runs the epoch's barrier stage; returns replica 0's step logs in step order. */
     public List<StepLog> train(EpochPlan epochPlan, TrainEpochTask task) {
         Broadcast<EpochPlan> plan = context.broadcast(epochPlan);
-        JavaPairRDD<Long, TableSample> shards = samples
-                .mapToPair(sample -> new Tuple2<>(plan.value().key(sample.id()), sample))
+        JavaPairRDD<Long, TableSample> shards = samples.mapToPair(
+                        sample -> new Tuple2<>(plan.value().key(sample.id()), sample))
                 .filter(pair -> pair._1() != null)
                 .repartitionAndSortWithinPartitions(new RankPartitioner(task.workers()));
         context.setJobDescription(String.format("train epoch %d (%d steps)", task.epoch() + 1, task.stepsPerEpoch()));
@@ -56,8 +56,12 @@ public final class BarrierEpochs {
 
     private static List<StepLog> trainShards(JavaPairRDD<Long, TableSample> shards, TrainEpochTask task) {
         ClassTag<StepLog> tag = ClassTag$.MODULE$.apply(StepLog.class);
-        BarrierFunction function = partition -> CollectionConverters.asScala(task.train(CollectionConverters.asJava(partition)));
-        List<StepLog> logs = new ArrayList<>(shards.rdd().barrier().mapPartitions(function, false, tag).toJavaRDD()
+        BarrierFunction function =
+                partition -> CollectionConverters.asScala(task.train(CollectionConverters.asJava(partition)));
+        List<StepLog> logs = new ArrayList<>(shards.rdd()
+                .barrier()
+                .mapPartitions(function, false, tag)
+                .toJavaRDD()
                 .mapToPair(log -> new Tuple2<>(log.step(), log))
                 .partitionBy(new HashPartitioner(1))
                 .values()
@@ -67,10 +71,13 @@ public final class BarrierEpochs {
     }
 
     /** The barrier stage's partition function, serialisable; checked exceptions leave it unchecked, message kept. */
-    private interface BarrierFunction extends scala.Function1<scala.collection.Iterator<Tuple2<Long, TableSample>>,
-            scala.collection.Iterator<StepLog>>, Serializable {
+    private interface BarrierFunction
+            extends scala.Function1<
+                            scala.collection.Iterator<Tuple2<Long, TableSample>>, scala.collection.Iterator<StepLog>>,
+                    Serializable {
         @Override
-        default scala.collection.Iterator<StepLog> apply(scala.collection.Iterator<Tuple2<Long, TableSample>> partition) {
+        default scala.collection.Iterator<StepLog> apply(
+                scala.collection.Iterator<Tuple2<Long, TableSample>> partition) {
             try {
                 return applyChecked(partition);
             } catch (RuntimeException e) {
@@ -80,6 +87,7 @@ public final class BarrierEpochs {
             }
         }
 
-        scala.collection.Iterator<StepLog> applyChecked(scala.collection.Iterator<Tuple2<Long, TableSample>> partition) throws Exception;
+        scala.collection.Iterator<StepLog> applyChecked(scala.collection.Iterator<Tuple2<Long, TableSample>> partition)
+                throws Exception;
     }
 }

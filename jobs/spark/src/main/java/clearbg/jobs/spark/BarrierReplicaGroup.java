@@ -39,9 +39,12 @@ public final class BarrierReplicaGroup implements ReplicaGroup, AutoCloseable {
         int rank = context.partitionId();
         int size = context.getTaskInfos().length;
         String executorAddress = context.getTaskInfos()[rank].address();
-        String host = executorAddress.contains(":") ? executorAddress.substring(0, executorAddress.lastIndexOf(':')) : executorAddress;
+        String host = executorAddress.contains(":")
+                ? executorAddress.substring(0, executorAddress.lastIndexOf(':'))
+                : executorAddress;
         String token = "stage-" + context.stageId() + "-attempt-" + context.stageAttemptNumber();
-        try (RingEndpoint endpoint = RingAllReduce.listen(RingSettings.of(rank, size).withTimeout(timeout), host, token)) {
+        try (RingEndpoint endpoint =
+                RingAllReduce.listen(RingSettings.of(rank, size).withTimeout(timeout), host, token)) {
             List<String> introductions = List.of(context.allGather(endpoint.introduction()));
             return new BarrierReplicaGroup(context, endpoint.connect(introductions));
         }

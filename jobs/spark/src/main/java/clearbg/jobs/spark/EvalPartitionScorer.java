@@ -50,8 +50,15 @@ public final class EvalPartitionScorer implements Serializable {
             while (tasks.hasNext()) {
                 EvalTask task = tasks.next();
                 try {
-                    summary.add(task.dataset(), task.name(), scorer.score(read(task.sourceUri()), task.sourceUri(),
-                            read(task.groundTruthUri()), task.groundTruthUri()).stats());
+                    summary.add(
+                            task.dataset(),
+                            task.name(),
+                            scorer.score(
+                                            read(task.sourceUri()),
+                                            task.sourceUri(),
+                                            read(task.groundTruthUri()),
+                                            task.groundTruthUri())
+                                    .stats());
                 } catch (ImageDecodeException | IOException e) {
                     summary.fail(e.getMessage());
                 } catch (OutOfMemoryError e) {
@@ -65,8 +72,12 @@ public final class EvalPartitionScorer implements Serializable {
             EvalTask task = tasks.next();
             try {
                 byte[] groundTruth = read(task.groundTruthUri());
-                batch.add(new Loaded(task.dataset(), task.name(), task.sourceUri(),
-                        batch.decoder.decode(task.sourceUri(), -1, max -> files.read(task.sourceUri(), max), batch::flush),
+                batch.add(new Loaded(
+                        task.dataset(),
+                        task.name(),
+                        task.sourceUri(),
+                        batch.decoder.decode(
+                                task.sourceUri(), -1, max -> files.read(task.sourceUri(), max), batch::flush),
                         groundTruth));
             } catch (ImageDecodeException | IOException e) {
                 summary.fail(e.getMessage());
@@ -87,8 +98,9 @@ public final class EvalPartitionScorer implements Serializable {
             Row row = rows.next();
             String id = row.getString(1);
             try {
-                batch.add(new Loaded(row.getString(0), id, id, batch.decoder.decode(id, (byte[]) row.get(2), batch::flush),
-                        (byte[]) row.get(3)));
+                batch.add(new Loaded(
+                        row.getString(0), id, id, batch.decoder.decode(id, (byte[]) row.get(2), batch::flush), (byte[])
+                                row.get(3)));
             } catch (ImageDecodeException e) {
                 summary.fail(e.getMessage());
             }
@@ -132,7 +144,8 @@ public final class EvalPartitionScorer implements Serializable {
             waiting.clear();
             List<MaskImage> masks;
             try {
-                masks = ExecutorModels.predictor(model, files).predict(items.stream().map(l -> l.image().image()).toList());
+                masks = ExecutorModels.predictor(model, files)
+                        .predict(items.stream().map(l -> l.image().image()).toList());
             } finally {
                 items.forEach(l -> l.image().close());
             }
@@ -141,8 +154,11 @@ public final class EvalPartitionScorer implements Serializable {
                 MaskImage mask = masks.get(i);
                 try {
                     GreyImage prediction = new GreyImage(mask.width(), mask.height(), mask.values());
-                    summary.add(item.dataset(), item.name(),
-                            scorer.score(prediction, item.sourceName(), item.groundTruth(), item.name()).stats());
+                    summary.add(
+                            item.dataset(),
+                            item.name(),
+                            scorer.score(prediction, item.sourceName(), item.groundTruth(), item.name())
+                                    .stats());
                 } catch (ImageDecodeException e) {
                     summary.fail(e.getMessage());
                 } catch (OutOfMemoryError e) {

@@ -16,8 +16,16 @@ import java.util.List;
  * @param table an ingested image table (IngestJob's output root or its Parquet folder), or null
  * @param splits the table's splits to evaluate (each is one data set in the reports)
  */
-public record EvalSettings(String sources, String groundTruth, ModelSpec model, String dataset, String out,
-        int partitions, DecodeLimits limits, String table, List<String> splits) {
+public record EvalSettings(
+        String sources,
+        String groundTruth,
+        ModelSpec model,
+        String dataset,
+        String out,
+        int partitions,
+        DecodeLimits limits,
+        String table,
+        List<String> splits) {
 
     public EvalSettings {
         splits = splits == null ? List.of() : List.copyOf(splits);

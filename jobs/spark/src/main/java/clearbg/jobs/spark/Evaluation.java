@@ -37,21 +37,26 @@ public final class Evaluation {
         int candidates;
         int unpaired = 0;
         if (settings.table() != null) {
-            Dataset<Row> rows = spark.read().parquet(TableManifest.open(files, settings.table()).parquet())
+            Dataset<Row> rows = spark.read()
+                    .parquet(TableManifest.open(files, settings.table()).parquet())
                     .filter(functions.col("split").isin(settings.splits().toArray()))
                     .select("split", "id", "image", "mask");
             context.setJobDescription("evaluate " + settings.splits() + " of " + settings.table());
-            summary = rows.javaRDD().repartition(Math.max(1, slices))
-                    .mapPartitions(partition -> List.of(scorer.scoreTableRows(partition)).iterator())
+            summary = rows.javaRDD()
+                    .repartition(Math.max(1, slices))
+                    .mapPartitions(partition ->
+                            List.of(scorer.scoreTableRows(partition)).iterator())
                     .treeAggregate(new EvalSummary(), EvalSummary::merge, EvalSummary::merge);
             candidates = summary.rows().size() + summary.failures().size();
         } else {
             FolderPairing pairing = FolderPairing.of(files, settings.sources(), settings.groundTruth());
             pairing.problems().forEach(problem -> System.err.println("evaluation: " + problem));
             List<EvalTask> tasks = pairing.tasks(settings.dataset());
-            JavaRDD<EvalTask> rdd = context.parallelize(tasks, Math.max(1, Math.min(slices, Math.max(1, tasks.size()))));
+            JavaRDD<EvalTask> rdd =
+                    context.parallelize(tasks, Math.max(1, Math.min(slices, Math.max(1, tasks.size()))));
             context.setJobDescription("evaluate " + settings.dataset() + " (" + tasks.size() + " pairs)");
-            summary = rdd.mapPartitions(partition -> List.of(scorer.score(partition)).iterator())
+            summary = rdd.mapPartitions(
+                            partition -> List.of(scorer.score(partition)).iterator())
                     .treeAggregate(new EvalSummary(), EvalSummary::merge, EvalSummary::merge);
             candidates = tasks.size();
             unpaired = pairing.problems().size();
@@ -59,8 +64,9 @@ public final class Evaluation {
         summary.failures().forEach(failure -> System.err.println("evaluation: unreadable " + failure));
         Map<String, SodResult> results = new LinkedHashMap<>();
         summary.datasets().forEach((dataset, sums) -> results.put(dataset, sums.result()));
-        System.out.printf("pairs %d, evaluated %d, unreadable %d, unpaired %d%n", candidates, summary.rows().size(),
-                summary.failures().size(), unpaired);
+        System.out.printf(
+                "pairs %d, evaluated %d, unreadable %d, unpaired %d%n",
+                candidates, summary.rows().size(), summary.failures().size(), unpaired);
         if (results.isEmpty()) {
             System.err.println("evaluation: nothing to evaluate");
             return results;
@@ -69,7 +75,9 @@ public final class Evaluation {
         String folder = settings.out().replaceAll("/+$", "");
         files.write(folder + "/metrics.json", MetricsReport.json(results).getBytes(StandardCharsets.UTF_8));
         files.write(folder + "/curves.csv", MetricsReport.curvesCsv(results).getBytes(StandardCharsets.UTF_8));
-        files.write(folder + "/per_image.csv", MetricsReport.perImageCsv(summary.rows()).getBytes(StandardCharsets.UTF_8));
+        files.write(
+                folder + "/per_image.csv",
+                MetricsReport.perImageCsv(summary.rows()).getBytes(StandardCharsets.UTF_8));
         byte[][] plots = CurvesPlot.png(results);
         files.write(folder + "/pr_curve.png", plots[0]);
         files.write(folder + "/f_curve.png", plots[1]);

@@ -53,8 +53,10 @@ public final class ExecutorModels {
             Path local = Files.createTempFile("clearbg-weights-", ".bin");
             try {
                 Files.write(local, files.read(spec.weightsUri()));
-                FusedMapNetwork network = NetworkLoader.open(local, spec.arch(), spec.inputSize(), spec.engine(), threadsPerCall);
-                return new SharedPredictor(network, new Predictor(network, new PredictorSettings(spec.inputSize(), spec.batchSize())));
+                FusedMapNetwork network =
+                        NetworkLoader.open(local, spec.arch(), spec.inputSize(), spec.engine(), threadsPerCall);
+                return new SharedPredictor(
+                        network, new Predictor(network, new PredictorSettings(spec.inputSize(), spec.batchSize())));
             } finally {
                 Files.deleteIfExists(local);
             }

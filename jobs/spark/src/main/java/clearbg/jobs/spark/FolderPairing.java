@@ -19,8 +19,8 @@ final class FolderPairing {
     }
 
     static FolderPairing of(HadoopFiles files, String sources, String groundTruth) throws IOException {
-        return new FolderPairing(sources, groundTruth,
-                new StemPairing(relative(files, sources), relative(files, groundTruth)));
+        return new FolderPairing(
+                sources, groundTruth, new StemPairing(relative(files, sources), relative(files, groundTruth)));
     }
 
     private static List<String> relative(HadoopFiles files, String root) throws IOException {

@@ -12,5 +12,6 @@ import java.io.Serializable;
  * @param maskUri the mask, or null when only a photo was found
  * @param imageRelative the photo's path relative to the data set root (stable across file systems), or null
  */
-public record IngestPair(String dataset, String split, String stem, String imageUri, String maskUri, String imageRelative)
+public record IngestPair(
+        String dataset, String split, String stem, String imageUri, String maskUri, String imageRelative)
         implements Serializable {}

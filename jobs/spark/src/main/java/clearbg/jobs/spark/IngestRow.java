@@ -19,12 +19,35 @@ import java.io.Serializable;
  * @param contentHash SHA-256 of the photo bytes then the mask bytes, hex
  * @param rejectReason why the pair was rejected, or null
  */
-public record IngestRow(String id, String dataset, String split, String sourcePath, int width, int height, int channels,
-        byte[] image, byte[] mask, boolean flipped, String contentHash, String rejectReason) implements Serializable {
+public record IngestRow(
+        String id,
+        String dataset,
+        String split,
+        String sourcePath,
+        int width,
+        int height,
+        int channels,
+        byte[] image,
+        byte[] mask,
+        boolean flipped,
+        String contentHash,
+        String rejectReason)
+        implements Serializable {
 
     static IngestRow reject(IngestPair pair, String reason) {
         String source = pair.imageRelative() != null ? pair.imageRelative() : pair.maskUri();
-        return new IngestRow(pair.dataset() + "/" + pair.split() + "/" + pair.stem(), pair.dataset(), pair.split(), source,
-                0, 0, 0, null, null, false, "", reason);
+        return new IngestRow(
+                pair.dataset() + "/" + pair.split() + "/" + pair.stem(),
+                pair.dataset(),
+                pair.split(),
+                source,
+                0,
+                0,
+                0,
+                null,
+                null,
+                false,
+                "",
+                reason);
     }
 }

@@ -27,7 +27,9 @@ public final class IngestTimings implements Serializable {
 
     /** Accumulators registered with {@code context}, all zero. */
     public static IngestTimings register(SparkContext context) {
-        return new IngestTimings(context.longAccumulator("ingest read ns"), context.longAccumulator("ingest decode ns"),
+        return new IngestTimings(
+                context.longAccumulator("ingest read ns"),
+                context.longAccumulator("ingest decode ns"),
                 context.longAccumulator("ingest validate ns"));
     }
 
@@ -52,7 +54,15 @@ public final class IngestTimings implements Serializable {
         double decode = decodeNanos.value() / 1e9;
         double validate = validateNanos.value() / 1e9;
         double total = Math.max(1e-9, read + decode + validate);
-        return String.format(Locale.ROOT, "read %.0f%% decode %.0f%% validate %.0f%% of %.2f task-s (read %.2f, decode %.2f, validate %.2f)",
-                100 * read / total, 100 * decode / total, 100 * validate / total, total, read, decode, validate);
+        return String.format(
+                Locale.ROOT,
+                "read %.0f%% decode %.0f%% validate %.0f%% of %.2f task-s (read %.2f, decode %.2f, validate %.2f)",
+                100 * read / total,
+                100 * decode / total,
+                100 * validate / total,
+                total,
+                read,
+                decode,
+                validate);
     }
 }

@@ -44,7 +44,8 @@ public final class IngestValidator implements Serializable {
      * @param flipTraining add a horizontally flipped copy of every training pair
      * @param timings where the time spent reading, decoding and validating is added up
      */
-    public IngestValidator(HadoopFiles files, DecodeLimits limits, int resize, boolean flipTraining, IngestTimings timings) {
+    public IngestValidator(
+            HadoopFiles files, DecodeLimits limits, int resize, boolean flipTraining, IngestTimings timings) {
         this.files = files;
         this.limits = limits;
         this.resize = resize;
@@ -63,13 +64,22 @@ public final class IngestValidator implements Serializable {
         BudgetedDecoder decoder = new BudgetedDecoder(limits, WORK_BYTES_PER_PIXEL);
         long started = System.nanoTime();
         long[] readNanos = {0};
-        try (PairValidation.Valid valid = PairValidation.validate(decoder, pair.imageUri(), timedRead(pair.imageUri(), readNanos),
-                pair.maskUri(), timedRead(pair.maskUri(), readNanos))) {
+        try (PairValidation.Valid valid = PairValidation.validate(
+                decoder,
+                pair.imageUri(),
+                timedRead(pair.imageUri(), readNanos),
+                pair.maskUri(),
+                timedRead(pair.maskUri(), readNanos))) {
             long decoded = System.nanoTime();
             timings.addRead(readNanos[0]);
             timings.addDecode(decoded - started - readNanos[0]);
             try {
-                return validRows(pair, valid.image().image(), valid.greyMask(), valid.image().encoded(), valid.mask().encoded());
+                return validRows(
+                        pair,
+                        valid.image().image(),
+                        valid.greyMask(),
+                        valid.image().encoded(),
+                        valid.mask().encoded());
             } finally {
                 timings.addValidate(System.nanoTime() - decoded);
             }
@@ -90,7 +100,8 @@ public final class IngestValidator implements Serializable {
         };
     }
 
-    private List<IngestRow> validRows(IngestPair pair, FloatImage image, FloatImage mask, byte[] imageBytes, byte[] maskBytes) {
+    private List<IngestRow> validRows(
+            IngestPair pair, FloatImage image, FloatImage mask, byte[] imageBytes, byte[] maskBytes) {
         List<IngestRow> rows = new ArrayList<>(2);
         String id = pair.dataset() + "/" + pair.split() + "/" + pair.stem();
         Sample sample = new Sample(image, mask);
@@ -107,9 +118,21 @@ public final class IngestValidator implements Serializable {
         return rows;
     }
 
-    private static IngestRow row(IngestPair pair, String id, Sample sample, byte[] image, byte[] mask, boolean flipped) {
-        return new IngestRow(id, pair.dataset(), pair.split(), pair.imageRelative(), sample.width(), sample.height(),
-                sample.image().channels(), image, mask, flipped, sha256(image, mask), null);
+    private static IngestRow row(
+            IngestPair pair, String id, Sample sample, byte[] image, byte[] mask, boolean flipped) {
+        return new IngestRow(
+                id,
+                pair.dataset(),
+                pair.split(),
+                pair.imageRelative(),
+                sample.width(),
+                sample.height(),
+                sample.image().channels(),
+                image,
+                mask,
+                flipped,
+                sha256(image, mask),
+                null);
     }
 
     /** 8-bit PNG of a 0..255 image (rounded). */

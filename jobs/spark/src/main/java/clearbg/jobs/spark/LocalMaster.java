@@ -40,8 +40,9 @@ public final class LocalMaster {
         if (local.matches()) {
             int slots = cores(local) / Math.max(1, conf.getInt("spark.task.cpus", 1));
             if (workers > slots) {
-                throw new IllegalArgumentException("--workers " + workers + " needs " + workers + " task slots at once, but "
-                        + conf.get("spark.master", "local[*]") + " has " + slots + "; lower --workers or give the master more cores");
+                throw new IllegalArgumentException("--workers " + workers + " needs " + workers
+                        + " task slots at once, but " + conf.get("spark.master", "local[*]") + " has " + slots
+                        + "; lower --workers or give the master more cores");
             }
         }
     }
@@ -50,6 +51,8 @@ public final class LocalMaster {
         if (local.group(1) == null) {
             return 1;
         }
-        return local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
+        return local.group(1).equals("*")
+                ? Runtime.getRuntime().availableProcessors()
+                : Integer.parseInt(local.group(1));
     }
 }

@@ -1,5 +1,6 @@
 package clearbg.jobs.spark;
 
+import clearbg.jobs.options.NetworkSettings;
 import clearbg.model.nn.Arch;
 import clearbg.model.predict.InferenceEngine;
 import java.io.Serializable;
@@ -14,7 +15,8 @@ import java.io.Serializable;
  * @param inputSize the network input side (RescaleT size; 320 for the published weights)
  * @param engine the runtime that computes the masks ({@link InferenceEngine#AUTO}: decided per executor)
  */
-public record ModelSpec(String weightsUri, Arch arch, int batchSize, int inputSize, InferenceEngine engine) implements Serializable {
+public record ModelSpec(String weightsUri, Arch arch, int batchSize, int inputSize, InferenceEngine engine)
+        implements Serializable {
 
     public ModelSpec {
         if (engine == null) {
@@ -26,5 +28,10 @@ public record ModelSpec(String weightsUri, Arch arch, int batchSize, int inputSi
         if (inputSize < 32) {
             throw new IllegalArgumentException("input size must be at least 32, got " + inputSize);
         }
+    }
+
+    /** The model of {@code weightsUri} run as {@code network} says, {@code batchSize} images per forward pass. */
+    public static ModelSpec of(String weightsUri, int batchSize, NetworkSettings network) {
+        return new ModelSpec(weightsUri, network.arch(), batchSize, network.size(), network.engine());
     }
 }

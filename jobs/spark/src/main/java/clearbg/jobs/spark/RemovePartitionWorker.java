@@ -36,8 +36,12 @@ public final class RemovePartitionWorker implements Serializable {
     /** Processes the partition; the outcomes come in input order. */
     public Iterator<RemoveOutcome> process(Iterator<RemoveRequest> requests) {
         BudgetedDecoder decoder = new BudgetedDecoder(limits, RemovalPipeline.WORK_BYTES_PER_PIXEL);
-        RemovalPipeline pipeline = new RemovalPipeline(files, decoder,
-                (images, timer) -> ExecutorModels.predictor(model, files).predict(images, timer), settings, new PhaseTimer());
+        RemovalPipeline pipeline = new RemovalPipeline(
+                files,
+                decoder,
+                (images, timer) -> ExecutorModels.predictor(model, files).predict(images, timer),
+                settings,
+                new PhaseTimer());
         return pipeline.process(requests).iterator();
     }
 }

@@ -25,7 +25,12 @@ public final class TrainEpochTask implements Serializable {
     private final String trackingRunId;
     private final Duration timeout;
 
-    public TrainEpochTask(TrainSettings settings, HadoopFiles files, int epoch, int stepsPerEpoch, String trackingRunId,
+    public TrainEpochTask(
+            TrainSettings settings,
+            HadoopFiles files,
+            int epoch,
+            int stepsPerEpoch,
+            String trackingRunId,
             Duration timeout) {
         this.settings = settings;
         this.files = files;

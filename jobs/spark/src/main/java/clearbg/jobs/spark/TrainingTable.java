@@ -27,14 +27,17 @@ public record TrainingTable(TableManifest manifest, List<String> ids, JavaRDD<Ta
      *
      * @throws IllegalArgumentException naming the table when it is missing, lacks a split or holds no training row
      */
-    public static TrainingTable open(SparkSession spark, HadoopFiles files, String table, List<String> trainSplits, String evalSplit)
+    public static TrainingTable open(
+            SparkSession spark, HadoopFiles files, String table, List<String> trainSplits, String evalSplit)
             throws IOException {
         TableManifest manifest = TableManifest.open(files, table);
         if (!files.exists(manifest.parquet())) {
-            throw new IllegalArgumentException("--table " + table + ": no table there (" + manifest.parquet() + " does not exist)");
+            throw new IllegalArgumentException(
+                    "--table " + table + ": no table there (" + manifest.parquet() + " does not exist)");
         }
         Dataset<Row> rows = spark.read().parquet(manifest.parquet());
-        List<String> splits = rows.select("split").distinct().as(Encoders.STRING()).collectAsList();
+        List<String> splits =
+                rows.select("split").distinct().as(Encoders.STRING()).collectAsList();
         List<String> wanted = new ArrayList<>(trainSplits);
         if (evalSplit != null) {
             wanted.add(evalSplit);
@@ -42,16 +45,21 @@ public record TrainingTable(TableManifest manifest, List<String> ids, JavaRDD<Ta
         for (String split : wanted) {
             if (!splits.contains(split)) {
                 throw new IllegalArgumentException("--table " + table + " has no split " + split + " (it has "
-                        + (splits.isEmpty() ? "no rows" : String.join(", ", splits.stream().sorted().toList())) + ")");
+                        + (splits.isEmpty()
+                                ? "no rows"
+                                : String.join(", ", splits.stream().sorted().toList())) + ")");
             }
         }
-        Dataset<Row> training = rows.filter(functions.col("split").isin(trainSplits.toArray())).select("id", "image", "mask");
-        List<String> ids = new ArrayList<>(training.select("id").as(Encoders.STRING()).collectAsList());
+        Dataset<Row> training =
+                rows.filter(functions.col("split").isin(trainSplits.toArray())).select("id", "image", "mask");
+        List<String> ids =
+                new ArrayList<>(training.select("id").as(Encoders.STRING()).collectAsList());
         if (ids.isEmpty()) {
             throw new IllegalArgumentException(table + ": the splits " + trainSplits + " hold no rows");
         }
         ids.sort(null);
-        JavaRDD<TableSample> samples = training.javaRDD().map(row -> new TableSample(row.getString(0), (byte[]) row.get(1), (byte[]) row.get(2)));
+        JavaRDD<TableSample> samples = training.javaRDD()
+                .map(row -> new TableSample(row.getString(0), (byte[]) row.get(1), (byte[]) row.get(2)));
         return new TrainingTable(manifest, List.copyOf(ids), samples);
     }
 }

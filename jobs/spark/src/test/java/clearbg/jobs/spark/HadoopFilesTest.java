@@ -35,14 +35,19 @@ class HadoopFilesTest {
         assertEquals(1_600_000_100_000L, entries.get(1).modified());
         assertEquals(1_600_000_000_000L, entries.get(2).modified());
         assertTrue(entries.get(0).uri().startsWith("file:"), entries.get(0).uri());
-        assertEquals(files.listFiles(dir.toString()), entries.stream().map(HadoopFiles.Entry::uri).toList());
+        assertEquals(
+                files.listFiles(dir.toString()),
+                entries.stream().map(HadoopFiles.Entry::uri).toList());
     }
 
     @Test
     void missingFolderIsNamed() {
         String missing = dir.resolve("nothing-here").toUri().toString();
         IOException error = assertThrows(IOException.class, () -> files.listEntries(missing));
-        assertTrue(error.getMessage().contains("nothing-here") && error.getMessage().contains("no such folder"), error.getMessage());
+        assertTrue(
+                error.getMessage().contains("nothing-here")
+                        && error.getMessage().contains("no such folder"),
+                error.getMessage());
     }
 
     private void write(String relative, long modifiedMillis) throws IOException {

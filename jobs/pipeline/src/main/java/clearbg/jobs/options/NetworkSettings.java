@@ -1,0 +1,13 @@
+package clearbg.jobs.options;
+
+import clearbg.model.nn.Arch;
+import clearbg.model.predict.InferenceEngine;
+
+/**
+ * Which network computes the masks and how.
+ *
+ * @param arch the architecture the weights must have, or null to take theirs
+ * @param size the network's input side (RescaleT)
+ * @param engine the runtime that computes the fused map
+ */
+public record NetworkSettings(Arch arch, int size, InferenceEngine engine) {}
