@@ -8,10 +8,10 @@ import clearbg.jobs.options.TrainRecipeOptions;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
 import clearbg.jobs.spark.BarrierEpochs;
+import clearbg.jobs.spark.BarrierSlots;
 import clearbg.jobs.spark.EvalSettings;
 import clearbg.jobs.spark.Evaluation;
 import clearbg.jobs.spark.HadoopFiles;
-import clearbg.jobs.spark.LocalMaster;
 import clearbg.jobs.spark.ModelSpec;
 import clearbg.jobs.spark.TrainEpochTask;
 import clearbg.jobs.spark.TrainingTable;
@@ -133,12 +133,8 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
     @Override
     public Integer call() throws Exception {
         TrainSettings settings = settings();
-        Map<String, String> defaults = new LinkedHashMap<>(Map.of(
-                "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s",
-                "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "15"));
-        LocalMaster.coresPerWorker(new SparkConf(), workers)
-                .ifPresent(cores -> defaults.put("spark.task.cpus", Integer.toString(cores)));
-        try (SparkSession spark = SparkSessions.open("clearbg-train", defaults)) {
+        try (SparkSession spark =
+                SparkSessions.open("clearbg-train", BarrierSlots.sessionDefaults(new SparkConf(), workers))) {
             return run(spark, settings, tracking.settings(), Duration.ofSeconds(timeoutSeconds));
         }
     }
@@ -164,7 +160,7 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
     public static int run(SparkSession spark, TrainSettings settings, TrackingSettings tracking, Duration timeout)
             throws Exception {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        LocalMaster.requireSlots(context.getConf(), settings.workers());
+        BarrierSlots.requireSlots(context.getConf(), settings.workers());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
         TrainingTable table =
                 TrainingTable.open(spark, files, settings.table(), settings.trainSplits(), settings.evalSplit());
@@ -182,7 +178,7 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
                             : (checkpoint, step, name, run) -> evaluate(spark, settings, run, checkpoint, step, name),
                     System.err);
         } catch (SparkException e) {
-            throw explain(e, settings);
+            throw BarrierSlots.explain(e, settings.workers());
         } finally {
             samples.unpersist();
         }
@@ -202,18 +198,6 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
             tags.put("table_manifest_hash", table.manifest().contentHash());
         }
         return tags;
-    }
-
-    private static RuntimeException explain(SparkException e, TrainSettings settings) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("SPARK-24819") || message.contains("BARRIER_JOB_SLOTS")) {
-            return new IllegalArgumentException(
-                    "--workers " + settings.workers() + " needs " + settings.workers()
-                            + " task slots at once (spark.task.cpus each), more than the cluster offers;"
-                            + " add executors or lower --workers",
-                    e);
-        }
-        return new IllegalStateException("training failed: " + message, e);
     }
 
     private static void evaluate(

@@ -1,19 +1,23 @@
 package clearbg.jobs.spark;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 
 /**
  * What a barrier training needs of the master: every replica a task slot at once, no dynamic allocation, and
- * on a local master ({@code local}, {@code local[N]}, {@code local[*]}) a fair share of the cores per replica.
+ * on a local master ({@code local}, {@code local[N]}, {@code local[*]}) a fair share of the cores per replica;
+ * and the plain words for Spark's error when the slots are not there.
  */
-public final class LocalMaster {
+public final class BarrierSlots {
 
     private static final Pattern LOCAL_MASTER = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\s*\\d+)?])?");
 
-    private LocalMaster() {}
+    private BarrierSlots() {}
 
     /**
      * On a local master, each replica's share of the cores, {@code max(1, N / workers)}: the task's PyTorch
@@ -54,5 +58,30 @@ public final class LocalMaster {
         return local.group(1).equals("*")
                 ? Runtime.getRuntime().availableProcessors()
                 : Integer.parseInt(local.group(1));
+    }
+
+    /**
+     * The Spark settings a training session starts with unless the user set them: the barrier stage's slot check
+     * retried every 2 s up to 15 times (executors that start slowly), and on a local master the replica's share
+     * of the cores as {@code spark.task.cpus} ({@link #coresPerWorker}).
+     */
+    public static Map<String, String> sessionDefaults(SparkConf conf, int workers) {
+        Map<String, String> defaults = new LinkedHashMap<>(Map.of(
+                "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s",
+                "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "15"));
+        coresPerWorker(conf, workers).ifPresent(cores -> defaults.put("spark.task.cpus", Integer.toString(cores)));
+        return defaults;
+    }
+
+    /** Spark's failure in plain words: too few slots for {@code workers} replicas, or the training's own failure. */
+    public static RuntimeException explain(SparkException e, int workers) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("SPARK-24819") || message.contains("BARRIER_JOB_SLOTS")) {
+            return new IllegalArgumentException(
+                    "--workers " + workers + " needs " + workers + " task slots at once (spark.task.cpus each),"
+                            + " more than the cluster offers; add executors or lower --workers",
+                    e);
+        }
+        return new IllegalStateException("training failed: " + message, e);
     }
 }
