@@ -8,7 +8,10 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -43,6 +46,23 @@ public final class SafetensorsWriter {
         for (HostTensor t : weights.asMap().values()) {
             writeData(t, out);
         }
+    }
+
+    /**
+     * The SHA-256 (lower-case hex) of the data section {@link #write} writes for {@code weights}: the tensors'
+     * bytes after the header, in the file's order. Equal to {@link SafetensorsDigest#ofDataSection} of the written
+     * file, whatever its metadata, so a file can carry the digest of its own tensors.
+     */
+    public static String dataSha256(StateDict weights) {
+        MessageDigest digest = SafetensorsDigest.newDigest();
+        try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+            for (HostTensor t : weights.asMap().values()) {
+                writeData(t, out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a digest of memory cannot fail to write", e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static byte[] header(StateDict weights, Map<String, String> metadata) throws IOException {

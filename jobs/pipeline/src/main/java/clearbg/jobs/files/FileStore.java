@@ -32,6 +32,9 @@ public interface FileStore {
     /** Whether {@code location} exists. */
     boolean exists(String location) throws IOException;
 
+    /** Moves the file {@code from} to {@code to}, which must not exist yet. */
+    void rename(String from, String to) throws IOException;
+
     /** Deletes the file {@code location}; true when it was there. */
     boolean delete(String location) throws IOException;
 

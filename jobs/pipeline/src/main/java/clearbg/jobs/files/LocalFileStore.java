@@ -48,6 +48,11 @@ public final class LocalFileStore implements FileStore {
     }
 
     @Override
+    public void rename(String from, String to) throws IOException {
+        Files.move(path(from), path(to));
+    }
+
+    @Override
     public boolean delete(String location) throws IOException {
         return Files.deleteIfExists(path(location));
     }

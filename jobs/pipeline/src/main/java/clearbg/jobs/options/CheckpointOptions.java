@@ -1,6 +1,8 @@
 package clearbg.jobs.options;
 
 import clearbg.jobs.train.CheckpointPolicy;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Checkpoint and start-from options of {@code clearbg train} and TrainJob, declared once ({@code @Mixin}). */
@@ -35,9 +37,17 @@ public final class CheckpointOptions {
             description = "start from these weights (.pth, safetensors or a checkpoint), e.g. to fine-tune")
     String initWeights;
 
+    @Option(
+            names = "--allow-changed-params",
+            split = ",",
+            paramLabel = "KEY",
+            description = "resume although these training parameters differ from the checkpoint's (e.g. lr,crop);"
+                    + " without it a resume with other parameters is refused, naming them")
+    List<String> allowedChanges = List.of();
+
     /** The policy for the run folder {@code out} (URI without a trailing slash). */
     public CheckpointPolicy policy(String out) {
         String chosen = folder != null ? folder.replaceAll("/+$", "") : out + "/checkpoints";
-        return new CheckpointPolicy(chosen, interval, keep, resume, initWeights);
+        return new CheckpointPolicy(chosen, interval, keep, resume, initWeights, Set.copyOf(allowedChanges));
     }
 }

@@ -2,14 +2,17 @@ package clearbg.jobs.train;
 
 import clearbg.jobs.files.FileStore;
 import clearbg.model.io.HostTensor;
+import clearbg.model.io.SafetensorsDigest;
 import clearbg.model.io.SafetensorsReader;
 import clearbg.model.io.SafetensorsWriter;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.Weights;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +26,19 @@ import java.util.regex.Pattern;
  * safetensors file per checkpoint, {@code step-<10-digit step>.safetensors}, holding the weights under their
  * state_dict names, Adam's state under {@code optimizer.} and {@link CheckpointInfo} as metadata. A file is
  * written whole or not at all ({@link FileStore#write}), so a reader never sees half a checkpoint; after a
- * write only the newest {@code keep} are kept. A checkpoint file also loads as weights anywhere weights are
- * read (the optimiser entries are ignored there).
+ * write only the newest {@code keep} are kept. Each carries the SHA-256 of its tensors' bytes in its metadata
+ * ({@value #DATA_SHA256}), checked whenever it is read, so a corrupt checkpoint is never trained on. A checkpoint
+ * file also loads as weights anywhere weights are read (the optimiser entries are ignored there).
  */
 public final class CheckpointStore {
 
     private static final Pattern NAME = Pattern.compile("step-(\\d{10})\\.safetensors");
+
+    /** The metadata key of the SHA-256 of the checkpoint's data section (its tensors' bytes). */
+    static final String DATA_SHA256 = "data_sha256";
+
+    /** The suffix a corrupt checkpoint is renamed with: kept for inspection, no longer a checkpoint. */
+    static final String CORRUPT_SUFFIX = ".corrupt";
 
     private final FileStore files;
     private final String folder;
@@ -73,6 +83,7 @@ public final class CheckpointStore {
             Map<String, String> metadata;
             try (InputStream in = new ByteArrayInputStream(bytes)) {
                 metadata = SafetensorsReader.readMetadata(in, uri);
+                checkDigest(metadata, SafetensorsDigest.ofDataSection(in));
             }
             CheckpointInfo info = CheckpointInfo.fromMetadata(metadata, uri);
             StateDict all;
@@ -94,13 +105,63 @@ public final class CheckpointStore {
         }
     }
 
+    /**
+     * Reads the checkpoint at {@code uri} as a stream, in constant memory, and checks its tensors against the
+     * SHA-256 in its metadata; returns its metadata.
+     *
+     * @throws IOException naming the file when it is unreadable, truncated, not a training checkpoint or when its
+     *     tensors do not match their digest
+     */
+    public CheckpointInfo verify(String uri) throws IOException {
+        try (InputStream in = new BufferedInputStream(files.open(uri), 1 << 16)) {
+            Map<String, String> metadata = SafetensorsReader.readMetadata(in, uri);
+            CheckpointInfo info = CheckpointInfo.fromMetadata(metadata, uri);
+            checkDigest(metadata, SafetensorsDigest.ofDataSection(in));
+            return info;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("corrupt checkpoint " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The newest checkpoint that {@link #verify verifies}. Each newer one that does not is renamed with the suffix
+     * {@value #CORRUPT_SUFFIX} (kept for inspection; {@link #latest()} no longer lists it), with a warning naming it
+     * and the reason on {@code log}; a training then resumes from the one before.
+     */
+    public Optional<CheckpointInfo> newestIntact(PrintStream log) throws IOException {
+        List<String> all = checkpoints();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            String uri = all.get(i);
+            try {
+                return Optional.of(verify(uri));
+            } catch (IOException e) {
+                String aside = uri + CORRUPT_SUFFIX;
+                files.rename(uri, aside);
+                log.println("TrainJob: warning: " + e.getMessage() + "; set aside as " + aside
+                        + (i > 0 ? ", resuming from " + all.get(i - 1) : ", starting afresh"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void checkDigest(Map<String, String> metadata, String actual) throws IOException {
+        String expected = metadata.get(DATA_SHA256);
+        if (expected != null && !expected.equals(actual)) {
+            throw new IOException("its tensors do not match the SHA-256 in its header (expected " + expected
+                    + ", found " + actual + ")");
+        }
+    }
+
     /** Writes {@code checkpoint} atomically, then deletes all but the newest {@code keep}; returns its URI. */
     public String write(TrainCheckpoint checkpoint) throws IOException {
         Map<String, HostTensor> tensors =
                 new LinkedHashMap<>(checkpoint.weights().asMap());
         tensors.putAll(checkpoint.optimizer().asMap());
+        StateDict state = StateDict.of(tensors);
+        Map<String, String> metadata = new LinkedHashMap<>(checkpoint.info().toMetadata());
+        metadata.put(DATA_SHA256, SafetensorsWriter.dataSha256(state));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        SafetensorsWriter.write(StateDict.of(tensors), bytes, checkpoint.info().toMetadata());
+        SafetensorsWriter.write(state, bytes, metadata);
         String uri = folder + "/"
                 + String.format("step-%010d.safetensors", checkpoint.info().step());
         files.write(uri, bytes.toByteArray());

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything a training run is made of, in groups shared by {@code clearbg train} and TrainJob; the
@@ -119,6 +120,11 @@ public record TrainSettings(
 
     public String initWeights() {
         return checkpointing.initWeights();
+    }
+
+    /** Training parameters that may differ from a checkpoint's when resuming. */
+    public Set<String> allowedChanges() {
+        return checkpointing.allowedChanges();
     }
 
     /** Adam's hyper-parameters. */

@@ -51,8 +51,8 @@ public final class TrainingLoop {
 
     /**
      * @param sortedIds every training sample's id, sorted
-     * @throws IllegalArgumentException when the samples do not fill one global batch, or checkpoints exist and
-     *     resuming is off
+     * @throws IllegalArgumentException when the samples do not fill one global batch, checkpoints exist and resuming
+     *     is off, or the newest intact checkpoint was written with other training parameters ({@link ResumeCheck})
      */
     public TrainingLoop(TrainSettings settings, FileStore files, List<String> sortedIds) throws java.io.IOException {
         this.settings = settings;
@@ -69,8 +69,14 @@ public final class TrainingLoop {
                     settings.checkpoints() + " already holds checkpoints and --no-resume was given; "
                             + "use another --checkpoints folder or remove them");
         }
-        this.resumed =
-                settings.resume() && latest.isPresent() ? Optional.of(store.readInfo(latest.get())) : Optional.empty();
+        this.resumed = settings.resume() ? store.newestIntact(System.err) : Optional.empty();
+        if (resumed.isPresent()) {
+            ResumeCheck.require(
+                    resumed.get().paramsJson(),
+                    settings.paramsJson(),
+                    settings.allowedChanges(),
+                    settings.checkpoints() + " (step " + resumed.get().step() + ")");
+        }
     }
 
     /** Optimiser steps per epoch. */

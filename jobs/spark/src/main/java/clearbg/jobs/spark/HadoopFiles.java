@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 
@@ -186,15 +188,43 @@ public final class HadoopFiles implements FileStore, Serializable {
             return;
         }
         Path temporary = new Path(target.getParent(), "._" + target.getName() + "." + UUID.randomUUID() + ".tmp");
-        try (OutputStream out = fs.create(temporary, true)) {
-            out.write(bytes);
+        try {
+            try (OutputStream out = fs.create(temporary, true)) {
+                out.write(bytes);
+            }
+            replace(fs, temporary, target);
+        } catch (IOException | RuntimeException e) {
+            try {
+                fs.delete(temporary, false);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        if (fs.exists(target)) {
-            fs.delete(target, false);
+    }
+
+    /**
+     * Moves {@code temporary} over {@code target} without a moment in which neither exists: on the local file
+     * system one rename(2), which replaces the target atomically (the checksum file follows); elsewhere
+     * FileContext's rename with OVERWRITE, atomic on HDFS.
+     */
+    private void replace(FileSystem fs, Path temporary, Path target) throws IOException {
+        if (fs.getScheme().equals("file")) {
+            if (!fs.rename(temporary, target)) {
+                throw new IOException("cannot move " + temporary + " to " + target);
+            }
+            return;
         }
-        if (!fs.rename(temporary, target)) {
-            fs.delete(temporary, false);
-            throw new IOException("cannot move " + temporary + " to " + target);
+        FileContext.getFileContext(fs.getUri(), configuration()).rename(temporary, target, Options.Rename.OVERWRITE);
+    }
+
+    /** Moves the file {@code from} to {@code to}, which must not exist yet. */
+    @Override
+    public void rename(String from, String to) throws IOException {
+        Path source = new Path(from);
+        FileSystem fs = source.getFileSystem(configuration());
+        if (fs.exists(new Path(to)) || !fs.rename(source, new Path(to))) {
+            throw new IOException("cannot move " + from + " to " + to);
         }
     }
 

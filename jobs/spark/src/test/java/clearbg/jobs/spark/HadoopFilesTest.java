@@ -50,6 +50,43 @@ class HadoopFilesTest {
                 error.getMessage());
     }
 
+    @Test
+    void aWriteReplacesTheTargetWholeAndLeavesNoTemporaryFileEvenWhenItFails() throws IOException {
+        String target = dir.resolve("out/model.bin").toUri().toString();
+        files.write(target, "first".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        files.write(target, "second".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("second", Files.readString(dir.resolve("out/model.bin")));
+        try (var listing = Files.list(dir.resolve("out"))) {
+            assertEquals(
+                    List.of(".model.bin.crc", "model.bin"),
+                    listing.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+
+        Files.writeString(dir.resolve("blocker"), "a file where a folder should be");
+        String impossible = dir.resolve("blocker/model.bin").toUri().toString();
+        assertThrows(IOException.class, () -> files.write(impossible, new byte[] {1}));
+        assertEquals("a file where a folder should be", Files.readString(dir.resolve("blocker")));
+        try (var listing = Files.list(dir)) {
+            assertTrue(listing.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void aRenameNeverReplacesAnExistingFile() throws IOException {
+        write("a.bin", 1_600_000_000_000L);
+        write("b.bin", 1_600_000_000_000L);
+        assertThrows(
+                IOException.class,
+                () -> files.rename(
+                        dir.resolve("a.bin").toUri().toString(),
+                        dir.resolve("b.bin").toUri().toString()));
+        assertEquals("b.bin", Files.readString(dir.resolve("b.bin")));
+        files.rename(
+                dir.resolve("a.bin").toUri().toString(),
+                dir.resolve("c.bin").toUri().toString());
+        assertEquals("a.bin", Files.readString(dir.resolve("c.bin")));
+    }
+
     private void write(String relative, long modifiedMillis) throws IOException {
         Path file = dir.resolve(relative);
         Files.createDirectories(file.getParent());
