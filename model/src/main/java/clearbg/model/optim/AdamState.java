@@ -22,4 +22,22 @@ public record AdamState(long step, List<float[]> firstMoments, List<float[]> sec
         firstMoments = List.copyOf(firstMoments);
         secondMoments = List.copyOf(secondMoments);
     }
+
+    /**
+     * Checks that this state fits parameters of the given element counts, in order.
+     *
+     * @throws IllegalArgumentException naming the first parameter whose moments have another size, or the counts
+     */
+    public void requireSizes(long[] sizes) {
+        if (firstMoments.size() != sizes.length) {
+            throw new IllegalArgumentException(
+                    "optimiser state has " + firstMoments.size() + " parameters, this model " + sizes.length);
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            if (firstMoments.get(i).length != sizes[i] || secondMoments.get(i).length != sizes[i]) {
+                throw new IllegalArgumentException(
+                        "optimiser state of parameter " + i + " has the wrong size (expected " + sizes[i] + ")");
+            }
+        }
+    }
 }

@@ -66,7 +66,7 @@ public final class U2NetTrainer implements AutoCloseable {
                 parameter.getArray().setRequiresGradient(true);
             }
         });
-        this.adam = new Adam(settings, parameters);
+        this.adam = Adam.create(settings, parameters);
     }
 
     /**
@@ -102,7 +102,6 @@ public final class U2NetTrainer implements AutoCloseable {
             hook.onGradients(parameters);
             hookDone = System.nanoTime();
             adam.step(learningRate);
-            adam.zeroGradients();
         }
         long optimizerDone = System.nanoTime();
         double[] perOutput = new double[values.length - 1];
