@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.hadoop.conf.ConfigRedactor;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
@@ -23,11 +25,17 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
  * Files on any Hadoop file system ({@code file://}, {@code s3a://}, {@code hdfs://}): recursive listing,
  * whole-file reads, and writes that are whole or absent. Serializable: it carries the Hadoop settings as
- * a string map, so executors rebuild the same configuration.
+ * a string map, so executors rebuild the same configuration, except the sensitive ones (what Hadoop's
+ * {@link ConfigRedactor} redacts: {@code hadoop.security.sensitive-config-keys}, S3 secret keys, passwords,
+ * tokens). Those never travel in a task: an executor takes them from its own Spark configuration
+ * ({@code spark.hadoop.*}, which Spark hands its executors over its own, authenticated channel) or from the
+ * credential providers of its file system (for S3A the {@code AWS_*} environment variables, instance roles).
  */
 public final class HadoopFiles implements FileStore, Serializable {
 
@@ -37,10 +45,15 @@ public final class HadoopFiles implements FileStore, Serializable {
     private final Map<String, String> settings;
     private transient Configuration configuration;
 
-    /** Captures every setting of {@code configuration} (credentials included: never log this object). */
+    /** Captures every setting of {@code configuration} but the sensitive ones (see the class comment). */
     public HadoopFiles(Configuration configuration) {
+        ConfigRedactor redactor = new ConfigRedactor(configuration);
         Map<String, String> copy = new HashMap<>();
-        configuration.forEach(entry -> copy.put(entry.getKey(), entry.getValue()));
+        configuration.forEach(entry -> {
+            if (Objects.equals(redactor.redact(entry.getKey(), entry.getValue()), entry.getValue())) {
+                copy.put(entry.getKey(), entry.getValue());
+            }
+        });
         this.settings = Map.copyOf(copy);
         this.configuration = configuration;
     }
@@ -48,7 +61,10 @@ public final class HadoopFiles implements FileStore, Serializable {
     /** The Hadoop configuration these files are read with. */
     public synchronized Configuration configuration() {
         if (configuration == null) {
-            Configuration rebuilt = new Configuration(false);
+            SparkEnv executor = SparkEnv.get();
+            Configuration rebuilt = executor == null
+                    ? new Configuration(false)
+                    : SparkHadoopUtil.get().newConfiguration(executor.conf());
             settings.forEach(rebuilt::set);
             configuration = rebuilt;
         }

@@ -87,6 +87,29 @@ class HadoopFilesTest {
         assertEquals("a.bin", Files.readString(dir.resolve("c.bin")));
     }
 
+    @Test
+    void sensitiveSettingsNeverTravelInATask() throws Exception {
+        Configuration configuration = new Configuration(false);
+        configuration.set("fs.s3a.secret.key", "PLANTED-S3-SECRET");
+        configuration.set("fs.s3a.bucket.photos.secret.key", "PLANTED-BUCKET-SECRET");
+        configuration.set("fs.azure.account.key.acct.blob.core.windows.net", "PLANTED-AZURE-KEY");
+        configuration.set("fs.s3a.endpoint", "http://127.0.0.1:9000");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(new HadoopFiles(configuration));
+        }
+        String serialized = bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String secret : List.of("PLANTED-S3-SECRET", "PLANTED-BUCKET-SECRET", "PLANTED-AZURE-KEY")) {
+            assertTrue(!serialized.contains(secret), secret + " is in the serialized task data");
+        }
+        try (java.io.ObjectInputStream in =
+                new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            Configuration rebuilt = ((HadoopFiles) in.readObject()).configuration();
+            assertEquals("http://127.0.0.1:9000", rebuilt.get("fs.s3a.endpoint"));
+            assertEquals(null, rebuilt.get("fs.s3a.secret.key"));
+        }
+    }
+
     private void write(String relative, long modifiedMillis) throws IOException {
         Path file = dir.resolve(relative);
         Files.createDirectories(file.getParent());
