@@ -68,7 +68,12 @@ class IngestJobIT {
         ByteBuffer.wrap(huge).putInt(16, 5000).putInt(20, 5000);
         Files.write(images.resolve("bad_huge.png"), huge);
         Files.write(masks.resolve("bad_huge.png"), goodMask);
-        int planted = 6;
+        Files.write(images.resolve("dup.jpg"), goodJpeg);
+        Files.write(images.resolve("dup.png"), goodMask);
+        Files.write(masks.resolve("dup.png"), goodMask);
+        Files.writeString(images.resolve("notes.txt"), "not an image");
+        Files.writeString(masks.resolve(".DS_Store"), "not an image");
+        int planted = 9; // six bad pairs, two photos with one stem, the mask left without a photo by them
 
         Path out = dir.resolve("table");
         String[] args = {
@@ -91,7 +96,13 @@ class IngestJobIT {
         assertEquals(1, reasons.get("undecodable").asInt());
         assertEquals(1, reasons.get("empty file").asInt());
         assertEquals(1, reasons.get("mask missing").asInt());
-        assertEquals(1, reasons.get("image missing").asInt());
+        assertEquals(2, reasons.get("image missing").asInt());
+        assertEquals(2, manifest.get("ignored_files").asInt(), "notes.txt and .DS_Store are counted");
+        assertEquals(2, reasons.get("duplicate stem").asInt(), "both photos named dup are refused");
+        assertTrue(first.output().contains("rejected DUTS/DUTS-TR/dup: duplicate stem"), first.output());
+        String version = manifest.get("version").asText();
+        assertEquals(version + "/images", manifest.get("table").asText(), "the manifest names its version relatively");
+        assertFalse(manifest.toString().contains(dir.toString()), "no absolute location in the manifest");
         assertEquals(1, reasons.get("mask size differs from image").asInt());
         assertEquals(1, reasons.get("over the pixel limit").asInt());
         assertTrue(first.output().contains("rejected DUTS/DUTS-TR/bad_truncated: undecodable"), first.output());
@@ -108,6 +119,20 @@ class IngestJobIT {
         assertEquals(
                 manifest,
                 new ObjectMapper().readTree(out.resolve("manifest.json").toFile()));
+
+        Files.write(images.resolve("added.jpg"), goodJpeg);
+        Files.write(masks.resolve("added.png"), goodMask);
+        SparkSubmit.Result changed =
+                SparkSubmit.run("local[2]", "clearbg.jobs.IngestJob", 300, dir.resolve("changed.log"), args);
+        assertEquals(0, changed.exitCode(), changed.output());
+        JsonNode newer =
+                new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertEquals(manifest.get("rows").asInt() + 2, newer.get("rows").asInt(), "the added pair, flipped too");
+        assertEquals(version, newer.get("previous_version").asText());
+        assertTrue(
+                Files.isDirectory(out.resolve(version + "/images")),
+                "the previous version stays for a job that read the old manifest");
+        manifest = newer;
 
         Path weights = dir.resolve("w.safetensors");
         assertEquals(

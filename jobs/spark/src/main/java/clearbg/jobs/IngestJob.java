@@ -2,6 +2,7 @@ package clearbg.jobs;
 
 import clearbg.jobs.files.DatasetLayout;
 import clearbg.jobs.files.FileNames;
+import clearbg.jobs.files.LocationRedaction;
 import clearbg.jobs.files.StemPairing;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.params.ParamsOption;
@@ -11,11 +12,13 @@ import clearbg.jobs.spark.IngestPair;
 import clearbg.jobs.spark.IngestRow;
 import clearbg.jobs.spark.IngestTimings;
 import clearbg.jobs.spark.IngestValidator;
+import clearbg.jobs.spark.TableManifest;
 import clearbg.model.image.DecodeLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -130,6 +133,7 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
         }
         DecodeLimits limits = imageLimits.limits();
         List<IngestPair> pairs = new ArrayList<>();
+        int ignoredFiles = 0;
         MessageDigest fingerprint = MessageDigest.getInstance("SHA-256");
         fingerprint.update(("layout=" + datasetLayout + " flip=" + flip + " resize=" + resize + " maxPixels="
                         + limits.maxPixels() + " maxFileBytes=" + limits.maxFileBytes() + "\n")
@@ -146,7 +150,7 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
             StemPairing pairing =
                     new StemPairing(relative(files, images, imageEntries), relative(files, masks, maskEntries));
             for (StemPairing.Pair pair : pairing.pairs()) {
-                pairs.add(new IngestPair(
+                pairs.add(IngestPair.found(
                         datasetLayout.name(),
                         split,
                         pair.name(),
@@ -155,7 +159,7 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
                         datasetLayout.imageFolder(split) + "/" + pair.first()));
             }
             for (String image : pairing.onlyFirst()) {
-                pairs.add(new IngestPair(
+                pairs.add(IngestPair.found(
                         datasetLayout.name(),
                         split,
                         FileNames.stem(image),
@@ -163,8 +167,20 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
                         null,
                         datasetLayout.imageFolder(split) + "/" + image));
             }
-            for (String mask : pairing.onlySecond()) {
+            for (StemPairing.Duplicate duplicate : pairing.duplicates()) {
+                String folder = duplicate.firstSide() ? images : masks;
                 pairs.add(new IngestPair(
+                        datasetLayout.name(),
+                        split,
+                        duplicate.stem(),
+                        duplicate.firstSide() ? folder + "/" + duplicate.file() : null,
+                        duplicate.firstSide() ? null : folder + "/" + duplicate.file(),
+                        duplicate.firstSide() ? datasetLayout.imageFolder(split) + "/" + duplicate.file() : null,
+                        "duplicate stem"));
+            }
+            ignoredFiles += pairing.ignored();
+            for (String mask : pairing.onlySecond()) {
+                pairs.add(IngestPair.found(
                         datasetLayout.name(), split, FileNames.stem(mask), null, masks + "/" + mask, null));
             }
         }
@@ -176,7 +192,7 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
             if (inputHash.equals(previous.path("input_fingerprint").asText())) {
                 System.out.println("IngestJob: input unchanged since "
                         + previous.path("created_utc").asText() + "; nothing rewritten (table "
-                        + previous.path("table").asText() + ")");
+                        + previous.path("version").asText() + ")");
                 return 0;
             }
         }
@@ -192,8 +208,9 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         rows.count();
         long validated = System.nanoTime();
-        String version = outRoot + "/v-" + inputHash.substring(0, 12) + "-"
+        String versionName = "v-" + inputHash.substring(0, 12) + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
+        String version = outRoot + "/" + versionName;
         spark.createDataFrame(
                         rows.filter(r -> r.rejectReason() == null)
                                 .map(r -> RowFactory.create(
@@ -230,13 +247,15 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
                 .select("reason", "split", "id")
                 .collectAsList();
         rows.unpersist();
-        ObjectNode manifest = manifest(json, datasetLayout, chosen, inputHash, version, accepted, rejected);
-        String previousVersion = files.exists(manifestUri)
-                ? json.readTree(files.read(manifestUri)).path("version").asText(null)
-                : null;
+        JsonNode previous = files.exists(manifestUri) ? json.readTree(files.read(manifestUri)) : null;
+        ObjectNode manifest = manifest(json, datasetLayout, chosen, inputHash, versionName, accepted, rejected);
+        manifest.put("ignored_files", ignoredFiles);
+        manifest.put(
+                "previous_version",
+                previous == null ? "" : previous.path("version").asText(""));
         files.write(manifestUri, json.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8));
-        if (previousVersion != null && !previousVersion.equals(version)) {
-            files.fileSystem(previousVersion).delete(new org.apache.hadoop.fs.Path(previousVersion), true);
+        if (previous != null) {
+            deleteVersion(files, outRoot, previous.path("previous_version").asText(""), versionName);
         }
         System.out.printf(
                 Locale.ROOT,
@@ -246,11 +265,26 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
                 (System.nanoTime() - validated) / 1e9,
                 timings.summary());
         System.out.println("IngestJob: " + accepted.size() + " rows, " + rejected.size() + " rejects; content hash "
-                + manifest.get("content_hash").asText() + "; manifest " + manifestUri);
+                + manifest.get("content_hash").asText() + "; manifest "
+                + LocationRedaction.withoutSecrets(manifestUri));
         for (Row reject : rejected) {
             System.out.println("IngestJob: rejected " + reject.getString(2) + ": " + reject.getString(0));
         }
         return 0;
+    }
+
+    /**
+     * Deletes the table version {@code name} (a folder name beside the manifest; older manifests held absolute
+     * URIs) unless it is empty or {@code current}. A version stays one ingest longer than the manifest naming it,
+     * so a job that read the manifest just before a re-run still finds its version.
+     */
+    private static void deleteVersion(HadoopFiles files, String outRoot, String name, String current)
+            throws IOException {
+        if (name.isEmpty() || name.equals(current)) {
+            return;
+        }
+        String uri = TableManifest.resolve(outRoot, name);
+        files.fileSystem(uri).delete(new org.apache.hadoop.fs.Path(uri), true);
     }
 
     private ObjectNode manifest(
@@ -258,12 +292,12 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
             DatasetLayout datasetLayout,
             List<String> chosen,
             String inputHash,
-            String version,
+            String versionName,
             List<Row> accepted,
             List<Row> rejected)
             throws Exception {
         ObjectNode manifest = json.createObjectNode();
-        manifest.put("source", source);
+        manifest.put("source", LocationRedaction.withoutSecrets(source));
         manifest.put("layout", datasetLayout.name());
         manifest.putPOJO("splits", chosen);
         manifest.put("flip", flip);
@@ -271,9 +305,9 @@ public final class IngestJob implements Callable<Integer>, ParamsSections {
         manifest.put("max_pixels", imageLimits.limits().maxPixels());
         manifest.put("max_file_bytes", imageLimits.limits().maxFileBytes());
         manifest.put("input_fingerprint", inputHash);
-        manifest.put("version", version);
-        manifest.put("table", version + "/images");
-        manifest.put("rejects", version + "/rejects");
+        manifest.put("version", versionName);
+        manifest.put("table", versionName + "/images");
+        manifest.put("rejects", versionName + "/rejects");
         manifest.put("created_utc", Instant.now().toString());
         Map<String, Integer> counts = new TreeMap<>();
         MessageDigest content = MessageDigest.getInstance("SHA-256");

@@ -1,5 +1,6 @@
 package clearbg.jobs;
 
+import clearbg.jobs.files.LocationRedaction;
 import clearbg.jobs.files.OutputLayout;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.NetworkOptions;
@@ -205,9 +206,9 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
     private ObjectNode summarise(Dataset<Row> report, String id, double listMillis) {
         ObjectNode summary = new ObjectMapper().createObjectNode();
         summary.put("run_id", id);
-        summary.put("input", input);
-        summary.put("output", output);
-        summary.put("weights", weights);
+        summary.put("input", LocationRedaction.withoutSecrets(input));
+        summary.put("output", LocationRedaction.withoutSecrets(output));
+        summary.put("weights", LocationRedaction.withoutSecrets(weights));
         for (String status : List.of(RemoveOutcome.DONE, RemoveOutcome.SKIPPED, RemoveOutcome.FAILED)) {
             summary.put(
                     status, report.filter(report.col("status").equalTo(status)).count());

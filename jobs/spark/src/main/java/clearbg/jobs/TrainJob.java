@@ -1,5 +1,6 @@
 package clearbg.jobs;
 
+import clearbg.jobs.files.LocationRedaction;
 import clearbg.jobs.options.AdamOptions;
 import clearbg.jobs.options.CheckpointOptions;
 import clearbg.jobs.options.StepOptions;
@@ -182,7 +183,8 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
         } finally {
             samples.unpersist();
         }
-        System.out.println("TrainJob: weights in " + settings.out() + "/weights.safetensors");
+        System.out.println(
+                "TrainJob: weights in " + LocationRedaction.withoutSecrets(settings.out() + "/weights.safetensors"));
         return 0;
     }
 

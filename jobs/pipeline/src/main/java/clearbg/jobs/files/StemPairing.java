@@ -22,16 +22,31 @@ public final class StemPairing {
      */
     public record Pair(String name, String first, String second) {}
 
+    /**
+     * A file left out because another file on its side has the same stem.
+     *
+     * @param file its relative path
+     * @param firstSide whether it is on the first side
+     * @param stem the shared stem
+     */
+    public record Duplicate(String file, boolean firstSide, String stem) {
+
+        /** Why it is left out, naming the file. */
+        public String reason() {
+            return file + ": another file on the " + (firstSide ? "first" : "second") + " side has the stem " + stem;
+        }
+    }
+
     private final List<Pair> pairs = new ArrayList<>();
     private final List<String> onlyFirst = new ArrayList<>();
     private final List<String> onlySecond = new ArrayList<>();
-    private final List<String> conflicts = new ArrayList<>();
+    private final List<Duplicate> duplicates = new ArrayList<>();
     private int ignored;
 
     /** Pairs {@code first} with {@code second} (relative paths with '/' separators). */
     public StemPairing(List<String> first, List<String> second) {
-        Map<String, String> a = index(first, "first");
-        Map<String, String> b = index(second, "second");
+        Map<String, String> a = index(first, true);
+        Map<String, String> b = index(second, false);
         a.forEach((stem, file) -> {
             String match = b.get(stem);
             if (match == null) {
@@ -47,22 +62,25 @@ public final class StemPairing {
         });
     }
 
-    private Map<String, String> index(List<String> files, String side) {
-        Map<String, String> byStem = new TreeMap<>();
-        List<String> duplicated = new ArrayList<>();
+    private Map<String, String> index(List<String> files, boolean firstSide) {
+        Map<String, List<String>> byStem = new TreeMap<>();
         for (String file : files.stream().sorted().toList()) {
-            if (!FileNames.isImage(file)) {
+            if (FileNames.isImage(file)) {
+                byStem.computeIfAbsent(FileNames.stem(file), stem -> new ArrayList<>())
+                        .add(file);
+            } else {
                 ignored++;
-                continue;
-            }
-            String stem = FileNames.stem(file);
-            if (byStem.putIfAbsent(stem, file) != null) {
-                duplicated.add(stem);
-                conflicts.add(file + ": another file on the " + side + " side has the stem " + stem);
             }
         }
-        duplicated.forEach(byStem::remove);
-        return byStem;
+        Map<String, String> unique = new TreeMap<>();
+        byStem.forEach((stem, named) -> {
+            if (named.size() == 1) {
+                unique.put(stem, named.get(0));
+            } else {
+                named.forEach(file -> duplicates.add(new Duplicate(file, firstSide, stem)));
+            }
+        });
+        return unique;
     }
 
     public List<Pair> pairs() {
@@ -79,9 +97,14 @@ public final class StemPairing {
         return List.copyOf(onlySecond);
     }
 
-    /** Files left out because their stem occurs twice on one side. */
+    /** Files left out because their stem occurs twice on one side (the first file of a stem included). */
+    public List<Duplicate> duplicates() {
+        return List.copyOf(duplicates);
+    }
+
+    /** {@link #duplicates()} as messages naming each file. */
     public List<String> conflicts() {
-        return List.copyOf(conflicts);
+        return duplicates.stream().map(Duplicate::reason).toList();
     }
 
     /** Files without an image extension, on both sides. */

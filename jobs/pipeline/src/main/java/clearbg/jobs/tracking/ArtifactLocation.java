@@ -1,5 +1,6 @@
 package clearbg.jobs.tracking;
 
+import clearbg.jobs.files.LocationRedaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +50,9 @@ final class ArtifactLocation {
         if (!SCHEME.equalsIgnoreCase(root.getScheme())
                 || root.getRawPath() == null
                 || root.getRawPath().isEmpty()) {
-            throw new TrackingCallException("the run's artifacts are stored at " + UriRedaction.withoutSecrets(root)
-                    + ", which the tracking server does not serve (start it with --serve-artifacts)");
+            throw new TrackingCallException(
+                    "the run's artifacts are stored at " + LocationRedaction.withoutSecrets(root.toString())
+                            + ", which the tracking server does not serve (start it with --serve-artifacts)");
         }
         String rawPath = root.getRawPath();
         String trimmed = rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;

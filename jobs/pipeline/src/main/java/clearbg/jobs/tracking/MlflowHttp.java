@@ -1,5 +1,6 @@
 package clearbg.jobs.tracking;
 
+import clearbg.jobs.files.LocationRedaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,7 +48,7 @@ final class MlflowHttp {
      * @param retries how often a call the server did not process is tried
      */
     MlflowHttp(URI trackingUri, Credentials credentials, RetryPolicy retries) {
-        String redacted = UriRedaction.withoutSecrets(trackingUri);
+        String redacted = LocationRedaction.withoutSecrets(trackingUri.toString());
         this.base = redacted.endsWith("/") ? redacted.substring(0, redacted.length() - 1) : redacted;
         this.authorization = credentials.authorizationHeader();
         this.retries = retries;

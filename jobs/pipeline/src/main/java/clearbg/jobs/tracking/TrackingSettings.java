@@ -1,5 +1,6 @@
 package clearbg.jobs.tracking;
 
+import clearbg.jobs.files.LocationRedaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -34,7 +35,7 @@ public record TrackingSettings(URI trackingUri, String experiment, String runNam
             if (!scheme.equals("http") && !scheme.equals("https")) {
                 throw new IllegalArgumentException(
                         "the MLflow tracking URI must be http://host[:port] or https://..., got "
-                                + UriRedaction.withoutSecrets(trackingUri));
+                                + LocationRedaction.withoutSecrets(trackingUri.toString()));
             }
             if (trackingUri.getHost() == null) {
                 throw new IllegalArgumentException("the MLflow tracking URI has no valid host name");
@@ -92,7 +93,8 @@ public record TrackingSettings(URI trackingUri, String experiment, String runNam
     /** Never shows the credentials a tracking URI may carry. */
     @Override
     public String toString() {
-        return "TrackingSettings[trackingUri=" + (trackingUri == null ? null : UriRedaction.withoutSecrets(trackingUri))
+        return "TrackingSettings[trackingUri="
+                + (trackingUri == null ? null : LocationRedaction.withoutSecrets(trackingUri.toString()))
                 + ", experiment=" + experiment + ", runName=" + runName + ", runId=" + runId + "]";
     }
 

@@ -1,5 +1,6 @@
 package clearbg.jobs.tracking;
 
+import clearbg.jobs.files.LocationRedaction;
 import java.io.PrintStream;
 import java.net.URI;
 
@@ -15,7 +16,7 @@ final class TrackingWarning {
 
     TrackingWarning(PrintStream log, URI trackingUri) {
         this.log = log;
-        this.shownUri = UriRedaction.withoutSecrets(trackingUri);
+        this.shownUri = LocationRedaction.withoutSecrets(trackingUri.toString());
     }
 
     /** Prints the warning for {@code reason}. */

@@ -1,6 +1,7 @@
 package clearbg.jobs.train;
 
 import clearbg.jobs.files.FileStore;
+import clearbg.jobs.files.LocationRedaction;
 import clearbg.model.io.HostTensor;
 import clearbg.model.io.SafetensorsDigest;
 import clearbg.model.io.SafetensorsReader;
@@ -68,7 +69,8 @@ public final class CheckpointStore {
         try (InputStream in = files.open(uri)) {
             return CheckpointInfo.fromMetadata(SafetensorsReader.readMetadata(in, uri), uri);
         } catch (IllegalArgumentException e) {
-            throw new IOException("corrupt checkpoint " + uri + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "corrupt checkpoint " + LocationRedaction.withoutSecrets(uri) + ": " + e.getMessage(), e);
         }
     }
 
@@ -99,7 +101,7 @@ public final class CheckpointStore {
             return new TrainCheckpoint(info, all.withoutPrefix(Weights.OPTIMIZER_PREFIX), StateDict.of(optimizer));
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException(
-                    "corrupt checkpoint " + uri + ": " + e.getMessage()
+                    "corrupt checkpoint " + LocationRedaction.withoutSecrets(uri) + ": " + e.getMessage()
                             + " (delete it to resume from the one before, or start afresh in another folder)",
                     e);
         }
@@ -119,7 +121,8 @@ public final class CheckpointStore {
             checkDigest(metadata, SafetensorsDigest.ofDataSection(in));
             return info;
         } catch (IOException | IllegalArgumentException e) {
-            throw new IOException("corrupt checkpoint " + uri + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "corrupt checkpoint " + LocationRedaction.withoutSecrets(uri) + ": " + e.getMessage(), e);
         }
     }
 
@@ -137,8 +140,11 @@ public final class CheckpointStore {
             } catch (IOException e) {
                 String aside = uri + CORRUPT_SUFFIX;
                 files.rename(uri, aside);
-                log.println("TrainJob: warning: " + e.getMessage() + "; set aside as " + aside
-                        + (i > 0 ? ", resuming from " + all.get(i - 1) : ", starting afresh"));
+                log.println("TrainJob: warning: " + e.getMessage() + "; set aside as "
+                        + LocationRedaction.withoutSecrets(aside)
+                        + (i > 0
+                                ? ", resuming from " + LocationRedaction.withoutSecrets(all.get(i - 1))
+                                : ", starting afresh"));
             }
         }
         return Optional.empty();

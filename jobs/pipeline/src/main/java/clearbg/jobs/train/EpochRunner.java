@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import clearbg.jobs.files.FileStore;
+import clearbg.jobs.files.LocationRedaction;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.Weights;
 import clearbg.model.nn.Arch;
@@ -252,7 +253,7 @@ public final class EpochRunner {
         averageRunningStatistics(model);
         if (group.rank() == 0) {
             String uri = store.write(new TrainCheckpoint(info, model.stateDict(), trainer.optimizerState()));
-            System.out.println("TrainJob: checkpoint " + uri);
+            System.out.println("TrainJob: checkpoint " + LocationRedaction.withoutSecrets(uri));
         }
         group.allGather("checkpoint " + info.step());
     }

@@ -1,5 +1,6 @@
 package clearbg.jobs.train;
 
+import clearbg.jobs.files.LocationRedaction;
 import clearbg.model.nn.Arch;
 import clearbg.model.optim.AdamSettings;
 import clearbg.model.train.BatchNormMode;
@@ -141,7 +142,7 @@ public record TrainSettings(
     public Map<String, String> asParams() {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("arch", arch().cliName());
-        params.put("table", table());
+        params.put("table", LocationRedaction.withoutSecrets(table()));
         params.put("train_splits", String.join(",", trainSplits()));
         params.put("eval_split", evalSplit() == null ? "" : evalSplit());
         params.put("epochs", Integer.toString(epochs()));
@@ -160,7 +161,7 @@ public record TrainSettings(
         params.put("workers", Integer.toString(workers));
         params.put("seed", Long.toString(seed()));
         params.put("checkpoint_interval", Integer.toString(checkpointInterval()));
-        params.put("init_weights", initWeights() == null ? "" : initWeights());
+        params.put("init_weights", initWeights() == null ? "" : LocationRedaction.withoutSecrets(initWeights()));
         params.put("eval_interval", Integer.toString(evalInterval()));
         return params;
     }

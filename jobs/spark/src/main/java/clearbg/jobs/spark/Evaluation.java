@@ -1,5 +1,6 @@
 package clearbg.jobs.spark;
 
+import clearbg.jobs.files.LocationRedaction;
 import clearbg.jobs.report.CurvesPlot;
 import clearbg.jobs.report.MetricsReport;
 import clearbg.model.metric.SodResult;
@@ -81,7 +82,7 @@ public final class Evaluation {
         byte[][] plots = CurvesPlot.png(results);
         files.write(folder + "/pr_curve.png", plots[0]);
         files.write(folder + "/f_curve.png", plots[1]);
-        System.out.println("reports in " + folder);
+        System.out.println("reports in " + LocationRedaction.withoutSecrets(folder));
         return results;
     }
 }

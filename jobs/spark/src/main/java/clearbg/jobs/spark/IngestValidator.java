@@ -55,6 +55,9 @@ public final class IngestValidator implements Serializable {
 
     /** The rows of {@code pair}: one reject, or the pair (and its flip). */
     public List<IngestRow> rows(IngestPair pair) {
+        if (pair.refusal() != null) {
+            return List.of(IngestRow.reject(pair, pair.refusal()));
+        }
         if (pair.maskUri() == null) {
             return List.of(IngestRow.reject(pair, "mask missing"));
         }

@@ -6,8 +6,8 @@ import java.io.IOException;
 
 /**
  * An IngestJob table as the jobs that read it see it: the Parquet folder of its current version and the
- * content hash of that version, both from {@code manifest.json} at the table's root. A URI without a
- * manifest is taken as a Parquet folder itself (content hash empty).
+ * content hash of that version, both from {@code manifest.json} at the table's root (the folder named relative to
+ * it). A URI without a manifest is taken as a Parquet folder itself (content hash empty).
  *
  * @param parquet the Parquet folder to read
  * @param contentHash the manifest's {@code content_hash}, or "" when there is none
@@ -26,6 +26,16 @@ public record TableManifest(String parquet, String contentHash) {
         if (table == null || !table.isTextual()) {
             throw new IOException(manifest + ": no \"table\" entry naming the Parquet folder");
         }
-        return new TableManifest(table.asText(), json.path("content_hash").asText(""));
+        return new TableManifest(
+                resolve(root, table.asText()), json.path("content_hash").asText(""));
+    }
+
+    /**
+     * A location the manifest names, resolved against the table's root: IngestJob writes them relative to the
+     * manifest (so the manifest carries no URI and no credential in one); absolute ones, of older manifests, stay.
+     */
+    public static String resolve(String root, String named) {
+        boolean absolute = named.startsWith("/") || named.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*");
+        return absolute ? named : root.replaceAll("/+$", "") + "/" + named;
     }
 }
