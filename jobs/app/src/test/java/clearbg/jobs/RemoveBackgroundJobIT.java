@@ -116,6 +116,19 @@ class RemoveBackgroundJobIT {
             assertEquals(0, again.get("done").asInt(), "a second run skips every done image");
             assertEquals(GOOD + 1, again.get("skipped").asInt());
 
+            SparkSubmit.Result reused = SparkSubmit.run(
+                    "local[2]", "clearbg.jobs.RemoveBackgroundJob", 300, dir.resolve("reused.log"), s3, args);
+            assertEquals(1, reused.exitCode(), reused.output());
+            assertTrue(
+                    reused.output().contains("--run-id second: a run with this id already reported"), reused.output());
+            String[] escaping = args.clone();
+            escaping[escaping.length - 1] = "../escape";
+            SparkSubmit.Result refused = SparkSubmit.run(
+                    "local[2]", "clearbg.jobs.RemoveBackgroundJob", 300, dir.resolve("escape.log"), s3, escaping);
+            assertEquals(2, refused.exitCode(), refused.output());
+            assertTrue(refused.output().contains("--run-id '../escape' must be"), refused.output());
+            assertFalse(Files.exists(bucket.resolve("out/escape")), "nothing written outside the reports");
+
             String[] fresh = args.clone();
             fresh[3] = "s3a://" + BUCKET + "/out2";
             fresh[fresh.length - 1] = "interrupted";

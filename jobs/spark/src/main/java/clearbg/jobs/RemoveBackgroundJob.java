@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -33,6 +34,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -116,6 +118,8 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
     @Option(names = "--partitions", defaultValue = "0", description = "task count (default: Spark's parallelism)")
     int partitions;
 
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
+
     @Option(
             names = "--run-id",
             description = "name of this run's report folder (default: UTC time and a random suffix)")
@@ -127,6 +131,12 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
         RemoveSettings settings =
                 new RemoveSettings(overwrite, layout.format() == OutputLayout.Format.MASK ? null : background, batch);
         DecodeLimits limits = imageLimits.limits();
+        if (runId != null && !RUN_ID.matcher(runId).matches()) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--run-id '" + runId + "' must be letters, digits, '.', '_' or '-' (at most 100), not starting"
+                            + " with '.': it names the report folder under " + RemovePlan.REPORTS + "/");
+        }
         String id = runId != null
                 ? runId
                 : DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
@@ -153,6 +163,11 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
         if (!files.exists(weights)) {
             throw new IllegalArgumentException("--weights " + weights + ": no such file");
         }
+        String reportDir = output.replaceAll("/+$", "") + "/" + RemovePlan.REPORTS + "/" + id;
+        if (files.exists(reportDir)) {
+            throw new IllegalArgumentException("--run-id " + id + ": a run with this id already reported under "
+                    + LocationRedaction.withoutSecrets(reportDir) + "; choose another id or leave it out");
+        }
         long listStart = System.nanoTime();
         RemovePlan plan = RemovePlan.of(files, input, output, layout);
         double listMillis = (System.nanoTime() - listStart) / 1e6;
@@ -165,7 +180,6 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
                         Math.max(1, Math.min(slices, Math.max(1, plan.items().size()))))
                 .mapPartitions(worker::process);
         JavaRDD<RemoveOutcome> all = processed.union(context.parallelize(plan.decided(), 1));
-        String reportDir = output.replaceAll("/+$", "") + "/" + RemovePlan.REPORTS + "/" + id;
         Dataset<Row> report = spark.createDataFrame(
                 all.map(o -> RowFactory.create(
                         id,
