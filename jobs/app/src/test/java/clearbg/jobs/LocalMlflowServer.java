@@ -23,9 +23,10 @@ final class LocalMlflowServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
+    private final Path workDir;
     private final Path log;
     private final int port;
-    private final Process process;
+    private Process process;
 
     /**
      * Starts the server with its database, artifacts and log in {@code workDir}.
@@ -34,11 +35,22 @@ final class LocalMlflowServer implements AutoCloseable {
      * @throws IOException when the server does not answer within three minutes (its log is named)
      */
     LocalMlflowServer(Path workDir) throws IOException, InterruptedException {
-        Path mlflow = ProjectFolders.venvTool("mlflow");
+        this.workDir = workDir;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         log = workDir.resolve("mlflow-server.log");
+        process = start();
+    }
+
+    /** Stops the server and starts it again on the same port with the same database and artifacts. */
+    void restart() throws IOException, InterruptedException {
+        close();
+        process = start();
+    }
+
+    private Process start() throws IOException, InterruptedException {
+        Path mlflow = ProjectFolders.venvTool("mlflow");
         ProcessBuilder builder = new ProcessBuilder(
                         mlflow.toString(),
                         "server",
@@ -54,19 +66,20 @@ final class LocalMlflowServer implements AutoCloseable {
                         "--workers",
                         "1")
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment()
                 .putAll(Map.of(
                         "MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false",
                         "MLFLOW_DISABLE_TELEMETRY", "true",
                         "DO_NOT_TRACK", "true"));
-        process = builder.start();
+        Process started = builder.start();
         try {
-            awaitHealth();
+            awaitHealth(started);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            close();
+            stop(started);
             throw e;
         }
+        return started;
     }
 
     /** The tracking URI, {@code http://127.0.0.1:<port>}. */
@@ -77,6 +90,10 @@ final class LocalMlflowServer implements AutoCloseable {
     /** Stops the server's processes: politely first, forcibly after 10 seconds. */
     @Override
     public void close() throws InterruptedException {
+        stop(process);
+    }
+
+    private static void stop(Process process) throws InterruptedException {
         List<ProcessHandle> tree = process.descendants().collect(Collectors.toList());
         tree.add(process.toHandle());
         tree.forEach(ProcessHandle::destroy);
@@ -92,7 +109,7 @@ final class LocalMlflowServer implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    private void awaitHealth() throws IOException, InterruptedException {
+    private void awaitHealth(Process process) throws IOException, InterruptedException {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest health = HttpRequest.newBuilder(uri().resolve("/health"))

@@ -2,7 +2,6 @@ package clearbg.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.jobs.tracking.RunTracker;
@@ -27,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -170,25 +170,74 @@ class MlflowTrackingIT {
     }
 
     @Test
-    void aFailedCallWarnsOnceAndTurnsTrackingOff() throws Exception {
+    void aRefusedCallIsDroppedWithAWarningAndTrackingGoesOn() throws Exception {
         String runId;
-        try (RunTracker run = Trackers.open(settings("failures", null), log())) {
+        try (RunTracker run = Trackers.open(settings("refusals", null), log())) {
             run.logParams(Map.of("lr", "0.001"));
             run.logParams(Map.of("lr", "0.01"));
             run.logMetric("loss", 1, 0);
-            run.setTag("after", "failure");
+            run.setTag("after", "refusal");
             runId = run.runId();
             run.close(true);
         }
         String warning = log.toString(StandardCharsets.UTF_8);
         assertEquals(1, warning.lines().count(), warning);
-        assertTrue(warning.startsWith("clearbg: warning: MLflow tracking at " + server.uri() + " is off: "), warning);
+        assertTrue(
+                warning.startsWith("clearbg: warning: MLflow tracking at " + server.uri() + " refused a call"),
+                warning);
         assertTrue(warning.contains("INVALID_PARAMETER_VALUE"), warning);
         JsonNode run = get("/api/2.0/mlflow/runs/get", "run_id", runId).path("run");
-        assertEquals("RUNNING", run.path("info").path("status").asText(), "calls after the failure are not sent");
+        assertEquals("FINISHED", run.path("info").path("status").asText(), "the calls after the refusal are sent");
         assertEquals(Map.of("lr", "0.001"), keyValues(run.path("data").path("params")));
-        assertEquals(0, history(runId, "loss").size());
-        assertNotNull(runId);
+        assertEquals(List.of(0L), steps(history(runId, "loss")));
+        assertEquals("refusal", keyValues(run.path("data").path("tags")).get("after"));
+    }
+
+    @Test
+    void aServerKilledAndRestartedMidRunLosesNothingAndTheRunEndsFinished(@TempDir Path own) throws Exception {
+        try (LocalMlflowServer restarting = new LocalMlflowServer(own)) {
+            String runId;
+            try (RunTracker run = Trackers.open(new TrackingSettings(restarting.uri(), "it-restart", null), log())) {
+                runId = run.runId();
+                run.logParams(Map.of("lr", "0.001"));
+                for (int step = 0; step < 5; step++) {
+                    run.logMetric("loss", 1.0 / (step + 1), step);
+                }
+                run.flush();
+                restarting.close();
+                for (int step = 5; step < 10; step++) {
+                    run.logMetric("loss", 1.0 / (step + 1), step);
+                }
+                run.flush();
+                run.setTag("during", "outage");
+                assertTrue(log.toString(StandardCharsets.UTF_8).contains("does not answer"), log.toString());
+                restarting.restart();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+                int step = 10;
+                while (!log.toString(StandardCharsets.UTF_8).contains("answers again")
+                        && System.nanoTime() < deadline) {
+                    run.logMetric("loss", 1.0 / (step + 1), step++);
+                    Thread.sleep(1000);
+                }
+                run.logMetric("loss", 0.0, step);
+                run.close(true);
+            }
+            String lines = log.toString(StandardCharsets.UTF_8);
+            assertTrue(lines.contains("answers again after"), lines);
+            JsonNode run = get(restarting.uri(), "/api/2.0/mlflow/runs/get", "run_id", runId)
+                    .path("run");
+            assertEquals("FINISHED", run.path("info").path("status").asText());
+            assertEquals("outage", keyValues(run.path("data").path("tags")).get("during"));
+            List<Long> steps = steps(
+                    get(restarting.uri(), "/api/2.0/mlflow/metrics/get-history", "run_id", runId, "metric_key", "loss")
+                            .path("metrics"));
+            List<Long> expected = new ArrayList<>();
+            for (long s = 0; s < steps.size(); s++) {
+                expected.add(s);
+            }
+            assertTrue(steps.size() > 11, "metrics of before, during and after the outage: " + steps);
+            assertEquals(expected, steps.stream().sorted().toList(), "every step once, none lost");
+        }
     }
 
     @Test
@@ -248,7 +297,11 @@ class MlflowTrackingIT {
     }
 
     private static JsonNode get(String path, String... query) throws IOException, InterruptedException {
-        StringBuilder uri = new StringBuilder(server.uri() + path);
+        return get(server.uri(), path, query);
+    }
+
+    private static JsonNode get(URI base, String path, String... query) throws IOException, InterruptedException {
+        StringBuilder uri = new StringBuilder(base + path);
         for (int i = 0; i < query.length; i += 2) {
             uri.append(i == 0 ? '?' : '&')
                     .append(query[i])

@@ -43,6 +43,30 @@ final class MetricBuffer {
         return pending.size() >= capacity || !pending.isEmpty() && nowMillis - oldestAddedAt >= maxDelayMillis;
     }
 
+    /** Puts unsent batches back in front of what is waiting, in their order (a failed send). */
+    void putBack(List<List<Metric>> batches) {
+        List<Metric> unsent = new ArrayList<>();
+        batches.forEach(unsent::addAll);
+        if (!unsent.isEmpty()) {
+            pending.addAll(0, unsent);
+            oldestAddedAt = Math.min(oldestAddedAt, unsent.get(0).timestamp());
+        }
+    }
+
+    /** Drops the oldest metrics beyond {@code limit}; returns how many. */
+    int dropOldestBeyond(int limit) {
+        int excess = Math.max(0, pending.size() - limit);
+        if (excess > 0) {
+            pending.subList(0, excess).clear();
+        }
+        return excess;
+    }
+
+    /** How many metrics are waiting. */
+    int size() {
+        return pending.size();
+    }
+
     /** Removes and returns everything waiting, in the order added, cut into batches of at most {@code capacity}. */
     List<List<Metric>> drain() {
         List<List<Metric>> batches = Chunks.of(pending, capacity);

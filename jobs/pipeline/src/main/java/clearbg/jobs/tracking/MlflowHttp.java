@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -22,6 +24,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * JSON over HTTP to one MLflow tracking server: builds the requests (with the Authorization header when
@@ -35,6 +41,7 @@ final class MlflowHttp {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
     private static final int MAX_REASON_CHARS = 200;
+    private static final int MAX_BODY_BYTES = 16 << 20;
 
     private final String base;
     private final Optional<String> authorization;
@@ -111,8 +118,8 @@ final class MlflowHttp {
     }
 
     private JsonNode answer(String what, HttpRequest request) throws TrackingCallException {
-        HttpResponse<String> response = send(what, request);
-        int status = response.statusCode();
+        Answer response = send(what, request);
+        int status = response.status();
         String body = response.body();
         if (status / 100 == 2) {
             try {
@@ -132,40 +139,97 @@ final class MlflowHttp {
         } catch (IOException notJson) {
             // an HTML page or plain text from a proxy: its start is the reason
         }
-        throw new TrackingCallException(
-                what + ": HTTP " + status + (message.isBlank() ? "" : " " + shorten(message)), errorCode);
+        String reason = what + ": HTTP " + status + (message.isBlank() ? "" : " " + shorten(message));
+        if (status >= 500 || status == 429) {
+            throw TrackingCallException.unreachable(reason);
+        }
+        throw new TrackingCallException(reason, errorCode);
     }
 
-    private HttpResponse<String> send(String what, HttpRequest request) throws TrackingCallException {
+    private Answer send(String what, HttpRequest request) throws TrackingCallException {
         for (int attempt = 1; ; attempt++) {
             String notProcessed;
             try {
-                HttpResponse<String> response =
-                        client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                if (response.statusCode() != 429 && response.statusCode() != 503 || attempt == retries.attempts()) {
-                    return response;
+                Answer answer = exchange(request);
+                if (answer.status() != 429 && answer.status() != 503 || attempt == retries.attempts()) {
+                    return answer;
                 }
-                notProcessed = "HTTP " + response.statusCode();
+                notProcessed = "HTTP " + answer.status();
             } catch (HttpConnectTimeoutException e) {
                 notProcessed = "cannot connect within " + CONNECT_TIMEOUT.toSeconds() + " s";
             } catch (ConnectException e) {
                 notProcessed = "cannot connect (" + connectFailure(e) + ")";
             } catch (HttpTimeoutException e) {
-                throw new TrackingCallException(what + ": no answer within "
+                throw TrackingCallException.unreachable(what + ": no whole answer within "
                         + request.timeout().map(Duration::toSeconds).orElse(0L) + " s");
             } catch (IOException e) {
-                throw new TrackingCallException(what + ": " + describe(e));
+                throw TrackingCallException.unreachable(what + ": " + describe(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TrackingCallException(what + ": interrupted");
             }
             if (attempt == retries.attempts()) {
-                throw new TrackingCallException(
+                throw TrackingCallException.unreachable(
                         what + ": " + notProcessed + (attempt > 1 ? " after " + attempt + " tries" : ""));
             }
             pause(what, retries.backoffBefore(attempt + 1));
         }
     }
+
+    /**
+     * One request and its whole answer within the request's time-out: the JDK client's own time-out ends when the
+     * headers arrive, so the body is read against the same deadline, and at most {@value #MAX_BODY_BYTES} bytes of
+     * it (MLflow's answers to these calls are small; a larger one is not MLflow's).
+     */
+    private Answer exchange(HttpRequest request) throws IOException, InterruptedException {
+        long deadline =
+                System.nanoTime() + request.timeout().orElse(CALL_TIMEOUT).toNanos();
+        CompletableFuture<HttpResponse<InputStream>> pending =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = await(pending, deadline, () -> pending.cancel(true));
+        try (InputStream body = response.body()) {
+            CompletableFuture<byte[]> reading = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return body.readNBytes(MAX_BODY_BYTES + 1);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            byte[] bytes = await(reading, deadline, () -> closeQuietly(body));
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw new IOException("the answer is larger than " + MAX_BODY_BYTES + " bytes");
+            }
+            return new Answer(response.statusCode(), new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future, long deadline, Runnable onTimeout)
+            throws IOException, InterruptedException {
+        try {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            onTimeout.run();
+            throw new HttpTimeoutException("no whole answer in time");
+        } catch (ExecutionException e) {
+            Throwable cause =
+                    e.getCause() instanceof UncheckedIOException unchecked ? unchecked.getCause() : e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException ignored) {
+            // closing only cancels the read
+        }
+    }
+
+    /** An answer: its status and its body, read whole. */
+    private record Answer(int status, String body) {}
 
     private static void pause(String what, Duration backoff) throws TrackingCallException {
         try {

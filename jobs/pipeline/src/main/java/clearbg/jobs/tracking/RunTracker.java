@@ -5,13 +5,14 @@ import java.util.Map;
 
 /**
  * A job's tracked run: its parameters, metric curves, tags and artifacts. Obtained from
- * {@link Trackers#open}; a tracker never throws and never stops a job: when tracking is off, or after its
- * first failure (reported once on the job's log), every call does nothing.
+ * {@link Trackers#open}; a tracker never throws and never stops a job: when tracking is off every call does
+ * nothing; a call the server refuses is dropped with a warning; while the server does not answer, calls are kept
+ * and sent when it answers again (see {@code MlflowRunTracker}).
  *
  * <p>Metrics are sent in batches (when 1000 are waiting, when the oldest has waited a few seconds, on
  * {@link #flush()} and on close); parameters, tags and artifacts are sent at once. Timestamps are the
  * wall-clock time of the call, in milliseconds. MLflow keeps a parameter's first value: logging it again
- * with another value is a failure (logging the same value again, as a resumed run does, is not).
+ * with another value is refused (logging the same value again, as a resumed run does, is not).
  *
  * <p>End the run explicitly when the work succeeded; try-with-resources then ends a run that an exception
  * cut short as FAILED:

@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
@@ -221,14 +224,20 @@ public final class HadoopFiles implements FileStore, Serializable {
 
     /**
      * Moves {@code temporary} over {@code target} without a moment in which neither exists: on the local file
-     * system one rename(2), which replaces the target atomically (the checksum file follows); elsewhere
-     * FileContext's rename with OVERWRITE, atomic on HDFS.
+     * system one rename(2) ({@link StandardCopyOption#ATOMIC_MOVE}), which replaces the target atomically, after
+     * removing the target's checksum file (Hadoop's local file system skips the check of a file without one, and
+     * a stale one would fail the new content); elsewhere FileContext's rename with OVERWRITE, atomic on HDFS.
      */
     private void replace(FileSystem fs, Path temporary, Path target) throws IOException {
-        if (fs.getScheme().equals("file")) {
-            if (!fs.rename(temporary, target)) {
-                throw new IOException("cannot move " + temporary + " to " + target);
-            }
+        if (fs instanceof LocalFileSystem local) {
+            Files.deleteIfExists(local.pathToFile(local.getChecksumFile(target)).toPath());
+            Files.move(
+                    local.pathToFile(temporary).toPath(),
+                    local.pathToFile(target).toPath(),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(
+                    local.pathToFile(local.getChecksumFile(temporary)).toPath());
             return;
         }
         FileContext.getFileContext(fs.getUri(), configuration()).rename(temporary, target, Options.Rename.OVERWRITE);

@@ -56,9 +56,13 @@ class HadoopFilesTest {
         files.write(target, "first".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         files.write(target, "second".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertEquals("second", Files.readString(dir.resolve("out/model.bin")));
+        assertEquals("second", new String(files.read(target), java.nio.charset.StandardCharsets.UTF_8));
+        String qualified = files.qualified(target);
+        files.write(qualified, "third".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("third", new String(files.read(target), java.nio.charset.StandardCharsets.UTF_8));
         try (var listing = Files.list(dir.resolve("out"))) {
             assertEquals(
-                    List.of(".model.bin.crc", "model.bin"),
+                    List.of("model.bin"),
                     listing.map(p -> p.getFileName().toString()).sorted().toList());
         }
 
