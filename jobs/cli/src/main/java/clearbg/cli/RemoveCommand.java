@@ -221,7 +221,8 @@ final class RemoveCommand implements Callable<Integer> {
             Predictor predictor,
             RemoveTally tally,
             PrintWriter err) {
-        RemoveSettings settings = new RemoveSettings(overwrite, maskOnly ? null : background, batch);
+        RemoveSettings settings =
+                new RemoveSettings(overwrite, maskOnly ? null : background, batch, System.currentTimeMillis());
         RemovalPipeline pipeline = new RemovalPipeline(STORE, decoder, predictor::predict, settings, timer);
         List<RemoveOutcome> outcomes =
                 pipeline.process(batchTasks.stream().map(this::request).iterator());

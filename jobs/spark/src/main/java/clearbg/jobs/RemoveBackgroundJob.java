@@ -128,8 +128,11 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
     @Override
     public Integer call() throws Exception {
         OutputLayout layout = new OutputLayout(parseFormat(format));
-        RemoveSettings settings =
-                new RemoveSettings(overwrite, layout.format() == OutputLayout.Format.MASK ? null : background, batch);
+        RemoveSettings settings = new RemoveSettings(
+                overwrite,
+                layout.format() == OutputLayout.Format.MASK ? null : background,
+                batch,
+                System.currentTimeMillis());
         DecodeLimits limits = imageLimits.limits();
         if (runId != null && !RUN_ID.matcher(runId).matches()) {
             throw new CommandLine.ParameterException(

@@ -85,7 +85,13 @@ public final class RemovalPipeline {
 
     private void decodeOrSkip(RemoveRequest request) {
         try {
-            if (!settings.overwrite() && upToDate(request)) {
+            long oldestOutput = oldestOutputModified(request);
+            if (oldestOutput >= settings.runStartedMillis()) {
+                outcomes.add(RemoveOutcome.doneEarlier(
+                        request.key(), "written by another attempt of this run (a retried or speculative task)"));
+                return;
+            }
+            if (!settings.overwrite() && oldestOutput >= request.inputModified()) {
                 outcomes.add(RemoveOutcome.skippedKey(request.key(), "outputs exist and are not older than the input"));
                 return;
             }
@@ -112,13 +118,13 @@ public final class RemovalPipeline {
                 : request.key() + ": " + message;
     }
 
-    private boolean upToDate(RemoveRequest request) throws IOException {
+    /** The modification time of the request's oldest output (-1 when one is missing). */
+    private long oldestOutputModified(RemoveRequest request) throws IOException {
+        long oldest = Long.MAX_VALUE;
         for (RemoveRequest.Output output : request.outputs()) {
-            if (store.modificationTime(output.location()) < request.inputModified()) {
-                return false;
-            }
+            oldest = Math.min(oldest, store.modificationTime(output.location()));
         }
-        return true;
+        return oldest;
     }
 
     private void predictAndWrite() {

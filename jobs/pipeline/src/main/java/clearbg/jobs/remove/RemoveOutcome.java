@@ -26,6 +26,11 @@ public record RemoveOutcome(
         return new RemoveOutcome(key, SKIPPED, reason, 0, 0, 0, 0);
     }
 
+    /** A key done by an earlier attempt of the same run (a retried or speculative task), with the reason. */
+    public static RemoveOutcome doneEarlier(String key, String reason) {
+        return new RemoveOutcome(key, DONE, reason, 0, 0, 0, 0);
+    }
+
     /** A key that failed with the reason. */
     public static RemoveOutcome failedKey(String key, String reason) {
         return new RemoveOutcome(key, FAILED, reason, 0, 0, 0, 0);

@@ -9,8 +9,11 @@ import java.io.Serializable;
  * @param overwrite redo images whose outputs exist and are not older than the input
  * @param background composite cut-outs on this colour, or null for a transparent background
  * @param batchSize images per forward pass
+ * @param runStartedMillis when the run started (ms since the epoch): outputs modified since were written by this
+ *     run, by another attempt of the same task (Spark's retries and speculation), and count as done, not skipped
  */
-public record RemoveSettings(boolean overwrite, Rgba background, int batchSize) implements Serializable {
+public record RemoveSettings(boolean overwrite, Rgba background, int batchSize, long runStartedMillis)
+        implements Serializable {
 
     public RemoveSettings {
         if (batchSize < 1) {
