@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -111,7 +112,7 @@ public final class HadoopFiles implements FileStore, Serializable {
         }
         List<Entry> files = new ArrayList<>();
         if ("file".equals(fs.getScheme())) {
-            walk(fs, rootPath, files);
+            walk(fs, rootPath, files, new HashSet<>());
         } else {
             RemoteIterator<LocatedFileStatus> it = fs.listFiles(rootPath, true);
             while (it.hasNext()) {
@@ -122,12 +123,20 @@ public final class HadoopFiles implements FileStore, Serializable {
         return files;
     }
 
-    private static void walk(FileSystem fs, Path folder, List<Entry> files) throws IOException {
+    /**
+     * Walks a local folder; a folder reached again through a symbolic link (the same real path) is not walked
+     * again, so a link to an ancestor ends instead of looping, and no file is listed twice through two links.
+     */
+    private static void walk(FileSystem fs, Path folder, List<Entry> files, Set<java.nio.file.Path> visited)
+            throws IOException {
+        if (!visited.add(new java.io.File(folder.toUri().getPath()).toPath().toRealPath())) {
+            return;
+        }
         RemoteIterator<FileStatus> it = fs.listStatusIterator(folder);
         while (it.hasNext()) {
             FileStatus status = it.next();
             if (status.isDirectory()) {
-                walk(fs, status.getPath(), files);
+                walk(fs, status.getPath(), files, visited);
             } else {
                 add(status, files);
             }

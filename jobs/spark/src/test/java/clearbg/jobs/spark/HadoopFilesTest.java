@@ -41,6 +41,26 @@ class HadoopFilesTest {
     }
 
     @Test
+    void aSymbolicLinkToAnAncestorEndsTheWalkInsteadOfLoopingAndNoFileIsListedTwice() throws IOException {
+        write("a/x.jpg", 1_600_000_000_000L);
+        write("b/y.jpg", 1_600_000_000_000L);
+        Files.createSymbolicLink(dir.resolve("a/loop"), dir);
+        Files.createSymbolicLink(dir.resolve("again"), dir.resolve("b"));
+
+        List<String> relative = files.listEntries(dir.toUri().toString()).stream()
+                .map(e -> relativize(e.uri()))
+                .toList();
+
+        assertEquals(
+                List.of("x.jpg", "y.jpg"),
+                relative.stream()
+                        .map(r -> r.substring(r.lastIndexOf('/') + 1))
+                        .sorted()
+                        .toList(),
+                "each file once, whichever way it was reached: " + relative);
+    }
+
+    @Test
     void missingFolderIsNamed() {
         String missing = dir.resolve("nothing-here").toUri().toString();
         IOException error = assertThrows(IOException.class, () -> files.listEntries(missing));
