@@ -38,7 +38,14 @@ final class RemovePlan {
             if ((entry.uri() + "/").startsWith(outputQualified + "/")) {
                 continue;
             }
-            String key = files.relativize(inputRoot, entry.uri());
+            String key;
+            try {
+                key = files.relativize(inputRoot, entry.uri());
+            } catch (IOException outside) {
+                plan.decided.add(RemoveOutcome.failedKey(
+                        entry.uri(), "refused: the key lies outside the input prefix (a '..' segment)"));
+                continue;
+            }
             if (!FileNames.isImage(key)) {
                 plan.decided.add(RemoveOutcome.skippedKey(key, "not an image (extension)"));
                 continue;
