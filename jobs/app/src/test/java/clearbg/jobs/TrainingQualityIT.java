@@ -1,6 +1,7 @@
 package clearbg.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.cli.ClearBg;
@@ -8,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainingQualityIT {
 
     private static final int STEPS = 1500;
+
+    /** A password in the tracking URI's user-info: it may reach the server, never an output, log or param. */
+    private static final String PLANTED = "planted-tracking-secret";
 
     @TempDir
     Path dir;
@@ -87,7 +94,7 @@ class TrainingQualityIT {
                     "--out",
                     run.toUri().toString(),
                     "--tracking-uri",
-                    mlflow.uri().toString(),
+                    mlflow.uri().toString().replace("http://", "http://clearbg:" + PLANTED + "@"),
                     "--run-name",
                     "quality");
             assertEquals(0, train.exitCode(), train.output());
@@ -110,6 +117,15 @@ class TrainingQualityIT {
                     1e-9);
             String artifacts = queries.artifacts(id);
             assertTrue(artifacts.contains("weights.safetensors"), artifacts);
+
+            assertFalse(runs.toString().contains(PLANTED), "no MLflow param or tag holds the secret");
+            assertFalse(train.output().contains(PLANTED), "the job's output never shows the secret");
+            try (Stream<Path> written = Files.walk(run)) {
+                for (Path file : written.filter(Files::isRegularFile).toList()) {
+                    String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                    assertFalse(bytes.contains(PLANTED), file + " holds the secret");
+                }
+            }
         }
     }
 }
