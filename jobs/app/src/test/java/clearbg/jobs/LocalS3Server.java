@@ -23,7 +23,10 @@ final class LocalS3Server implements AutoCloseable {
     private final int port;
     private final String accessKey = "test" + UUID.randomUUID().toString().substring(0, 8);
     private final String secretKey = UUID.randomUUID().toString().replace("-", "");
-    private final Process process;
+    private final Path workDir;
+    private final Path jar;
+    private final Path properties;
+    private Process process;
 
     LocalS3Server(Path workDir, String bucket) throws IOException, InterruptedException {
         Path jar = Paths.get(System.getProperty("clearbg.toolsDir", "target/tools"))
@@ -44,22 +47,36 @@ final class LocalS3Server implements AutoCloseable {
                         "s3proxy.credential=" + secretKey,
                         "jclouds.provider=filesystem",
                         "jclouds.filesystem.basedir=" + dataDir));
-        process = new ProcessBuilder("java", "-jar", jar.toString(), "--properties", properties.toString())
+        this.workDir = workDir;
+        this.jar = jar;
+        this.properties = properties;
+        process = launch();
+    }
+
+    /** Stops the server and starts it again on the same port with the same objects and credentials. */
+    void restart() throws IOException, InterruptedException {
+        close();
+        process = launch();
+    }
+
+    private Process launch() throws IOException, InterruptedException {
+        Process started = new ProcessBuilder("java", "-jar", jar.toString(), "--properties", properties.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("s3proxy.log").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        workDir.resolve("s3proxy.log").toFile()))
                 .start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             try (Socket probe = new Socket("127.0.0.1", port)) {
-                return;
+                return started;
             } catch (IOException notYet) {
-                if (!process.isAlive()) {
+                if (!started.isAlive()) {
                     break;
                 }
                 Thread.sleep(200);
             }
         }
-        close();
+        started.destroyForcibly().waitFor();
         throw new IOException("S3Proxy did not start; see " + workDir.resolve("s3proxy.log"));
     }
 

@@ -78,7 +78,8 @@ final class SparkSubmit {
         return start(master, mainClass, log, s3, List.of(), args);
     }
 
-    private static Process start(
+    /** Starts spark-submit with more of its options (e.g. {@code --conf spark.speculation=true}) without waiting. */
+    static Process start(
             String master, String mainClass, Path log, LocalS3Server s3, List<String> submitOptions, String... args)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(
