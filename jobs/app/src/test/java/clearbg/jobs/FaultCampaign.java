@@ -111,7 +111,8 @@ class FaultCampaign {
             ROWS.add(String.format(
                     Locale.ROOT,
                     "| TrainJob, 2 workers x batch 2, %d steps, standalone cluster | executor SIGKILL at %s |"
-                            + " final weights equal the uninterrupted run's bit for bit | %.0f s (uninterrupted %.0f s) |",
+                            + " final weights equal the uninterrupted run's bit for bit |"
+                            + " %.0f s (uninterrupted %.0f s) |",
                     STEPS,
                     String.join(", ", kills),
                     faultedSeconds,

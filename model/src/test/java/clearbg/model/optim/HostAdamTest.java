@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fused host Adam gives the device Adam's numbers bit for bit without weight decay (the recipe's: the same
- * float32 operations in the same order), within 2 ulps with it (libtorch's {@code g + wd p} rounds differently in
- * a few elements), zeroes the gradients, writes the weights in place, and its state round-trips.
+ * float32 operations in the same order); with it libtorch may fuse {@code g + wd p} into one multiply-add depending
+ * on the CPU, which moves the moments by an ulp and so each step's update by a few ulps of the update (at most
+ * the learning rate in size): the weights agree within 2 ulps of the weight plus 4 ulps of the learning rate per
+ * step taken. It zeroes the gradients, writes the weights in place, and its state round-trips.
  */
 class HostAdamTest {
 
@@ -51,7 +53,7 @@ class HostAdamTest {
                             if (weightDecay == 0) {
                                 assertArrayEquals(expected, actual, what);
                             } else {
-                                assertWithinUlps(expected, actual, 2, what);
+                                assertWithinUpdateUlps(expected, actual, 4 * step * Math.ulp(1e-3f), what);
                             }
                             assertEquals(
                                     0f,
@@ -119,11 +121,11 @@ class HostAdamTest {
         }
     }
 
-    private static void assertWithinUlps(float[] expected, float[] actual, int ulps, String what) {
+    private static void assertWithinUpdateUlps(float[] expected, float[] actual, float allowed, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
-            float allowed = ulps * Math.ulp(Math.max(Math.abs(expected[i]), Math.abs(actual[i])));
-            assertEquals(expected[i], actual[i], allowed, what + " at " + i);
+            float weightUlps = 2 * Math.ulp(Math.max(Math.abs(expected[i]), Math.abs(actual[i])));
+            assertEquals(expected[i], actual[i], weightUlps + allowed, what + " at " + i);
         }
     }
 

@@ -41,6 +41,8 @@ final class MlflowRunTracker implements RunTracker {
     private Outage outage;
     private long droppedMetrics;
     private boolean closed;
+    private String endStatus;
+    private boolean ended;
 
     private MlflowRunTracker(MlflowApi api, RunInfo run, Clock clock, TrackingWarning warning) {
         this.api = api;
@@ -114,7 +116,7 @@ final class MlflowRunTracker implements RunTracker {
             return;
         }
         closed = true;
-        submitIfRoom(() -> api.endRun(run.runId(), success ? "FINISHED" : "FAILED", clock.millis()));
+        endStatus = success ? "FINISHED" : "FAILED";
         long deadline = System.nanoTime() + CLOSE_PATIENCE.toNanos();
         sendWhatIsDue(true);
         while (outage != null && System.nanoTime() < deadline) {
@@ -180,6 +182,9 @@ final class MlflowRunTracker implements RunTracker {
             if (everything || metrics.due(clock.millis()) || outage != null) {
                 sendMetrics();
             }
+            if (endStatus != null && !ended) {
+                endRun();
+            }
             if (outage != null) {
                 warning.back((clock.millis() - outage.sinceMillis) / 1000, droppedMetrics);
                 outage = null;
@@ -193,6 +198,19 @@ final class MlflowRunTracker implements RunTracker {
                 outage.pauseLonger(clock.millis());
             }
         }
+    }
+
+    /** Ends the run, after every call and metric was sent: MLflow refuses metrics for a run that has ended. */
+    private void endRun() throws TrackingCallException {
+        try {
+            api.endRun(run.runId(), endStatus, clock.millis());
+        } catch (TrackingCallException e) {
+            if (e.unreachable()) {
+                throw e;
+            }
+            warning.refused(e);
+        }
+        ended = true;
     }
 
     /** Sends every waiting metric; on a failure the unsent ones wait again, in order. */
