@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -135,7 +136,30 @@ class IngestJobIT {
         assertTrue(
                 Files.isDirectory(out.resolve(version + "/images")),
                 "the previous version stays for a job that read the old manifest");
-        manifest = newer;
+
+        Files.write(images.resolve("raced.jpg"), goodJpeg);
+        Files.write(masks.resolve("raced.png"), goodMask);
+        Process racerA =
+                SparkSubmit.start("local[1]", "clearbg.jobs.IngestJob", dir.resolve("racer-a.log"), null, args);
+        Process racerB =
+                SparkSubmit.start("local[1]", "clearbg.jobs.IngestJob", dir.resolve("racer-b.log"), null, args);
+        for (Process racer : List.of(racerA, racerB)) {
+            assertTrue(racer.waitFor(600, TimeUnit.SECONDS), "a concurrent ingest finished");
+        }
+        assertEquals(0, racerA.exitValue(), Files.readString(dir.resolve("racer-a.log")));
+        assertEquals(0, racerB.exitValue(), Files.readString(dir.resolve("racer-b.log")));
+        JsonNode raced =
+                new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertEquals(
+                newer.get("rows").asInt() + 2, raced.get("rows").asInt(), "the last of two concurrent ingests wins");
+        assertTrue(
+                Files.isRegularFile(out.resolve(raced.get("table").asText()).resolve("_SUCCESS")),
+                "the manifest names a complete version after two concurrent ingests");
+        assertTrue(
+                Files.isDirectory(
+                        out.resolve(raced.get("previous_version").asText()).resolve("images")),
+                "the version the winner replaced stays for its readers");
+        manifest = raced;
 
         Path weights = dir.resolve("w.safetensors");
         assertEquals(

@@ -149,11 +149,15 @@ public final class HadoopFiles implements FileStore, Serializable {
         }
     }
 
-    /** The path of {@code file} relative to {@code root} (both as listed by {@link #listFiles}). */
+    /**
+     * The path of {@code file} relative to {@code root} (both as listed by {@link #listFiles}), after Hadoop
+     * resolved {@code ..} segments; an IOException when {@code file} is neither {@code root} nor under it
+     * (an S3 key such as {@code in/../x.jpg} lists as {@code x.jpg}, outside {@code in}).
+     */
     public String relativize(String root, String file) throws IOException {
-        String base = qualified(root);
+        String base = qualified(root).replaceAll("/+$", "");
         String full = qualified(file);
-        if (!full.startsWith(base)) {
+        if (!full.equals(base) && !full.startsWith(base + "/")) {
             throw new IOException(file + " is not under " + root);
         }
         return full.substring(base.length()).replaceFirst("^/+", "");

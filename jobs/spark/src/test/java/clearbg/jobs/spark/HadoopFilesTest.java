@@ -112,6 +112,16 @@ class HadoopFilesTest {
     }
 
     @Test
+    void aKeyIsRelativeOnlyToAPrefixItLiesUnderAfterItsDotDotSegmentsAreResolved() throws IOException {
+        String in = dir.resolve("in").toUri().toString();
+        assertEquals("a/b.jpg", files.relativize(in, in + "/a/b.jpg"));
+        assertEquals("b.jpg", files.relativize(in + "/", in + "/a/../b.jpg"));
+        IOException outside = assertThrows(IOException.class, () -> files.relativize(in, in + "/../x.jpg"));
+        assertTrue(outside.getMessage().contains("is not under"), outside.getMessage());
+        assertThrows(IOException.class, () -> files.relativize(in, in + "2/x.jpg"), "a sibling sharing the prefix");
+    }
+
+    @Test
     void sensitiveSettingsNeverTravelInATask() throws Exception {
         Configuration configuration = new Configuration(false);
         configuration.set("fs.s3a.secret.key", "PLANTED-S3-SECRET");
