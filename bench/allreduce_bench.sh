@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: the ring all-reduce (clearbg.jobs.allreduce) between 2 separate JVM processes on 127.0.0.1, on a
 # U2-Net-sized gradient (44,009,869 floats), against the raw loopback TCP bandwidth measured in the same run
-# (one way, and both ways at once, which is what a 2-rank ring does). Writes bench/results/allreduce_bench.md.
-#   FLOATS=44009869 WARMUP=2 REPETITIONS=15 CHUNKS=262144,1048576,4194304 bench/allreduce_bench.sh
+# (one way, and both ways at once, which is what a 2-rank ring does), with float32 on the wire (CHUNKS) and with
+# bfloat16 on the wire (BF16_CHUNKS). Writes bench/results/allreduce_bench.md.
+#   FLOATS=44009869 WARMUP=2 REPETITIONS=15 CHUNKS=262144,1048576,4194304 BF16_CHUNKS=4194304 bench/allreduce_bench.sh
 #   QUICK=1 (1M floats, 3 repetitions) for a smoke test
 # Other work on the machine slows the ring and the raw transfers; the report records the load average.
 set -euo pipefail
@@ -12,6 +13,7 @@ FLOATS="${FLOATS:-44009869}"
 WARMUP="${WARMUP:-2}"
 REPETITIONS="${REPETITIONS:-15}"
 CHUNKS="${CHUNKS:-262144,1048576,4194304}"
+BF16_CHUNKS="${BF16_CHUNKS:-4194304}"
 [[ -n "${QUICK:-}" ]] && { FLOATS=1000000; REPETITIONS=3; }
 cd "$ROOT"
 WORK="$(mktemp -d)"
@@ -27,7 +29,8 @@ CP="bench/target/classes:$(cat "$WORK/classpath")"
 mkdir "$WORK/rendezvous"
 run_rank() {
   java -Xms1g -Xmx1g -cp "$CP" clearbg.bench.AllReduceBench --rank "$1" --rendezvous "$WORK/rendezvous" \
-    --floats "$FLOATS" --warmup "$WARMUP" --repetitions "$REPETITIONS" --chunks "$CHUNKS"
+    --floats "$FLOATS" --warmup "$WARMUP" --repetitions "$REPETITIONS" --chunks "$CHUNKS" \
+    --bf16-chunks "$BF16_CHUNKS"
 }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run_rank 1 > "$WORK/rank1.out" &
@@ -63,16 +66,27 @@ print(f"| both ways at once: each rank sends S and receives S (2 threads per pro
 print("\n## `RingAllReduce.averageInPlace`\n")
 print("algbw = S / time; busbw = algbw x 2(n-1)/n: each rank sends and receives 2(n-1)/n x S, both directions at "
       f"once, so busbw compares with the both-ways raw bandwidth (for n = {n}, busbw = algbw).\n")
-print("| chunk | median s | min s | algbw GB/s | busbw GB/s | busbw / raw both ways | busbw / raw one way | same, from minimum times: busbw / raw both ways | CPU s of rank 0's process (median) | raw both ways CPU / ring CPU |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("With bfloat16 on the wire S still counts the float32 bytes (2 bytes of each 4 travel), so its algbw is the "
+      "effective one, comparable with float32's.\n")
+print("| wire | chunk | median s | min s | algbw GB/s | busbw GB/s | busbw / raw both ways | busbw / raw one way | same, from minimum times: busbw / raw both ways | CPU s of rank 0's process (median) | raw both ways CPU / ring CPU |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for r in ring:
     bus = gbs(S, med(r)) * 2 * (n - 1) / n
     bus_best = gbs(S, best(r)) * 2 * (n - 1) / n
-    print(f"| {r['chunk_bytes'] // 1024} KiB | {med(r):.3f} | {best(r):.3f} | {gbs(S, med(r)):.2f} | {bus:.2f} | "
+    print(f"| {r['wire']} | {r['chunk_bytes'] // 1024} KiB | {med(r):.3f} | {best(r):.3f} | {gbs(S, med(r)):.2f} | {bus:.2f} | "
           f"{100 * bus / gbs(S, med(both)):.0f}% | {100 * bus / gbs(S, med(one)):.0f}% | {100 * bus_best / gbs(S, best(both)):.0f}% | "
           f"{cpu(r):.3f} | {f'{100 * cpu(both) / cpu(r):.0f}%' if cpu(r) > 0 else 'below resolution'} |")
-identical = all(r.get("bit_identical_across_ranks_and_chunks") for r in ring)
-print(f"\nResults bit-identical on both ranks and for every chunk size: {'yes' if identical else 'NO'}.\n")
+identical = all(r.get("bit_identical_across_ranks_and_chunks_of_its_wire") for r in ring)
+print(f"\nResults bit-identical on both ranks and for every chunk size of one wire: {'yes' if identical else 'NO'}.\n")
+fp32 = [r for r in ring if r["wire"] == "fp32"]
+bf16 = [r for r in ring if r["wire"] == "bf16"]
+if fp32 and bf16:
+    for b in bf16:
+        f = next((r for r in fp32 if r["chunk_bytes"] == b["chunk_bytes"]), fp32[-1])
+        print(f"- bfloat16 wire, {b['chunk_bytes'] // 1024} KiB chunks: effective algbw **{med(f) / med(b):.2f}x** "
+              f"float32's at {f['chunk_bytes'] // 1024} KiB (medians; {best(f) / best(b):.2f}x from minimum times; "
+              f"CPU {cpu(b):.3f} s against {cpu(f):.3f} s)")
+    print()
 print("## Reading the numbers\n")
 print("On loopback the link is the CPU copying bytes through the kernel, so the raw transfers and the ring are both "
       "CPU-bound, and the ring does more work per byte than the raw transfers: it copies the float array into its "

@@ -14,6 +14,8 @@ import clearbg.jobs.spark.EvalSettings;
 import clearbg.jobs.spark.Evaluation;
 import clearbg.jobs.spark.HadoopFiles;
 import clearbg.jobs.spark.ModelSpec;
+import clearbg.jobs.spark.RingChoice;
+import clearbg.jobs.spark.RingOptions;
 import clearbg.jobs.spark.TrainEpochTask;
 import clearbg.jobs.spark.TrainingTable;
 import clearbg.jobs.tracking.TrackingSettings;
@@ -25,7 +27,6 @@ import clearbg.jobs.train.TrainingRun;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.metric.SodResult;
 import clearbg.model.predict.InferenceEngine;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -125,18 +126,15 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
     @Mixin
     TrackingOptions tracking;
 
-    @Option(
-            names = "--timeout",
-            defaultValue = "300",
-            description = "seconds a replica waits on its peers before failing (default ${DEFAULT-VALUE})")
-    int timeoutSeconds;
+    @Mixin
+    RingOptions ring;
 
     @Override
     public Integer call() throws Exception {
         TrainSettings settings = settings();
         try (SparkSession spark =
                 SparkSessions.open("clearbg-train", BarrierSlots.sessionDefaults(new SparkConf(), workers))) {
-            return run(spark, settings, tracking.settings(), Duration.ofSeconds(timeoutSeconds));
+            return run(spark, settings, tracking.settings(), ring.choice());
         }
     }
 
@@ -158,7 +156,7 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
      * Trains on {@code spark}, tracked as {@code tracking} says (a resumed training logs into the MLflow run
      * recorded in its checkpoint); returns the exit code.
      */
-    public static int run(SparkSession spark, TrainSettings settings, TrackingSettings tracking, Duration timeout)
+    public static int run(SparkSession spark, TrainSettings settings, TrackingSettings tracking, RingChoice ring)
             throws Exception {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         BarrierSlots.requireSlots(context.getConf(), settings.workers());
@@ -171,9 +169,9 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
         try {
             loop.run(
                     tracking,
-                    tags(spark, table),
-                    (plan, epoch, stepsPerEpoch, runId) -> epochs.train(
-                            plan, new TrainEpochTask(settings, files, epoch, stepsPerEpoch, runId, timeout)),
+                    tags(spark, table, ring),
+                    (plan, epoch, stepsPerEpoch, runId) ->
+                            epochs.train(plan, new TrainEpochTask(settings, files, epoch, stepsPerEpoch, runId, ring)),
                     settings.evalSplit() == null
                             ? null
                             : (checkpoint, step, name, run) -> evaluate(spark, settings, run, checkpoint, step, name),
@@ -192,8 +190,9 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
      * The run's tags: the code's git commit (when spark-submit was given it), the application id, the table's content
      * hash.
      */
-    private static Map<String, String> tags(SparkSession spark, TrainingTable table) {
+    private static Map<String, String> tags(SparkSession spark, TrainingTable table, RingChoice ring) {
         Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("allreduce_precision", ring.wire().name().toLowerCase(Locale.ROOT));
         tags.put("git_commit", spark.sparkContext().getConf().get(GIT_COMMIT_CONF, "unknown"));
         tags.put("spark_app_id", spark.sparkContext().applicationId());
         if (!table.manifest().contentHash().isEmpty()) {

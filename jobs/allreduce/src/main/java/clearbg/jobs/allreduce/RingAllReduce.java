@@ -63,7 +63,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * on its owner rank {@code k - 1}; the other ranks receive a copy of those bits. So every rank ends with
  * bit-identical arrays, and the result depends on the world size and the inputs but not on the chunk
  * size. {@link #averageInPlace} multiplies the owner's sums by the float {@code 1f / n} before the
- * all-gather, so the division is also done once per element, identically, and copied.
+ * all-gather, so the division is also done once per element, identically, and copied. With
+ * {@link WirePrecision#BF16} on the wire each partial sum is rounded to bfloat16 when it is sent and the
+ * owner rounds its completed sum (or mean) the same way, so the results are again bit-identical on every
+ * rank, each a bfloat16 value held in a float.
  *
  * <h2>Bandwidth</h2>
  *
@@ -168,7 +171,7 @@ public final class RingAllReduce implements AutoCloseable {
             return; // one rank: the sum and the mean are the data itself
         }
         RingSchedule schedule = new RingSchedule(settings.rank(), settings.worldSize(), data.length);
-        CallHeader header = new CallHeader(operation, data.length);
+        CallHeader header = new CallHeader(operation, settings.wire(), data.length);
         progress.reset();
         Future<?> sending;
         try {
@@ -217,7 +220,14 @@ public final class RingAllReduce implements AutoCloseable {
                     ? Combine.COPY
                     : mine.operation() == AVERAGE && schedule.completesSum(step) ? Combine.ADD_THEN_SCALE : Combine.ADD;
             int segment = schedule.receiveSegment(step);
-            receiver.receive(data, segments.offset(segment), segments.size(segment), combine, scale, progress);
+            receiver.receive(
+                    data,
+                    segments.offset(segment),
+                    segments.size(segment),
+                    combine,
+                    scale,
+                    schedule.completesSum(step),
+                    progress);
         }
     }
 
@@ -262,7 +272,7 @@ public final class RingAllReduce implements AutoCloseable {
             case AVERAGE -> "averageInPlace";
             default -> "operation " + header.operation();
         };
-        return name + " with " + header.length() + " floats";
+        return name + " with " + header.length() + " floats as " + header.wire();
     }
 
     private String where() {

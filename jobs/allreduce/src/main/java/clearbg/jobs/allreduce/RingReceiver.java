@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
  * The receiving half of a rank: reads floats from the previous rank into one reusable direct buffer of
- * {@code chunkBytes}, copies each full chunk in bulk into a float scratch array and combines it element by
- * element into the destination. Element {@code i} of a result depends only on element {@code i} of the
+ * {@code chunkBytes}, copies each full chunk in bulk into a float scratch array (in
+ * {@link WirePrecision#BF16} widening each bfloat16, exactly) and combines it element by element into the
+ * destination. Element {@code i} of a result depends only on element {@code i} of the
  * inputs, so the chunk size never changes a result. Used by one thread at a time.
  */
 final class RingReceiver implements AutoCloseable {
@@ -20,11 +22,12 @@ final class RingReceiver implements AutoCloseable {
      * different ranks fail with a clear message instead of exchanging mismatched data.
      *
      * @param operation the operation's code
+     * @param wire what the elements travel as
      * @param length the number of elements
      */
-    record CallHeader(int operation, long length) {
+    record CallHeader(int operation, WirePrecision wire, long length) {
 
-        static final int BYTES = Integer.BYTES + Long.BYTES;
+        static final int BYTES = Integer.BYTES + Integer.BYTES + Long.BYTES;
     }
 
     /** What to do with each received element {@code x} and the destination element {@code d}. */
@@ -39,8 +42,11 @@ final class RingReceiver implements AutoCloseable {
 
     private final ReadinessWait readable;
     private final String previousPeer;
+    private final WirePrecision wire;
     private final ByteBuffer bytes;
     private final FloatBuffer floats;
+    private final ShortBuffer shorts;
+    private final short[] halves;
     private final float[] scratch;
     private final ByteBuffer header = ByteBuffer.allocate(CallHeader.BYTES);
 
@@ -49,9 +55,12 @@ final class RingReceiver implements AutoCloseable {
         this.previousPeer = previousPeer;
         this.readable = new ReadinessWait(
                 fromPrevious, SelectionKey.OP_READ, settings.timeout().toNanos(), "data from " + previousPeer);
+        this.wire = settings.wire();
         this.bytes = ByteBuffer.allocateDirect(settings.chunkBytes()).order(ByteOrder.LITTLE_ENDIAN);
         this.floats = bytes.asFloatBuffer();
-        this.scratch = new float[settings.chunkBytes() / Float.BYTES];
+        this.shorts = bytes.asShortBuffer();
+        this.scratch = new float[settings.chunkElements()];
+        this.halves = new short[wire == WirePrecision.BF16 ? scratch.length : 0];
     }
 
     /** Reads the previous rank's header of a call. */
@@ -59,41 +68,78 @@ final class RingReceiver implements AutoCloseable {
         header.clear();
         fill(header);
         header.flip();
-        return new CallHeader(header.getInt(), header.getLong());
+        int operation = header.getInt();
+        int wireCode = header.getInt();
+        long length = header.getLong();
+        if (wireCode < 0 || wireCode >= WirePrecision.values().length) {
+            throw new IOException(previousPeer + " sent an unknown wire precision " + wireCode);
+        }
+        return new CallHeader(operation, WirePrecision.values()[wireCode], length);
     }
 
     /**
      * Receives {@code count} floats into {@code data[from, from + count)}, combined as {@code combine} says,
-     * and reports each finished chunk to {@code progress}.
+     * and reports each finished chunk to {@code progress}. With {@code roundToWire} each combined element is
+     * then rounded to what the wire carries (the completed sums in {@link WirePrecision#BF16}, so the rank that
+     * owns them holds the same bits it sends).
      */
-    void receive(float[] data, int from, int count, Combine combine, float scale, ReceiveProgress progress)
+    void receive(
+            float[] data,
+            int from,
+            int count,
+            Combine combine,
+            float scale,
+            boolean roundToWire,
+            ReceiveProgress progress)
             throws IOException {
         for (int done = 0; done < count; ) {
             int chunk = Math.min(scratch.length, count - done);
-            bytes.clear().limit(chunk * Float.BYTES);
+            bytes.clear().limit(chunk * wire.bytesPerElement());
             fill(bytes);
-            floats.clear();
             combine(data, from + done, chunk, combine, scale);
+            if (roundToWire && wire == WirePrecision.BF16) {
+                for (int i = from + done; i < from + done + chunk; i++) {
+                    data[i] = Bfloat16.roundToFloat(data[i]);
+                }
+            }
             done += chunk;
             progress.advance(chunk);
         }
     }
 
     private void combine(float[] data, int at, int count, Combine combine, float scale) {
-        if (combine == Combine.COPY) {
+        if (combine == Combine.COPY && wire == WirePrecision.FP32) {
+            floats.clear();
             floats.get(data, at, count);
             return;
         }
-        floats.get(scratch, 0, count);
-        if (combine == Combine.ADD) {
+        float[] received = unpack(count);
+        if (combine == Combine.COPY) {
+            System.arraycopy(received, 0, data, at, count);
+        } else if (combine == Combine.ADD) {
             for (int i = 0; i < count; i++) {
-                data[at + i] += scratch[i];
+                data[at + i] += received[i];
             }
         } else {
             for (int i = 0; i < count; i++) {
-                data[at + i] = (data[at + i] + scratch[i]) * scale;
+                data[at + i] = (data[at + i] + received[i]) * scale;
             }
         }
+    }
+
+    /** The chunk just read as floats, in the scratch array. */
+    private float[] unpack(int count) {
+        if (wire == WirePrecision.FP32) {
+            floats.clear();
+            floats.get(scratch, 0, count);
+            return scratch;
+        }
+        shorts.clear();
+        shorts.get(halves, 0, count);
+        for (int i = 0; i < count; i++) {
+            scratch[i] = Bfloat16.widen(halves[i]);
+        }
+        return scratch;
     }
 
     private void fill(ByteBuffer buffer) throws IOException {

@@ -5,20 +5,26 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
  * The sending half of a rank: streams floats to the next rank through one reusable direct buffer of
- * {@code chunkBytes} (little-endian, the wire format), filled by a bulk copy from the array. Used by one
+ * {@code chunkBytes} (little-endian, the wire format), filled by a bulk copy from the array, or in
+ * {@link WirePrecision#BF16} by the floats rounded to bfloat16 ({@link Bfloat16#round}). Used by one
  * thread at a time.
  */
 final class RingSender implements AutoCloseable {
 
     private final ReadinessWait writable;
     private final String nextPeer;
+    private final WirePrecision wire;
+    private final int chunkElements;
     private final ByteBuffer bytes;
     private final FloatBuffer floats;
+    private final ShortBuffer shorts;
+    private final short[] halves;
     private final ByteBuffer header = ByteBuffer.allocate(CallHeader.BYTES);
 
     /** Takes ownership of {@code toNext} (closed by {@link #close()}, also when this constructor fails). */
@@ -26,14 +32,21 @@ final class RingSender implements AutoCloseable {
         this.nextPeer = nextPeer;
         this.writable = new ReadinessWait(
                 toNext, SelectionKey.OP_WRITE, settings.timeout().toNanos(), "room to send to " + nextPeer);
+        this.wire = settings.wire();
+        this.chunkElements = settings.chunkElements();
         this.bytes = ByteBuffer.allocateDirect(settings.chunkBytes()).order(ByteOrder.LITTLE_ENDIAN);
         this.floats = bytes.asFloatBuffer();
+        this.shorts = bytes.asShortBuffer();
+        this.halves = new short[wire == WirePrecision.BF16 ? chunkElements : 0];
     }
 
     /** Sends what this rank is about to do, ahead of the data of a call. */
     void sendHeader(CallHeader mine) throws IOException {
         header.clear();
-        header.putInt(mine.operation()).putLong(mine.length()).flip();
+        header.putInt(mine.operation())
+                .putInt(mine.wire().ordinal())
+                .putLong(mine.length())
+                .flip();
         drain(header);
     }
 
@@ -43,18 +56,29 @@ final class RingSender implements AutoCloseable {
      * {@code progress} has reached {@code readyFrom + k + c}.
      */
     void send(float[] data, int from, int count, long readyFrom, ReceiveProgress progress) throws IOException {
-        int capacity = floats.capacity();
         for (int staged = 0; staged < count; ) {
-            int chunk = Math.min(capacity, count - staged);
+            int chunk = Math.min(chunkElements, count - staged);
             if (readyFrom >= 0) {
                 progress.awaitAtLeast(readyFrom + staged + chunk);
             }
-            floats.clear();
-            floats.put(data, from + staged, chunk);
-            bytes.clear().limit(chunk * Float.BYTES);
+            stage(data, from + staged, chunk);
+            bytes.clear().limit(chunk * wire.bytesPerElement());
             drain(bytes);
             staged += chunk;
         }
+    }
+
+    private void stage(float[] data, int at, int count) {
+        if (wire == WirePrecision.FP32) {
+            floats.clear();
+            floats.put(data, at, count);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            halves[i] = Bfloat16.round(data[at + i]);
+        }
+        shorts.clear();
+        shorts.put(halves, 0, count);
     }
 
     private void drain(ByteBuffer buffer) throws IOException {

@@ -15,8 +15,10 @@ import java.util.Objects;
  *     float). Results never depend on it; only speed and memory do.
  * @param timeout the longest wait for any progress: connecting and the handshake must finish within it,
  *     and during a reduction a socket that can neither be read nor written for this long fails the call
+ * @param wire what the floats travel as ({@link WirePrecision}); every rank must be given the same value
  */
-public record RingSettings(int rank, int worldSize, int chunkBytes, Duration timeout) implements Serializable {
+public record RingSettings(int rank, int worldSize, int chunkBytes, Duration timeout, WirePrecision wire)
+        implements Serializable {
 
     /**
      * The default chunk: 4 MiB. Per-chunk system calls and thread hand-overs cost little at this size, and a
@@ -45,24 +47,40 @@ public record RingSettings(int rank, int worldSize, int chunkBytes, Duration tim
                     "chunk bytes must be a multiple of 4 and at least " + MIN_CHUNK_BYTES + ", got " + chunkBytes);
         }
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(wire, "wire");
         if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() == 0) {
             throw new IllegalArgumentException("timeout must be at least 1 ms, got " + timeout);
         }
     }
 
-    /** Settings with the default chunk size and time-out. */
+    /** Settings with float32 on the wire. */
+    public RingSettings(int rank, int worldSize, int chunkBytes, Duration timeout) {
+        this(rank, worldSize, chunkBytes, timeout, WirePrecision.FP32);
+    }
+
+    /** Settings with the default chunk size and time-out, float32 on the wire. */
     public static RingSettings of(int rank, int worldSize) {
         return new RingSettings(rank, worldSize, DEFAULT_CHUNK_BYTES, DEFAULT_TIMEOUT);
     }
 
     /** The same ring position with another chunk size. */
     public RingSettings withChunkBytes(int newChunkBytes) {
-        return new RingSettings(rank, worldSize, newChunkBytes, timeout);
+        return new RingSettings(rank, worldSize, newChunkBytes, timeout, wire);
     }
 
     /** The same ring position with another time-out. */
     public RingSettings withTimeout(Duration newTimeout) {
-        return new RingSettings(rank, worldSize, chunkBytes, newTimeout);
+        return new RingSettings(rank, worldSize, chunkBytes, newTimeout, wire);
+    }
+
+    /** The same ring position with another wire precision. */
+    public RingSettings withWire(WirePrecision newWire) {
+        return new RingSettings(rank, worldSize, chunkBytes, timeout, newWire);
+    }
+
+    /** How many elements one chunk holds on the wire. */
+    int chunkElements() {
+        return chunkBytes / wire.bytesPerElement();
     }
 
     /** The rank this one sends to. */

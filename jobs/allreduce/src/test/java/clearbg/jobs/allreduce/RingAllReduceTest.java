@@ -252,10 +252,10 @@ class RingAllReduceTest {
             // the rank that reads the other's header first names both lengths; the other may then only see
             // the closed connection, before or after its own header check
             assertTrue(
-                    messages.contains("rank 0 called sumInPlace with 10 floats but this rank called"
-                                    + " sumInPlace with 11 floats")
-                            || messages.contains("rank 1 called sumInPlace with 11 floats but this rank called"
-                                    + " sumInPlace with 10 floats"),
+                    messages.contains("rank 0 called sumInPlace with 10 floats as FP32 but this rank called"
+                                    + " sumInPlace with 11 floats as FP32")
+                            || messages.contains("rank 1 called sumInPlace with 11 floats as FP32 but this rank called"
+                                    + " sumInPlace with 10 floats as FP32"),
                     messages);
         }
     }
@@ -335,7 +335,7 @@ class RingAllReduceTest {
     }
 
     /** Inputs with magnitudes from 1e-3 to 1e3, so that the summation order shows in the low bits. */
-    private static float[][] randomInputs(int worldSize, int length, long seed) {
+    static float[][] randomInputs(int worldSize, int length, long seed) {
         Random random = new Random(seed);
         float[][] inputs = new float[worldSize][length];
         for (float[] input : inputs) {
@@ -348,23 +348,43 @@ class RingAllReduceTest {
 
     /** The documented order: element of segment k = ((x[k] + x[k+1]) + ...) + x[k+n-1], ranks mod n. */
     private static float[] ringOrderSum(float[][] inputs) {
+        return ringOrderResult(inputs, WirePrecision.FP32, false);
+    }
+
+    /**
+     * The documented order with what the wire does: {@code w} = rounding to the wire's precision (none for
+     * FP32); element of segment k = w(...w(w(x[k]) + x[k+1]) + ... + x[k+n-1]), the last sum times 1/n when
+     * {@code average}, ranks mod n. One rank sends nothing, so its data stays as it is.
+     */
+    static float[] ringOrderResult(float[][] inputs, WirePrecision wire, boolean average) {
         int n = inputs.length;
         int length = inputs[0].length;
-        float[] sum = new float[length];
+        if (n == 1) {
+            return inputs[0].clone();
+        }
+        float[] result = new float[length];
         int base = length / n;
         int longer = length % n;
         for (int k = 0, start = 0; k < n; k++) {
             int end = start + base + (k < longer ? 1 : 0);
             for (int i = start; i < end; i++) {
-                float acc = inputs[k][i];
+                float acc = onWire(inputs[k][i], wire);
                 for (int j = 1; j < n; j++) {
                     acc += inputs[(k + j) % n][i];
+                    if (j == n - 1 && average) {
+                        acc *= 1f / n;
+                    }
+                    acc = onWire(acc, wire);
                 }
-                sum[i] = acc;
+                result[i] = acc;
             }
             start = end;
         }
-        return sum;
+        return result;
+    }
+
+    private static float onWire(float value, WirePrecision wire) {
+        return wire == WirePrecision.BF16 ? Bfloat16.roundToFloat(value) : value;
     }
 
     /** Recursive float summation of n terms is within (n - 1) * 2^-24 * sum|x| of the exact sum. */
@@ -383,7 +403,7 @@ class RingAllReduceTest {
         }
     }
 
-    private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+    static void assertBitsEqual(float[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
             if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {

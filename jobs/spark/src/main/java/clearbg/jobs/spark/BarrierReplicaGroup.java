@@ -5,7 +5,6 @@ import clearbg.jobs.allreduce.RingEndpoint;
 import clearbg.jobs.allreduce.RingSettings;
 import clearbg.jobs.train.ReplicaGroup;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 
@@ -33,9 +32,9 @@ public final class BarrierReplicaGroup implements ReplicaGroup, AutoCloseable {
      * Forms the ring of this barrier stage: listens on the executor's host (as Spark knows it from the task
      * infos), shares the introduction through one {@code allGather} and connects.
      *
-     * @param timeout the time-out of every socket operation and of forming the ring
+     * @param ring the time-out of every socket operation and of forming the ring, and the wire precision
      */
-    public static BarrierReplicaGroup open(BarrierTaskContext context, Duration timeout) throws IOException {
+    public static BarrierReplicaGroup open(BarrierTaskContext context, RingChoice ring) throws IOException {
         int rank = context.partitionId();
         int size = context.getTaskInfos().length;
         String executorAddress = context.getTaskInfos()[rank].address();
@@ -43,8 +42,8 @@ public final class BarrierReplicaGroup implements ReplicaGroup, AutoCloseable {
                 ? executorAddress.substring(0, executorAddress.lastIndexOf(':'))
                 : executorAddress;
         String token = "stage-" + context.stageId() + "-attempt-" + context.stageAttemptNumber();
-        try (RingEndpoint endpoint =
-                RingAllReduce.listen(RingSettings.of(rank, size).withTimeout(timeout), host, token)) {
+        try (RingEndpoint endpoint = RingAllReduce.listen(
+                RingSettings.of(rank, size).withTimeout(ring.timeout()).withWire(ring.wire()), host, token)) {
             List<String> introductions = List.of(context.allGather(endpoint.introduction()));
             return new BarrierReplicaGroup(context, endpoint.connect(introductions));
         }

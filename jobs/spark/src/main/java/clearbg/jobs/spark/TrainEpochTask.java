@@ -5,7 +5,6 @@ import clearbg.jobs.train.StepLog;
 import clearbg.jobs.train.TableSample;
 import clearbg.jobs.train.TrainSettings;
 import java.io.Serializable;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
@@ -23,7 +22,7 @@ public final class TrainEpochTask implements Serializable {
     private final int epoch;
     private final int stepsPerEpoch;
     private final String trackingRunId;
-    private final Duration timeout;
+    private final RingChoice ring;
 
     public TrainEpochTask(
             TrainSettings settings,
@@ -31,13 +30,13 @@ public final class TrainEpochTask implements Serializable {
             int epoch,
             int stepsPerEpoch,
             String trackingRunId,
-            Duration timeout) {
+            RingChoice ring) {
         this.settings = settings;
         this.files = files;
         this.epoch = epoch;
         this.stepsPerEpoch = stepsPerEpoch;
         this.trackingRunId = trackingRunId;
-        this.timeout = timeout;
+        this.ring = ring;
     }
 
     /** The number of replicas. */
@@ -59,7 +58,7 @@ public final class TrainEpochTask implements Serializable {
     public Iterator<StepLog> train(Iterator<Tuple2<Long, TableSample>> shard) throws Exception {
         BarrierTaskContext context = BarrierTaskContext.get();
         TaskResources.limitThreads(context);
-        try (BarrierReplicaGroup group = BarrierReplicaGroup.open(context, timeout)) {
+        try (BarrierReplicaGroup group = BarrierReplicaGroup.open(context, ring)) {
             Iterator<TableSample> samples = new Iterator<>() {
                 @Override
                 public boolean hasNext() {

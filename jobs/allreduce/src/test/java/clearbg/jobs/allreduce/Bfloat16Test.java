@@ -1,0 +1,56 @@
+package clearbg.jobs.allreduce;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Rounding to bfloat16 is IEEE round-to-nearest-even on the upper 16 bits; widening is exact. */
+class Bfloat16Test {
+
+    @Test
+    void tiesGoToTheEvenNeighbour() {
+        assertEquals(0x3f80, Bfloat16.round(1f) & 0xffff);
+        assertEquals(0x3f80, Bfloat16.round(1f + 0x1p-8f) & 0xffff, "1 + half an ulp rounds down to the even 1");
+        assertEquals(0x3f82, Bfloat16.round(1f + 3 * 0x1p-8f) & 0xffff, "1 + 1.5 ulps rounds up to the even");
+        assertEquals(0x3f81, Bfloat16.round(1f + 0x1p-8f + 0x1p-20f) & 0xffff, "past the tie rounds up");
+        assertEquals(0xbf80, Bfloat16.round(-1f) & 0xffff);
+    }
+
+    @Test
+    void specialValuesKeepTheirKind() {
+        assertEquals(Float.POSITIVE_INFINITY, Bfloat16.roundToFloat(Float.POSITIVE_INFINITY));
+        assertEquals(Float.NEGATIVE_INFINITY, Bfloat16.roundToFloat(Float.NEGATIVE_INFINITY));
+        assertEquals(Float.POSITIVE_INFINITY, Bfloat16.roundToFloat(Float.MAX_VALUE), "overflow rounds to infinity");
+        assertTrue(Float.isNaN(Bfloat16.roundToFloat(Float.NaN)));
+        assertTrue(Float.isNaN(Bfloat16.roundToFloat(Float.intBitsToFloat(0x7f800001))), "a NaN never becomes inf");
+        assertTrue(Float.isNaN(Bfloat16.roundToFloat(Float.intBitsToFloat(0xffffffff))));
+        assertEquals(0x8000, Bfloat16.round(-0f) & 0xffff);
+        assertEquals(0f, Bfloat16.roundToFloat(Float.MIN_VALUE), "the smallest subnormal rounds to zero");
+    }
+
+    /** Against the definition: the nearer of the two neighbouring bfloat16 values, the even one on a tie. */
+    @Test
+    void everyRoundingIsTheNearestBfloat16() {
+        Random random = new Random(5);
+        for (int n = 0; n < 1_000_000; n++) {
+            float value = Float.intBitsToFloat(random.nextInt());
+            if (Float.isNaN(value) || Float.isInfinite(value)) {
+                continue;
+            }
+            int bits = Float.floatToRawIntBits(value);
+            int towardBits = bits & 0xffff0000;
+            int awayBits = towardBits + 0x10000;
+            float away = Float.intBitsToFloat(awayBits);
+            // past the largest bfloat16 the next step up is 2^128, which rounds on to infinity
+            double awayValue = Float.isInfinite(away) ? Math.copySign(0x1p128, value) : away;
+            double below = Math.abs((double) value - Float.intBitsToFloat(towardBits));
+            double above = Math.abs(awayValue - value);
+            boolean up = below > above || (below == above && ((bits >>> 16) & 1) == 1);
+            int nearest = up ? awayBits : towardBits;
+            assertEquals(nearest, Float.floatToRawIntBits(Bfloat16.roundToFloat(value)), "rounding " + value);
+            assertEquals(nearest >>> 16, Bfloat16.round(value) & 0xffff);
+        }
+    }
+}
