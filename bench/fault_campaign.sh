@@ -10,14 +10,17 @@ cd "$ROOT"
 scripts/setup
 TABLE="$(mktemp)"
 trap 'rm -f "$TABLE"' EXIT
+status=0
 mvn -B verify -pl jobs/app -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=FaultCampaign -Dfailsafe.failIfNoSpecifiedTests=false -Dclearbg.campaignResults="$TABLE"
+  -Dit.test=FaultCampaign -Dfailsafe.failIfNoSpecifiedTests=false -Dclearbg.campaignResults="$TABLE" || status=$?
 {
   echo "# Fault campaign"
   echo
   echo "\`bench/fault_campaign.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs),"
   echo "git $(git rev-parse --short HEAD). Every row is a scenario whose invariant the run asserted (clearbg.jobs.FaultCampaign)."
+  (( status == 0 )) || echo "A scenario FAILED (mvn exit code $status): it has no row; its message is in the Maven output."
   echo
   cat "$TABLE"
 } > bench/results/fault_campaign.md
 cat bench/results/fault_campaign.md
+exit "$status"

@@ -94,7 +94,7 @@ class FaultCampaign {
             List<String> kills = new ArrayList<>();
             try {
                 for (int step : killAt) {
-                    long reached = awaitCheckpoint(faulted.resolve("checkpoints"), step, job);
+                    long reached = awaitCheckpoint(faulted.resolve("checkpoints"), step, job, log);
                     int worker = random.nextInt(2);
                     ProcessHandle executor = awaitExecutor(cluster, worker, job);
                     executor.destroyForcibly();
@@ -307,7 +307,7 @@ class FaultCampaign {
         throw new AssertionError("the run wrote fewer than " + count + " outputs before it ended or in 10 min");
     }
 
-    private static long awaitCheckpoint(Path folder, int step, Process job) throws Exception {
+    private static long awaitCheckpoint(Path folder, int step, Process job, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(900);
         while (System.nanoTime() < deadline && job.isAlive()) {
             long newest = newestCheckpoint(folder);
@@ -316,7 +316,11 @@ class FaultCampaign {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no checkpoint of step " + step + " before the run ended or in 15 min");
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        throw new AssertionError("no checkpoint of step " + step + " before the run ended"
+                + (job.isAlive() ? " (still running after 15 min)" : " (exit code " + job.exitValue() + ")")
+                + "; the end of its log:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size())));
     }
 
     private static ProcessHandle awaitExecutor(LocalSparkCluster cluster, int worker, Process job) throws Exception {

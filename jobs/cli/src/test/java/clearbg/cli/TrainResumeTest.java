@@ -67,6 +67,21 @@ class TrainResumeTest {
         assertSameFloats(whole.resolve("weights.safetensors"), resumed.resolve("weights.safetensors"));
     }
 
+    /** 12 pairs in batches of 2: 6 steps per epoch, the last checkpoint of an epoch at its step 6. */
+    @Test
+    void aRunStoppedAfterAnEpochsLastCheckpointStillListsThatEpochsStepsOnce() throws Exception {
+        Path run = dir.resolve("epoch-end");
+        assertEquals(0, train(run, 6).exitCode());
+        Files.delete(run.resolve("steps.csv")); // as if it stopped after the checkpoint, before steps.csv
+        CliRun again = train(run, 12);
+        assertEquals(0, again.exitCode(), again.err());
+        List<String> steps = Files.readAllLines(run.resolve("steps.csv")).stream()
+                .skip(1)
+                .map(line -> line.substring(0, line.indexOf(',')))
+                .toList();
+        assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"), steps);
+    }
+
     @Test
     void aResumeWithAnotherLearningRateIsRefusedUnlessNamed() throws Exception {
         Path run = dir.resolve("lr");

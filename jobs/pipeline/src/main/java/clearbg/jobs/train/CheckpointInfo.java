@@ -20,9 +20,10 @@ import java.util.stream.Collectors;
  * @param batch images per replica and step
  * @param paramsJson the resolved training parameters
  * @param trackingRunId the MLflow run, or empty
- * @param epochSteps replica 0's logs of the {@code stepInEpoch} steps of {@code epoch} already done (none at an
- *     epoch's start): a stage that resumes mid-epoch returns them with its own, so no step goes missing from
- *     {@code steps.csv} when Spark retries a failed stage
+ * @param epochSteps replica 0's logs of the {@code stepInEpoch} steps of {@code epoch} already done; at an epoch's
+ *     start ({@code stepInEpoch} 0) the logs of the epoch just finished. A stage that resumes mid-epoch returns
+ *     them with its own, and a stage retried after its epoch's last checkpoint returns the finished epoch's, so
+ *     no step goes missing from {@code steps.csv} when Spark retries a failed stage
  */
 public record CheckpointInfo(
         Arch arch,

@@ -81,16 +81,23 @@ public final class EpochRunner {
         long step = checkpoint.map(c -> c.info().step()).orElse(0L);
         int stepInEpoch = checkpoint.map(c -> c.info().stepInEpoch()).orElse(0);
         int checkpointEpoch = checkpoint.map(c -> c.info().epoch()).orElse(0);
+        List<StepLog> logs = new ArrayList<>();
+        if (checkpointEpoch == epoch + 1 && stepInEpoch == 0) {
+            // an earlier attempt of this stage finished the epoch and wrote its last checkpoint, then failed
+            if (group.rank() == 0) {
+                System.out.printf(
+                        "TrainJob: epoch %d was finished at step %d by an earlier attempt%n", epoch + 1, step);
+                logs.addAll(checkpoint.get().info().epochSteps());
+            }
+            return logs;
+        }
         if (checkpointEpoch != epoch) {
             throw new IllegalStateException(
                     "the newest checkpoint is at epoch " + checkpointEpoch + " but epoch " + epoch + " was started");
         }
-        List<StepLog> logs = new ArrayList<>();
-        if (group.rank() == 0 && checkpoint.isPresent()) {
+        if (group.rank() == 0 && stepInEpoch > 0) {
             logs.addAll(checkpoint.get().info().epochSteps());
-            if (stepInEpoch > 0) {
-                System.out.printf("TrainJob: epoch %d resumes from the checkpoint of step %d%n", epoch + 1, step);
-            }
+            System.out.printf("TrainJob: epoch %d resumes from the checkpoint of step %d%n", epoch + 1, step);
         }
         try (U2NetModel model = startingModel(checkpoint);
                 U2NetTrainer trainer =
@@ -149,11 +156,7 @@ public final class EpochRunner {
                         model,
                         trainer,
                         position(
-                                step,
-                                epochDone ? epoch + 1 : epoch,
-                                epochDone ? 0 : stepInEpoch,
-                                trackingRunId,
-                                epochDone ? List.of() : logs));
+                                step, epochDone ? epoch + 1 : epoch, epochDone ? 0 : stepInEpoch, trackingRunId, logs));
             }
         }
         return logs;

@@ -132,6 +132,10 @@ public final class TrainingLoop {
         long step = startStep();
         int epoch = resumed.map(CheckpointInfo::epoch).orElse(0);
         StepHistory history = new StepHistory(files, settings.out());
+        if (resumed.isPresent() && resumed.get().stepInEpoch() == 0) {
+            // the finished epoch's steps, in case the run stopped before it wrote them (rewriting them is harmless)
+            history.append(resumed.get().epochSteps());
+        }
         while (step < totalSteps) {
             EpochPlan plan = EpochPlan.of(sortedIds, settings.seed(), epoch, settings.workers(), settings.batch());
             List<StepLog> logs = executor.run(plan, epoch, stepsPerEpoch, run.runId());
