@@ -28,7 +28,7 @@ mvn -B -q -pl bench -am -DskipTests compile dependency:build-classpath -Dmdep.ou
 CP="bench/target/classes:$(cat "$WORK/classpath")"
 mkdir "$WORK/rendezvous"
 run_rank() {
-  java -Xms1g -Xmx1g -cp "$CP" clearbg.bench.AllReduceBench --rank "$1" --rendezvous "$WORK/rendezvous" \
+  java -Xms1g -Xmx1g --add-modules jdk.incubator.vector -cp "$CP" clearbg.bench.AllReduceBench --rank "$1" --rendezvous "$WORK/rendezvous" \
     --floats "$FLOATS" --warmup "$WARMUP" --repetitions "$REPETITIONS" --chunks "$CHUNKS" \
     --bf16-chunks "$BF16_CHUNKS"
 }

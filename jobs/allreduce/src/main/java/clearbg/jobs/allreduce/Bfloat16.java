@@ -8,7 +8,67 @@ final class Bfloat16 {
 
     private static final int QUIET_NAN = 0x7fc0;
 
+    /** Whether the array conversions run on SIMD lanes ({@link Bfloat16Lanes}), decided once. */
+    static final boolean LANES = lanesAvailable();
+
     private Bfloat16() {}
+
+    private static boolean lanesAvailable() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            short[] probe = new short[1];
+            Bfloat16Lanes.round(new float[] {1f}, 0, probe, 0, 1);
+            return probe[0] == (short) 0x3f80;
+        } catch (LinkageError unavailable) {
+            return false;
+        }
+    }
+
+    /** {@code to[at + i] = round(from[start + i])} for {@code i < count}, on SIMD lanes where available. */
+    static void roundAll(float[] from, int start, short[] to, int at, int count) {
+        if (LANES) {
+            Bfloat16Lanes.round(from, start, to, at, count);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            to[at + i] = round(from[start + i]);
+        }
+    }
+
+    /** {@code to[at + i] += widen(from[i])} for {@code i < count}, on SIMD lanes where available. */
+    static void addWidenedAll(short[] from, float[] to, int at, int count) {
+        if (LANES) {
+            Bfloat16Lanes.addWidened(from, to, at, count);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            to[at + i] += widen(from[i]);
+        }
+    }
+
+    /** {@code data[at + i] = roundToFloat(data[at + i])} for {@code i < count}, on SIMD lanes where available. */
+    static void roundAllInPlace(float[] data, int at, int count) {
+        if (LANES) {
+            Bfloat16Lanes.roundInPlace(data, at, count);
+            return;
+        }
+        for (int i = at; i < at + count; i++) {
+            data[i] = roundToFloat(data[i]);
+        }
+    }
+
+    /** {@code to[at + i] = widen(from[i])} for {@code i < count}, on SIMD lanes where available. */
+    static void widenAll(short[] from, float[] to, int at, int count) {
+        if (LANES) {
+            Bfloat16Lanes.widen(from, to, at, count);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            to[at + i] = widen(from[i]);
+        }
+    }
 
     /**
      * The bfloat16 nearest to {@code value}, ties to even: {@code (bits + 0x7fff + ((bits >> 16) & 1)) >>> 16}

@@ -96,11 +96,10 @@ final class RingReceiver implements AutoCloseable {
             int chunk = Math.min(scratch.length, count - done);
             bytes.clear().limit(chunk * wire.bytesPerElement());
             fill(bytes);
-            combine(data, from + done, chunk, combine, scale);
-            if (roundToWire && wire == WirePrecision.BF16) {
-                for (int i = from + done; i < from + done + chunk; i++) {
-                    data[i] = Bfloat16.roundToFloat(data[i]);
-                }
+            if (wire == WirePrecision.BF16) {
+                combineHalves(data, from + done, chunk, combine, scale, roundToWire);
+            } else {
+                combine(data, from + done, chunk, combine, scale);
             }
             done += chunk;
             progress.advance(chunk);
@@ -108,38 +107,42 @@ final class RingReceiver implements AutoCloseable {
     }
 
     private void combine(float[] data, int at, int count, Combine combine, float scale) {
-        if (combine == Combine.COPY && wire == WirePrecision.FP32) {
-            floats.clear();
+        floats.clear();
+        if (combine == Combine.COPY) {
             floats.get(data, at, count);
             return;
         }
-        float[] received = unpack(count);
-        if (combine == Combine.COPY) {
-            System.arraycopy(received, 0, data, at, count);
-        } else if (combine == Combine.ADD) {
+        floats.get(scratch, 0, count);
+        if (combine == Combine.ADD) {
             for (int i = 0; i < count; i++) {
-                data[at + i] += received[i];
+                data[at + i] += scratch[i];
             }
         } else {
-            for (int i = 0; i < count; i++) {
-                data[at + i] = (data[at + i] + received[i]) * scale;
-            }
+            addThenScale(data, at, count, scale);
         }
     }
 
-    /** The chunk just read as floats, in the scratch array. */
-    private float[] unpack(int count) {
-        if (wire == WirePrecision.FP32) {
-            floats.clear();
-            floats.get(scratch, 0, count);
-            return scratch;
-        }
+    /** As {@link #combine} for bfloat16 elements, then each result rounded to bfloat16 when {@code round}. */
+    private void combineHalves(float[] data, int at, int count, Combine combine, float scale, boolean round) {
         shorts.clear();
         shorts.get(halves, 0, count);
-        for (int i = 0; i < count; i++) {
-            scratch[i] = Bfloat16.widen(halves[i]);
+        if (combine == Combine.COPY) {
+            Bfloat16.widenAll(halves, data, at, count);
+        } else if (combine == Combine.ADD) {
+            Bfloat16.addWidenedAll(halves, data, at, count);
+        } else {
+            Bfloat16.widenAll(halves, scratch, 0, count);
+            addThenScale(data, at, count, scale);
         }
-        return scratch;
+        if (round) {
+            Bfloat16.roundAllInPlace(data, at, count);
+        }
+    }
+
+    private void addThenScale(float[] data, int at, int count, float scale) {
+        for (int i = 0; i < count; i++) {
+            data[at + i] = (data[at + i] + scratch[i]) * scale;
+        }
     }
 
     private void fill(ByteBuffer buffer) throws IOException {

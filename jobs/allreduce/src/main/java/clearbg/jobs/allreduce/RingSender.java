@@ -74,9 +74,7 @@ final class RingSender implements AutoCloseable {
             floats.put(data, at, count);
             return;
         }
-        for (int i = 0; i < count; i++) {
-            halves[i] = Bfloat16.round(data[at + i]);
-        }
+        Bfloat16.roundAll(data, at, halves, 0, count);
         shorts.clear();
         shorts.put(halves, 0, count);
     }

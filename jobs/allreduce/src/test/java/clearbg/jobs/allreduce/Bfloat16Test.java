@@ -30,6 +30,57 @@ class Bfloat16Test {
         assertEquals(0f, Bfloat16.roundToFloat(Float.MIN_VALUE), "the smallest subnormal rounds to zero");
     }
 
+    /** The SIMD lanes (surefire runs with the Vector API module) give the scalar conversions' bits. */
+    @Test
+    void lanesAndScalarConversionsAgreeBitForBit() {
+        assertTrue(Bfloat16.LANES, "the tests run with --add-modules jdk.incubator.vector");
+        Random random = new Random(9);
+        int count = 100_003;
+        float[] values = new float[count + 3];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Float.intBitsToFloat(random.nextInt());
+        }
+        float[] specials = {
+            Float.NaN,
+            -Float.NaN,
+            Float.intBitsToFloat(0x7f800001),
+            Float.intBitsToFloat(0xffc00001),
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.MAX_VALUE,
+            -0f,
+            0f,
+            1f + 0x1p-8f,
+            1f + 3 * 0x1p-8f
+        };
+        System.arraycopy(specials, 0, values, 5, specials.length);
+        short[] halves = new short[count + 2];
+        Bfloat16.roundAll(values, 3, halves, 2, count);
+        float[] widened = new float[count + 1];
+        short[] fromTwo = java.util.Arrays.copyOfRange(halves, 2, count + 2);
+        Bfloat16.widenAll(fromTwo, widened, 1, count);
+        float[] sums = java.util.Arrays.copyOf(values, count + 1);
+        Bfloat16.addWidenedAll(fromTwo, sums, 1, count);
+        float[] rounded = values.clone();
+        Bfloat16.roundAllInPlace(rounded, 3, count);
+        for (int i = 0; i < count; i++) {
+            assertEquals(
+                    Float.floatToRawIntBits(values[1 + i] + Bfloat16.widen(fromTwo[i])),
+                    Float.floatToRawIntBits(sums[1 + i]),
+                    "adding element " + i);
+            assertEquals(
+                    Float.floatToRawIntBits(Bfloat16.roundToFloat(values[3 + i])),
+                    Float.floatToRawIntBits(rounded[3 + i]),
+                    "rounding in place element " + i);
+            short expected = Bfloat16.round(values[3 + i]);
+            assertEquals(expected, halves[2 + i], "rounding element " + i);
+            assertEquals(
+                    Float.floatToRawIntBits(Bfloat16.widen(expected)),
+                    Float.floatToRawIntBits(widened[1 + i]),
+                    "widening element " + i);
+        }
+    }
+
     /** Against the definition: the nearer of the two neighbouring bfloat16 values, the even one on a tie. */
     @Test
     void everyRoundingIsTheNearestBfloat16() {
