@@ -30,10 +30,16 @@ class Bfloat16Test {
         assertEquals(0f, Bfloat16.roundToFloat(Float.MIN_VALUE), "the smallest subnormal rounds to zero");
     }
 
-    /** The SIMD lanes (surefire runs with the Vector API module) give the scalar conversions' bits. */
+    /**
+     * The array conversions give the scalar conversions' bits: on SIMD lanes where the JVM has the Vector API
+     * module, in the fallback loops where it does not (surefire runs this class both ways).
+     */
     @Test
-    void lanesAndScalarConversionsAgreeBitForBit() {
-        assertTrue(Bfloat16.LANES, "the tests run with --add-modules jdk.incubator.vector");
+    void arrayConversionsAgreeWithTheScalarOnesBitForBit() {
+        assertEquals(
+                Boolean.parseBoolean(System.getProperty("clearbg.expectLanes", "true")),
+                Bfloat16.LANES,
+                "lanes where the JVM has jdk.incubator.vector, the fallback where it has not");
         Random random = new Random(9);
         int count = 100_003;
         float[] values = new float[count + 3];
@@ -64,10 +70,12 @@ class Bfloat16Test {
         float[] rounded = values.clone();
         Bfloat16.roundAllInPlace(rounded, 3, count);
         for (int i = 0; i < count; i++) {
-            assertEquals(
-                    Float.floatToRawIntBits(values[1 + i] + Bfloat16.widen(fromTwo[i])),
-                    Float.floatToRawIntBits(sums[1 + i]),
-                    "adding element " + i);
+            float sum = values[1 + i] + Bfloat16.widen(fromTwo[i]);
+            if (Float.isNaN(sum)) { // Java leaves the sign and payload of an arithmetic NaN open
+                assertTrue(Float.isNaN(sums[1 + i]), "adding element " + i);
+            } else {
+                assertEquals(Float.floatToRawIntBits(sum), Float.floatToRawIntBits(sums[1 + i]), "adding element " + i);
+            }
             assertEquals(
                     Float.floatToRawIntBits(Bfloat16.roundToFloat(values[3 + i])),
                     Float.floatToRawIntBits(rounded[3 + i]),
