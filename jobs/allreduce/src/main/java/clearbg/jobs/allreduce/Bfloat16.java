@@ -18,9 +18,11 @@ final class Bfloat16 {
             return false;
         }
         try {
-            short[] probe = new short[1];
-            Bfloat16Lanes.round(new float[] {1f}, 0, probe, 0, 1);
-            return probe[0] == (short) 0x3f80;
+            float[] ones = new float[64]; // more than one vector's lanes, so the probe runs on them
+            java.util.Arrays.fill(ones, 1f);
+            short[] probe = new short[ones.length];
+            Bfloat16Lanes.round(ones, 0, probe, 0, ones.length);
+            return probe[0] == (short) 0x3f80 && probe[ones.length - 1] == (short) 0x3f80;
         } catch (LinkageError unavailable) {
             return false;
         }

@@ -29,12 +29,9 @@ final class Bfloat16Lanes {
         int lanes = INTS.length();
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            IntVector bits = FloatVector.fromArray(FLOATS, from, start + i).reinterpretAsInts();
-            IntVector upper = bits.lanewise(VectorOperators.LSHR, 16);
-            VectorMask<Integer> nan = bits.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000);
-            IntVector rounded = bits.add(upper.and(1)).add(0x7fff).lanewise(VectorOperators.LSHR, 16);
-            IntVector result = rounded.blend(upper.and(0x8000).or(0x7fc0), nan);
-            ((ShortVector) result.castShape(SHORTS, 0)).intoArray(to, at + i);
+            IntVector upper =
+                    roundedBits(FloatVector.fromArray(FLOATS, from, start + i)).lanewise(VectorOperators.LSHR, 16);
+            ((ShortVector) upper.castShape(SHORTS, 0)).intoArray(to, at + i);
         }
         for (; i < count; i++) {
             to[at + i] = Bfloat16.round(from[start + i]);
@@ -46,10 +43,7 @@ final class Bfloat16Lanes {
         int lanes = INTS.length();
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            IntVector halves =
-                    (IntVector) ShortVector.fromArray(SHORTS, from, i).castShape(INTS, 0);
-            FloatVector widened = halves.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            FloatVector.fromArray(FLOATS, to, at + i).add(widened).intoArray(to, at + i);
+            FloatVector.fromArray(FLOATS, to, at + i).add(widened(from, i)).intoArray(to, at + i);
         }
         for (; i < count; i++) {
             to[at + i] += Bfloat16.widen(from[i]);
@@ -61,12 +55,9 @@ final class Bfloat16Lanes {
         int lanes = INTS.length();
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            IntVector bits = FloatVector.fromArray(FLOATS, data, at + i).reinterpretAsInts();
-            VectorMask<Integer> nan = bits.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000);
-            IntVector lsb = bits.lanewise(VectorOperators.LSHR, 16).and(1);
-            IntVector rounded = bits.add(lsb).add(0x7fff).and(0xffff0000);
-            IntVector result = rounded.blend(bits.and(0x80000000).or(0x7fc00000), nan);
-            result.reinterpretAsFloats().intoArray(data, at + i);
+            roundedBits(FloatVector.fromArray(FLOATS, data, at + i))
+                    .reinterpretAsFloats()
+                    .intoArray(data, at + i);
         }
         for (; i < count; i++) {
             data[at + i] = Bfloat16.roundToFloat(data[at + i]);
@@ -78,12 +69,28 @@ final class Bfloat16Lanes {
         int lanes = INTS.length();
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            IntVector halves =
-                    (IntVector) ShortVector.fromArray(SHORTS, from, i).castShape(INTS, 0);
-            halves.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(to, at + i);
+            widened(from, i).intoArray(to, at + i);
         }
         for (; i < count; i++) {
             to[at + i] = Bfloat16.widen(from[i]);
         }
+    }
+
+    /**
+     * The float32 bits of the bfloat16 nearest to each lane, in the upper half with the lower half zero: {@code
+     * (bits + 0x7fff + ((bits >>> 16) & 1)) & 0xffff0000}, a NaN as a quiet NaN with its sign.
+     */
+    private static IntVector roundedBits(FloatVector values) {
+        IntVector bits = values.reinterpretAsInts();
+        VectorMask<Integer> nan = bits.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000);
+        IntVector lsb = bits.lanewise(VectorOperators.LSHR, 16).and(1);
+        IntVector rounded = bits.add(lsb).add(0x7fff).and(0xffff0000);
+        return rounded.blend(bits.and(0x80000000).or(0x7fc00000), nan);
+    }
+
+    /** The bfloat16 values {@code from[i, i + lanes)} widened to floats (exact). */
+    private static FloatVector widened(short[] from, int i) {
+        IntVector halves = (IntVector) ShortVector.fromArray(SHORTS, from, i).castShape(INTS, 0);
+        return halves.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 }

@@ -10,10 +10,10 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The receiving half of a rank: reads floats from the previous rank into one reusable direct buffer of
- * {@code chunkBytes}, copies each full chunk in bulk into a float scratch array (in
- * {@link WirePrecision#BF16} widening each bfloat16, exactly) and combines it element by element into the
- * destination. Element {@code i} of a result depends only on element {@code i} of the
- * inputs, so the chunk size never changes a result. Used by one thread at a time.
+ * {@code chunkBytes}, copies each full chunk in bulk into a scratch array and combines it element by element
+ * into the destination ({@link WirePrecision#BF16}: each bfloat16 widened exactly as it is combined). Element
+ * {@code i} of a result depends only on element {@code i} of the inputs, so the chunk size never changes a
+ * result. Used by one thread at a time.
  */
 final class RingReceiver implements AutoCloseable {
 
