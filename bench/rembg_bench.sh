@@ -3,8 +3,11 @@
 # session on onnxruntime, CPU) on the same generated 1024x768 JPEGs with the same U2-Net weights (ours,
 # exported to ONNX through the original model code), on this machine in the same run, the two sides
 # alternating. Each run is timed end to end (process start to exit); start-up is measured separately.
-# Masks are compared per image; the Java time split comes from `clearbg remove --timings`; both ONNX graphs
-# are profiled per operator on one thread (bench/reference/ort_profile.py).
+# A third side, clearbg-bf16, is `clearbg remove --precision bf16` (libtorch, bfloat16 convolutions; fp32 and
+# a note where the CPU has no native bfloat16); its masks are compared with clearbg's fp32 masks
+# (bench/reference/compare_precisions.py). Masks are compared per image; the Java time split comes from
+# `clearbg remove --timings`; both ONNX graphs are profiled per operator on one thread
+# (bench/reference/ort_profile.py).
 # Writes bench/results/rembg_bench.md.
 #
 #   U2NET_REPO=/path/to/U-2-Net bench/rembg_bench.sh
@@ -99,28 +102,37 @@ time_rembg() {  # $1 repeat
     "$1" "$(echo "$t2 - $t1" | bc)" "$(echo "$t1 - $t0" | bc)" "$lb" "$(loadavg)" >> "$RUNS"
 }
 
-time_clearbg() {  # $1 repeat
-  local out="$WORK/clearbg-masks" t0 t1 lb
+time_clearbg() {  # $1 repeat, $2 side name (clearbg or clearbg-bf16), then extra options of clearbg remove
+  local repeat="$1" name="$2" out="$WORK/$2-masks" t0 t1 lb
+  shift 2
   rm -rf "$out"
   lb="$(loadavg)"
   t0=$(now)
   "$CLEARBG" remove --weights "$weights" --mask-only --batch "$BATCH" --workers "$THREADS" "$IMAGES" --out "$out" \
-    --timings "$WORK/timings-$1.json" >>"$WORK/clearbg.log" 2>&1
+    --timings "$WORK/timings-$name-$repeat.json" "$@" >>"$WORK/$name.log" 2>&1
   t1=$(now)
-  printf '{"side": "clearbg", "repeat": %d, "seconds": %s, "timings": "%s", "load_before": "%s", "load_after": "%s"}\n' \
-    "$1" "$(echo "$t1 - $t0" | bc)" "$WORK/timings-$1.json" "$lb" "$(loadavg)" >> "$RUNS"
+  printf '{"side": "%s", "repeat": %d, "seconds": %s, "timings": "%s", "load_before": "%s", "load_after": "%s"}\n' \
+    "$name" "$repeat" "$(echo "$t1 - $t0" | bc)" "$WORK/timings-$name-$repeat.json" "$lb" "$(loadavg)" >> "$RUNS"
+}
+
+time_side() {  # $1 side, $2 repeat
+  case "$1" in
+    rembg) time_rembg "$2" ;;
+    clearbg) time_clearbg "$2" clearbg ;;
+    clearbg-bf16) time_clearbg "$2" clearbg-bf16 --precision bf16 ;;
+  esac
 }
 
 uptime_before="$(uptime)"
 for ((r = 1; r <= REPEATS; r++)); do
-  if ((r % 2 == 1)); then order="rembg clearbg"; else order="clearbg rembg"; fi
+  if ((r % 2 == 1)); then order="rembg clearbg clearbg-bf16"; else order="clearbg-bf16 clearbg rembg"; fi
   for side in $order; do
     log "repeat $r: $side on $COUNT images"
-    "time_$side" "$r"
+    time_side "$side" "$r"
   done
 done
 uptime_after="$(uptime)"
-for side in rembg clearbg; do
+for side in rembg clearbg clearbg-bf16; do
   n="$(find "$WORK/$side-masks" -name '*.png' | wc -l)"
   [[ "$n" == "$COUNT" ]] || { log "$side wrote $n masks, expected $COUNT (see $WORK/$side.log)"; exit 1; }
 done
@@ -130,12 +142,17 @@ log "comparing masks"
   --rembg "$WORK/rembg-masks" --onnx "$ONNX" --threads "$THREADS" --attribution "$ATTRIBUTION" \
   --json "$WORK/compare.json" >/dev/null
 
+log "comparing bf16 masks with fp32 masks"
+"$VPY" "$ROOT/bench/reference/compare_precisions.py" --fp32 "$WORK/clearbg-masks" --bf16 "$WORK/clearbg-bf16-masks" \
+  --log "$WORK/clearbg-bf16.log" --json "$WORK/precisions.json"
+
 log "profiling both graphs on one thread"
 "$CLEARBG" convert --overwrite "$weights" "$WORK/clearbg-graph.onnx" >/dev/null
 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$VPY" "$ROOT/bench/reference/ort_profile.py" \
   --graph "clearbg=$WORK/clearbg-graph.onnx" --graph "rembg=$ONNX" --json "$WORK/profile.json" >/dev/null
 
 "$VPY" "$ROOT/bench/reference/rembg_report.py" --runs "$RUNS" --compare "$WORK/compare.json" --profile "$WORK/profile.json" \
+  --precisions "$WORK/precisions.json" \
   --count "$COUNT" --size "$SIZE" --threads "$THREADS" --batch "$BATCH" --weights "$weights_note" \
   --onnx-check "$onnx_check" --uptime-before "$uptime_before" --uptime-after "$uptime_after" \
   > "$ROOT/bench/results/rembg_bench.md"

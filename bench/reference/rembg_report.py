@@ -28,7 +28,8 @@ def versions():
 
 def main():
     parser = argparse.ArgumentParser()
-    for name in ("runs", "compare", "profile", "size", "weights", "onnx-check", "uptime-before", "uptime-after"):
+    for name in ("runs", "compare", "profile", "precisions", "size", "weights", "onnx-check", "uptime-before",
+                 "uptime-after"):
         parser.add_argument("--" + name, required=True)
     for name in ("count", "threads", "batch"):
         parser.add_argument("--" + name, type=int, required=True)
@@ -36,13 +37,14 @@ def main():
     runs = [json.loads(l) for l in open(a.runs) if l.strip()]
     compare = json.load(open(a.compare))
     profile = json.load(open(a.profile))
+    precisions = json.load(open(a.precisions))
     for run in runs:
-        if run["side"] == "clearbg":
+        if run["side"].startswith("clearbg"):
             t = json.load(open(run["timings"]))
             run["split"] = t["phase_seconds"]
             run["startup_seconds"] = run["seconds"] - t["wall_seconds"] + t["phase_seconds"]["load"]
             run["inside_seconds"] = t["wall_seconds"]
-    side = {s: [r for r in runs if r["side"] == s] for s in ("rembg", "clearbg")}
+    side = {s: [r for r in runs if r["side"] == s] for s in ("rembg", "clearbg", "clearbg-bf16")}
     ips = {s: a.count * len(rs) / sum(r["seconds"] for r in rs) for s, rs in side.items()}
     steady = {s: a.count * len(rs) / sum(r["seconds"] - r["startup_seconds"] for r in rs) for s, rs in side.items()}
     ratio = ips["clearbg"] / ips["rembg"]
@@ -74,6 +76,20 @@ def main():
       f"ratio {ratio:.2f}x** (aim: at least 1.5x; {'met' if ratio >= 1.5 else 'not met'}).")
     p(f"Without start-up: clearbg {steady['clearbg']:.3f}, rembg {steady['rembg']:.3f} images/s "
       f"(ratio {steady['clearbg'] / steady['rembg']:.2f}x).\n")
+
+    bf16_ratio = ips["clearbg-bf16"] / ips["rembg"]
+    p(f"**bf16 row, end to end: clearbg --precision bf16 {ips['clearbg-bf16']:.3f} images/s: {bf16_ratio:.2f}x rembg's, "
+      f"{ips['clearbg-bf16'] / ips['clearbg']:.2f}x clearbg fp32's** (aim: at least 2.5x rembg's; "
+      f"{'met' if bf16_ratio >= 2.5 else 'not met'}). Without start-up: "
+      f"{steady['clearbg-bf16']:.3f} images/s ({steady['clearbg-bf16'] / steady['rembg']:.2f}x rembg's).")
+    p("clearbg-bf16 is `clearbg remove ... --precision bf16`: libtorch (oneDNN) with bfloat16 convolutions in")
+    p(f"channels-last layout, one copy of the network per worker, each pass on cores / workers threads. "
+      + (f"This run fell back to fp32: {precisions['fallback_note']}" if precisions["fallback_note"]
+         else "bfloat16 was native on this CPU (no fallback note)."))
+    w = precisions["worst"]
+    p(f"bf16 masks against clearbg's fp32 masks over {precisions['images']} images: mean {precisions['mean']:.3f}/255, "
+      f"median {precisions['median']:.3f}/255, worst image {w['image']} at {w['mean']:.3f}/255; largest single-pixel "
+      f"difference {precisions['max_pixel']}/255 (aim: mean within 2/255; {'met' if precisions['mean'] <= 2 else 'not met'}).\n")
 
     g = compare["agreement"]
     p("## Mask agreement\n")

@@ -1,5 +1,6 @@
 package clearbg.cli;
 
+import ai.djl.pytorch.jni.JniUtils;
 import clearbg.jobs.files.LocalFileStore;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.NetworkOptions;
@@ -11,7 +12,10 @@ import clearbg.jobs.remove.RemoveRequest;
 import clearbg.jobs.remove.RemoveSettings;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.Rgba;
+import clearbg.model.predict.EngineChoice;
 import clearbg.model.predict.FusedMapNetwork;
+import clearbg.model.predict.FusedMapNetworkPool;
+import clearbg.model.predict.InferenceEngine;
 import clearbg.model.predict.NetworkLoader;
 import clearbg.model.predict.Phase;
 import clearbg.model.predict.PhaseTimer;
@@ -143,7 +147,7 @@ final class RemoveCommand implements Callable<Integer> {
         BudgetedDecoder decoder = new BudgetedDecoder(imageLimits.limits(), RemovalPipeline.WORK_BYTES_PER_PIXEL);
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = workers > 0 ? workers : cores;
-        try (FusedMapNetwork network = loadNetwork(networkSettings, Math.max(1, cores / threads));
+        try (FusedMapNetwork network = loadNetwork(networkSettings, threads, Math.max(1, cores / threads));
                 ProgressBar progress = new ProgressBarBuilder()
                         .setTaskName("remove")
                         .setInitialMax(tasks.size())
@@ -177,10 +181,27 @@ final class RemoveCommand implements Callable<Integer> {
         return tally.done() == 0 && tally.failed() > 0 ? FailureHandler.FAILURE : 0;
     }
 
-    private FusedMapNetwork loadNetwork(NetworkSettings networkSettings, int threadsPerCall) throws IOException {
+    /**
+     * The network for {@code workers} workers: ONNX Runtime runs their passes side by side, each on
+     * {@code cores / workers} threads; libtorch gets one copy of the network per worker and as many threads
+     * per pass, so that its passes too run side by side instead of taking turns.
+     */
+    private FusedMapNetwork loadNetwork(NetworkSettings networkSettings, int workers, int threadsPerCall)
+            throws IOException {
         long loadStart = System.nanoTime();
-        FusedMapNetwork network = NetworkLoader.open(
-                weights, networkSettings.arch(), networkSettings.size(), networkSettings.engine(), threadsPerCall);
+        EngineChoice choice = EngineChoice.onThisMachine(networkSettings.engine(), networkSettings.precision());
+        if (choice.note() != null) {
+            spec.commandLine().getErr().println("clearbg: " + choice.note());
+        }
+        FusedMapNetworkPool.Opener opener = () ->
+                NetworkLoader.open(weights, networkSettings.arch(), networkSettings.size(), choice, threadsPerCall);
+        FusedMapNetwork network;
+        if (choice.engine() == InferenceEngine.PYTORCH) {
+            network = FusedMapNetworkPool.open(workers, opener);
+            JniUtils.setNumThreads(threadsPerCall); // the engine is loaded now; the workers' threads start later
+        } else {
+            network = opener.open();
+        }
         timer.stop(Phase.LOAD, loadStart);
         return network;
     }

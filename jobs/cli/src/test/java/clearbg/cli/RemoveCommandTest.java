@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clearbg.model.predict.Bf16Support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
@@ -388,6 +389,71 @@ class RemoveCommandTest {
                                 "--engine",
                                 "tensorflow")
                         .exitCode());
+    }
+
+    @Test
+    void bf16GivesMasksNearFp32OnesOrSaysWhyItRunsFp32(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        String[] names = new String[4];
+        for (int i = 0; i < names.length; i++) {
+            write(in.resolve("p" + i + ".png"), photo(90 + 11 * i, 70 + 5 * i), "png");
+            names[i] = "p" + i + ".png";
+        }
+        CliRun fp32 = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                dir.resolve("fp32").toString(),
+                "--mask-only");
+        assertEquals(0, fp32.exitCode(), fp32.err());
+        CliRun bf16 = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                dir.resolve("bf16").toString(),
+                "--mask-only",
+                "--precision",
+                "bf16",
+                "--workers",
+                "2");
+        assertEquals(0, bf16.exitCode(), bf16.err());
+        Bf16Support support = Bf16Support.detect();
+        if (support.fast()) {
+            assertFalse(bf16.err().contains("computing in fp32"), bf16.err());
+            for (String name : names) {
+                BufferedImage a = ImageIO.read(dir.resolve("fp32").resolve(name).toFile());
+                BufferedImage b = ImageIO.read(dir.resolve("bf16").resolve(name).toFile());
+                long sum = 0;
+                for (int y = 0; y < a.getHeight(); y++) {
+                    for (int x = 0; x < a.getWidth(); x++) {
+                        sum += Math.abs(
+                                a.getRaster().getSample(x, y, 0) - b.getRaster().getSample(x, y, 0));
+                    }
+                }
+                double mean = (double) sum / (a.getWidth() * a.getHeight());
+                assertTrue(mean <= 1.0, name + ": bf16 masks " + mean + " levels from fp32 on average");
+            }
+        } else {
+            assertTrue(bf16.err().contains(support.why() + ": computing in fp32"), bf16.err());
+            assertMasksWithinOneLevel(dir.resolve("fp32"), dir.resolve("bf16"), names);
+        }
+        CliRun refused = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                dir.resolve("x").toString(),
+                "--precision",
+                "bf16",
+                "--engine",
+                "onnxruntime");
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.err().contains("--precision bf16 runs on libtorch"), refused.err());
     }
 
     private static void assertMasksWithinOneLevel(Path first, Path second, String... names) throws IOException {

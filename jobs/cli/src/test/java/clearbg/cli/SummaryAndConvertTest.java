@@ -12,9 +12,11 @@ import clearbg.model.io.SafetensorsReader;
 import clearbg.model.io.SafetensorsWriter;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.Weights;
+import clearbg.model.predict.EngineChoice;
 import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.InferenceEngine;
 import clearbg.model.predict.NetworkLoader;
+import clearbg.model.predict.Precision;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.FloatBuffer;
@@ -112,7 +114,8 @@ class SummaryAndConvertTest {
             image[i] = (float) random.nextGaussian();
         }
         float[] expected;
-        try (FusedMapNetwork libtorch = NetworkLoader.open(initial, null, side, InferenceEngine.PYTORCH, 1)) {
+        try (FusedMapNetwork libtorch = NetworkLoader.open(
+                initial, null, side, EngineChoice.onThisMachine(InferenceEngine.PYTORCH, Precision.FP32), 1)) {
             expected = libtorch.fusedMaps(image, 2, side);
         }
         OrtEnvironment environment = OrtEnvironment.getEnvironment();

@@ -27,6 +27,7 @@ import clearbg.jobs.train.TrainingRun;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.metric.SodResult;
 import clearbg.model.predict.InferenceEngine;
+import clearbg.model.predict.Precision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -207,7 +208,7 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
         EvalSettings eval = new EvalSettings(
                 null,
                 null,
-                new ModelSpec(checkpoint, settings.arch(), 4, settings.rescale(), InferenceEngine.AUTO),
+                new ModelSpec(checkpoint, settings.arch(), 4, settings.rescale(), InferenceEngine.AUTO, Precision.FP32),
                 null,
                 settings.out() + "/eval/" + name,
                 0,

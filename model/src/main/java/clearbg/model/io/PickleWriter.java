@@ -53,6 +53,23 @@ final class PickleWriter {
         return this;
     }
 
+    /** {@code NEWOBJ}: {@code cls.__new__(cls, *args)} of the class and argument tuple on the stack. */
+    PickleWriter newObject() {
+        out.write(0x81);
+        return this;
+    }
+
+    PickleWriter emptyDict() {
+        out.write('}');
+        return this;
+    }
+
+    /** {@code BUILD}: sets the object's state (a dict of attributes) from the value on the stack. */
+    PickleWriter build() {
+        out.write('b');
+        return this;
+    }
+
     /** {@code SETITEMS}: the key-value pairs since the last mark go into the dict below the mark. */
     PickleWriter setItems() {
         out.write('u');

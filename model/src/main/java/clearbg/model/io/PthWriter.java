@@ -135,7 +135,8 @@ public final class PthWriter {
         return buffer.array();
     }
 
-    private static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    /** Adds {@code bytes} as an uncompressed entry (PyTorch reads stored and deflated entries). */
+    static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
         ZipEntry entry = new ZipEntry(name);
         entry.setMethod(ZipEntry.STORED);
         entry.setSize(bytes.length);

@@ -24,17 +24,24 @@ final class Resampling {
     }
 
     /**
-     * Bilinear resize of {@code src} to the spatial size of {@code target}, {@code align_corners=False}:
-     * output pixel {@code i} samples the input at {@code (i + 0.5) * in/out - 0.5}, clamped to the border.
-     * Returns {@code src} itself when the sizes already agree (interpolation is then the identity).
+     * {@code src} resized by {@code upsampler} to the spatial size of {@code target}, or {@code src} itself
+     * when the sizes already agree (interpolation is then the identity).
      */
-    static NDArray upsampleLike(NDArray src, NDArray target) {
+    static NDArray upsampleLike(NDArray src, NDArray target, Upsampler upsampler) {
         Shape s = src.getShape();
         Shape t = target.getShape();
         if (s.get(2) == t.get(2) && s.get(3) == t.get(3)) {
             return src;
         }
-        return src.getNDArrayInternal().interpolation(new long[] {t.get(2), t.get(3)}, BILINEAR, false);
+        return upsampler.bilinear(src, t.get(2), t.get(3));
+    }
+
+    /**
+     * DJL's bilinear interpolation. DJL 0.36 maps this mode to libtorch's anti-aliased bilinear kernel, which
+     * equals the plain one when enlarging (the only direction U²-Net resizes) but has no bfloat16 version.
+     */
+    static NDArray djlBilinear(NDArray src, long height, long width) {
+        return src.getNDArrayInternal().interpolation(new long[] {height, width}, BILINEAR, false);
     }
 
     /** Concatenation along the channel axis. */

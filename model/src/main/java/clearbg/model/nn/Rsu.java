@@ -30,14 +30,16 @@ import java.util.List;
 public final class Rsu extends AbstractBlock {
 
     private final RsuSpec spec;
+    private final Upsampler upsampler;
     private final ConvBnRelu inputConv;
     private final List<ConvBnRelu> encoder = new ArrayList<>();
     private final ConvBnRelu bottom;
     private final List<ConvBnRelu> decoder = new ArrayList<>();
 
-    /** Builds the block's children from its spec. */
-    public Rsu(RsuSpec spec) {
+    /** Builds the block's children from its spec; {@code upsampler} resizes inside the block. */
+    public Rsu(RsuSpec spec, Upsampler upsampler) {
         this.spec = spec;
+        this.upsampler = upsampler;
         int height = spec.height();
         int mid = spec.midChannels();
         inputConv = addChildBlock("rebnconvin", new ConvBnRelu(spec.inChannels(), spec.outChannels(), 1));
@@ -92,7 +94,7 @@ public final class Rsu extends AbstractBlock {
         NDArray d = apply(bottom, store, h, training, params);
         for (int j = 0; j < decoder.size(); j++) {
             NDArray skip = skips[skips.length - 1 - j];
-            NDArray up = Resampling.upsampleLike(d, skip);
+            NDArray up = Resampling.upsampleLike(d, skip, upsampler);
             d = apply(decoder.get(j), store, Resampling.concatChannels(up, skip), training, params);
         }
         return d.add(hin);

@@ -29,7 +29,9 @@ import java.util.List;
  * {@code pool} is 2x2 max-pooling in ceil mode and {@code up} bilinear resizing to the other tensor's size
  * ({@code align_corners=False}), so any input of at least 32x32, odd sizes included, works. Children carry
  * the original PyTorch names ({@code stage1 .. stage6}, {@code stage5d .. stage1d}, {@code side1 ..
- * side6}, {@code outconv}), which makes the parameter names equal to the original state_dict keys.
+ * side6}, {@code outconv}), which makes the parameter names equal to the original state_dict keys. The
+ * block computes in its parameters' type (float32, or bfloat16 for a {@link U2NetModel#convertedWith} copy); the
+ * sigmoids always run in float32 and the outputs are float32.
  */
 public final class U2Net extends AbstractBlock {
 
@@ -39,21 +41,26 @@ public final class U2Net extends AbstractBlock {
     public static final int MIN_INPUT_SIZE = 32;
 
     private final Arch arch;
+    private final Upsampler upsampler;
     private final List<Rsu> encoder = new ArrayList<>();
     private final List<Rsu> decoder = new ArrayList<>();
     private final List<Conv2d> sides = new ArrayList<>();
     private final Conv2d fuse;
 
-    /** Builds the network's children from the architecture's stage table. */
-    public U2Net(Arch arch) {
+    /**
+     * Builds the network's children from the architecture's stage table; {@code upsampler} does every
+     * resize ({@link Upsampler#DJL} for float32).
+     */
+    public U2Net(Arch arch, Upsampler upsampler) {
         this.arch = arch;
+        this.upsampler = upsampler;
         for (int i = 0; i < Arch.STAGES; i++) {
-            encoder.add(addChildBlock("stage" + (i + 1), new Rsu(arch.encoder().get(i))));
+            encoder.add(addChildBlock("stage" + (i + 1), new Rsu(arch.encoder().get(i), upsampler)));
         }
         for (int i = 0; i < arch.decoder().size(); i++) {
             int stage = Arch.STAGES - 1 - i;
             decoder.add(
-                    addChildBlock("stage" + stage + "d", new Rsu(arch.decoder().get(i))));
+                    addChildBlock("stage" + stage + "d", new Rsu(arch.decoder().get(i), upsampler)));
         }
         for (int side = 1; side <= Arch.STAGES; side++) {
             sides.add(addChildBlock("side" + side, conv(3, 1)));
@@ -97,7 +104,7 @@ public final class U2Net extends AbstractBlock {
             d = apply(
                     decoder.get(j),
                     store,
-                    Resampling.concatChannels(Resampling.upsampleLike(d, skip), skip),
+                    Resampling.concatChannels(Resampling.upsampleLike(d, skip, upsampler), skip),
                     training,
                     params);
             sideInputs[Arch.STAGES - 2 - j] = d;
@@ -107,7 +114,7 @@ public final class U2Net extends AbstractBlock {
             NDArray logit = sides.get(k)
                     .forward(store, new NDList(sideInputs[k]), training, params)
                     .singletonOrThrow();
-            sideLogits.add(Resampling.upsampleLike(logit, x));
+            sideLogits.add(Resampling.upsampleLike(logit, x, upsampler));
         }
         NDArray fused = fuse.forward(
                         store,
@@ -118,11 +125,16 @@ public final class U2Net extends AbstractBlock {
                         params)
                 .singletonOrThrow();
         NDList outputs = new NDList(OUTPUTS);
-        outputs.add(Activation.sigmoid(fused));
+        outputs.add(sigmoidFp32(fused));
         for (NDArray logit : sideLogits) {
-            outputs.add(Activation.sigmoid(logit));
+            outputs.add(sigmoidFp32(logit));
         }
         return outputs;
+    }
+
+    /** The sigmoid in float32, whatever the logits' type (a no-op conversion for a float32 network). */
+    private static NDArray sigmoidFp32(NDArray logit) {
+        return Activation.sigmoid(logit.toType(DataType.FLOAT32, false));
     }
 
     private static void requireInputShape(Shape shape) {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * A U²-Net with its parameters on one device: forward in training or inference mode, and the weights as
@@ -42,9 +43,32 @@ public final class U2NetModel implements AutoCloseable {
     private U2NetModel(Arch arch, NDManager manager) {
         this.arch = arch;
         this.manager = manager;
-        this.block = new U2Net(arch);
+        this.block = new U2Net(arch, Upsampler.DJL);
         block.initialize(manager, DataType.FLOAT32, INIT_SHAPE);
         this.names = ParameterNames.of(block);
+        this.store = new ParameterStore(manager, false);
+    }
+
+    /**
+     * A network whose parameters start as {@code conversion} of the same-named ones of {@code source}, frozen
+     * (no gradients: the conversion may give inference-only tensors).
+     */
+    private U2NetModel(
+            Arch arch,
+            NDManager manager,
+            BiFunction<NDArray, NDManager, NDArray> conversion,
+            Upsampler upsampler,
+            ParameterNames source) {
+        this.arch = arch;
+        this.manager = manager;
+        this.block = new U2Net(arch, upsampler);
+        this.names = ParameterNames.of(block);
+        source.parameters().forEach((name, parameter) -> {
+            Parameter copy = names.parameters().get(name);
+            copy.freeze(true);
+            copy.setInitializer((target, shape, type) -> conversion.apply(parameter.getArray(), target));
+        });
+        block.initialize(manager, DataType.FLOAT32, INIT_SHAPE);
         this.store = new ParameterStore(manager, false);
     }
 
@@ -71,6 +95,21 @@ public final class U2NetModel implements AutoCloseable {
             throw e;
         }
         return model;
+    }
+
+    /**
+     * A copy of this network, on the same device, whose every parameter and running statistic is
+     * {@code conversion} of this one's (given the array and the copy's manager, it returns a new array owned
+     * by that manager): a bfloat16 conversion gives the network {@code model.to(torch.bfloat16)} gives in
+     * PyTorch. For inference only ({@link #stateDict()} reads float32). This model is left as it is; the copy
+     * has its own manager and is closed on its own. {@code upsampler} resizes inside the copy (it must accept
+     * the converted type).
+     */
+    public U2NetModel convertedWith(BiFunction<NDArray, NDManager, NDArray> conversion, Upsampler upsampler) {
+        U2NetModel copy =
+                new U2NetModel(arch, NDManager.newBaseManager(manager.getDevice()), conversion, upsampler, names);
+        copy.batchesTracked = batchesTracked;
+        return copy;
     }
 
     /** The architecture. */

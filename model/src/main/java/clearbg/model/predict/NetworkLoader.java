@@ -17,21 +17,21 @@ public final class NetworkLoader {
     /**
      * @param arch the expected architecture, or null to detect it from the weights
      * @param inputSize the network input side (the ONNX graph is built for it)
-     * @param engine the runtime ({@link InferenceEngine#AUTO} is resolved here)
+     * @param choice the engine and precision ({@link EngineChoice#onThisMachine})
      * @param threadsPerCall ONNX Runtime threads per call (libtorch keeps its own setting)
      * @throws IOException when the file cannot be read, is not a weights file or does not fit the
      *     architecture (the message names the file)
      */
-    public static FusedMapNetwork open(
-            Path weights, Arch arch, int inputSize, InferenceEngine engine, int threadsPerCall) throws IOException {
+    public static FusedMapNetwork open(Path weights, Arch arch, int inputSize, EngineChoice choice, int threadsPerCall)
+            throws IOException {
         StateDict stateDict = Weights.read(weights);
         String source = weights.toString();
         Arch detected = ArchDetector.detect(stateDict, arch, source);
-        if (engine.resolve() == InferenceEngine.ONNXRUNTIME) {
+        if (choice.engine() == InferenceEngine.ONNXRUNTIME) {
             return OrtFusedMapNetwork.open(stateDict, detected, inputSize, threadsPerCall, source);
         }
         U2NetModel model =
                 U2NetModel.fromStateDict(detected, Engine.getInstance().defaultDevice(), stateDict, source);
-        return new DjlFusedMapNetwork(model);
+        return DjlFusedMapNetwork.of(model, choice.precision());
     }
 }

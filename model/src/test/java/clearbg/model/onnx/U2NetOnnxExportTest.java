@@ -18,6 +18,7 @@ import clearbg.model.nn.Arch;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.predict.DjlFusedMapNetwork;
 import clearbg.model.predict.OrtFusedMapNetwork;
+import clearbg.model.predict.Precision;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -75,8 +76,8 @@ class U2NetOnnxExportTest {
             input[i] = (float) random.nextGaussian();
         }
         float[] expected;
-        try (DjlFusedMapNetwork djl = new DjlFusedMapNetwork(
-                U2NetModel.fromStateDict(Arch.U2NETP, Device.cpu(), seeded, "u2netp_seeded.pth"))) {
+        try (DjlFusedMapNetwork djl = DjlFusedMapNetwork.of(
+                U2NetModel.fromStateDict(Arch.U2NETP, Device.cpu(), seeded, "u2netp_seeded.pth"), Precision.FP32)) {
             expected = djl.fusedMaps(input, 2, side);
         }
         try (OrtFusedMapNetwork ort = OrtFusedMapNetwork.open(seeded, Arch.U2NETP, side, 1, "u2netp_seeded.pth")) {

@@ -65,7 +65,8 @@ class PredictorReferenceTest {
             images.add(decoder.decode(dir.resolve(entry.get("image").asText())));
         }
         List<MaskImage> masks;
-        try (FusedMapNetwork network = NetworkLoader.open(weights, null, size, engine, 1)) {
+        try (FusedMapNetwork network =
+                NetworkLoader.open(weights, null, size, EngineChoice.onThisMachine(engine, Precision.FP32), 1)) {
             masks = new Predictor(network, new PredictorSettings(size, 2)).predict(images);
         }
         List<String> failures = new ArrayList<>();

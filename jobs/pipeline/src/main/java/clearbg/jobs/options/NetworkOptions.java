@@ -3,6 +3,7 @@ package clearbg.jobs.options;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.U2Net;
 import clearbg.model.predict.InferenceEngine;
+import clearbg.model.predict.Precision;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -11,8 +12,9 @@ import picocli.CommandLine.Spec;
 /**
  * The network options every command that predicts masks takes, declared once ({@code @Mixin}):
  * {@code --arch} (a check against the weights, which name their architecture), {@code --size} (the RescaleT
- * side the network sees) and {@code --engine}. Yields {@link NetworkSettings}. The weights themselves stay an
- * option of each command: a local path for the local command, a Hadoop URI for the jobs.
+ * side the network sees), {@code --engine} and {@code --precision}. Yields {@link NetworkSettings}. The
+ * weights themselves stay an option of each command: a local path for the local command, a Hadoop URI for
+ * the jobs.
  */
 public final class NetworkOptions {
 
@@ -41,15 +43,29 @@ public final class NetworkOptions {
             description = EngineOption.DESCRIPTION)
     InferenceEngine engine;
 
+    @Option(
+            names = "--precision",
+            defaultValue = "fp32",
+            converter = PrecisionOption.class,
+            description = PrecisionOption.DESCRIPTION)
+    Precision precision;
+
     /**
      * The options as settings.
      *
-     * @throws ParameterException (a usage error) when {@code --size} is below {@value #MIN_SIZE}
+     * @throws ParameterException (a usage error) when {@code --size} is below {@value #MIN_SIZE}, or for
+     *     {@code --precision bf16} with {@code --engine onnxruntime}
      */
     public NetworkSettings settings() {
         if (size < MIN_SIZE) {
             throw new ParameterException(spec.commandLine(), "--size must be at least " + MIN_SIZE + ", got " + size);
         }
-        return new NetworkSettings(arch, size, engine);
+        if (precision == Precision.BF16 && engine == InferenceEngine.ONNXRUNTIME) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--precision bf16 runs on libtorch (ONNX Runtime's CPU kernels compute in float32 only):"
+                            + " use --engine auto or pytorch, or --precision fp32");
+        }
+        return new NetworkSettings(arch, size, engine, precision);
     }
 }

@@ -1,6 +1,7 @@
 package clearbg.jobs.spark;
 
 import clearbg.model.image.FloatImage;
+import clearbg.model.predict.EngineChoice;
 import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.NetworkLoader;
@@ -15,14 +16,19 @@ import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.spark.TaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One network per executor JVM and weights file: loaded on first use by any task, then shared by every
  * later task of the JVM (DJL's Spark extension is not available here, so this is the partition-level
  * predictor). With ONNX Runtime the tasks of an executor run their forward passes in parallel, each on
  * {@code spark.task.cpus} threads; with libtorch they take turns and libtorch parallelises inside each pass.
+ * When bf16 is asked for where it is not native, the executor's log says so once per loaded model.
  */
 public final class ExecutorModels {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
 
     private static ModelSpec loadedSpec;
     private static SharedPredictor loaded;
@@ -53,8 +59,12 @@ public final class ExecutorModels {
             Path local = Files.createTempFile("clearbg-weights-", ".bin");
             try {
                 Files.write(local, files.read(spec.weightsUri()));
+                EngineChoice choice = EngineChoice.onThisMachine(spec.engine(), spec.precision());
+                if (choice.note() != null) {
+                    LOG.warn("{}", choice.note());
+                }
                 FusedMapNetwork network =
-                        NetworkLoader.open(local, spec.arch(), spec.inputSize(), spec.engine(), threadsPerCall);
+                        NetworkLoader.open(local, spec.arch(), spec.inputSize(), choice, threadsPerCall);
                 return new SharedPredictor(
                         network, new Predictor(network, new PredictorSettings(spec.inputSize(), spec.batchSize())));
             } finally {

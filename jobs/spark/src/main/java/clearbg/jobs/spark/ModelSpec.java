@@ -3,6 +3,7 @@ package clearbg.jobs.spark;
 import clearbg.jobs.options.NetworkSettings;
 import clearbg.model.nn.Arch;
 import clearbg.model.predict.InferenceEngine;
+import clearbg.model.predict.Precision;
 import java.io.Serializable;
 
 /**
@@ -14,13 +15,16 @@ import java.io.Serializable;
  * @param batchSize images per forward pass
  * @param inputSize the network input side (RescaleT size; 320 for the published weights)
  * @param engine the runtime that computes the masks ({@link InferenceEngine#AUTO}: decided per executor)
+ * @param precision the number format inside the network (bf16 falls back to fp32 per executor where it is
+ *     not native, see {@link clearbg.model.predict.EngineChoice})
  */
-public record ModelSpec(String weightsUri, Arch arch, int batchSize, int inputSize, InferenceEngine engine)
+public record ModelSpec(
+        String weightsUri, Arch arch, int batchSize, int inputSize, InferenceEngine engine, Precision precision)
         implements Serializable {
 
     public ModelSpec {
-        if (engine == null) {
-            throw new IllegalArgumentException("engine must be given");
+        if (engine == null || precision == null) {
+            throw new IllegalArgumentException("engine and precision must be given");
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -32,6 +36,7 @@ public record ModelSpec(String weightsUri, Arch arch, int batchSize, int inputSi
 
     /** The model of {@code weightsUri} run as {@code network} says, {@code batchSize} images per forward pass. */
     public static ModelSpec of(String weightsUri, int batchSize, NetworkSettings network) {
-        return new ModelSpec(weightsUri, network.arch(), batchSize, network.size(), network.engine());
+        return new ModelSpec(
+                weightsUri, network.arch(), batchSize, network.size(), network.engine(), network.precision());
     }
 }
