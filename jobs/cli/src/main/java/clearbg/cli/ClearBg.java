@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             InitCommand.class,
             RemoveCommand.class,
+            ServeCommand.class,
             MetricsCommand.class,
             TrainCommand.class,
             SynthCommand.class,

@@ -1,6 +1,5 @@
 package clearbg.cli;
 
-import ai.djl.pytorch.jni.JniUtils;
 import clearbg.jobs.files.LocalFileStore;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.NetworkOptions;
@@ -12,11 +11,7 @@ import clearbg.jobs.remove.RemoveRequest;
 import clearbg.jobs.remove.RemoveSettings;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.Rgba;
-import clearbg.model.predict.EngineChoice;
 import clearbg.model.predict.FusedMapNetwork;
-import clearbg.model.predict.FusedMapNetworkPool;
-import clearbg.model.predict.InferenceEngine;
-import clearbg.model.predict.NetworkLoader;
 import clearbg.model.predict.Phase;
 import clearbg.model.predict.PhaseTimer;
 import clearbg.model.predict.Predictor;
@@ -48,7 +43,8 @@ import picocli.CommandLine.Parameters;
  *
  * <p>{@code --workers} threads each take a batch at a time through decode, network, encode and write, so
  * the image work of one batch overlaps the forward pass of another. With ONNX Runtime the forward passes
- * of the workers run in parallel on {@code cores / workers} threads each; with libtorch they take turns.
+ * of the workers run in parallel on {@code cores / workers} threads each; libtorch gets one copy of the
+ * network per worker ({@link LocalNetworks}).
  */
 @Command(
         name = "remove",
@@ -181,27 +177,15 @@ final class RemoveCommand implements Callable<Integer> {
         return tally.done() == 0 && tally.failed() > 0 ? FailureHandler.FAILURE : 0;
     }
 
-    /**
-     * The network for {@code workers} workers: ONNX Runtime runs their passes side by side, each on
-     * {@code cores / workers} threads; libtorch gets one copy of the network per worker and as many threads
-     * per pass, so that its passes too run side by side instead of taking turns.
-     */
     private FusedMapNetwork loadNetwork(NetworkSettings networkSettings, int workers, int threadsPerCall)
             throws IOException {
         long loadStart = System.nanoTime();
-        EngineChoice choice = EngineChoice.onThisMachine(networkSettings.engine(), networkSettings.precision());
-        if (choice.note() != null) {
-            spec.commandLine().getErr().println("clearbg: " + choice.note());
-        }
-        FusedMapNetworkPool.Opener opener = () ->
-                NetworkLoader.open(weights, networkSettings.arch(), networkSettings.size(), choice, threadsPerCall);
-        FusedMapNetwork network;
-        if (choice.engine() == InferenceEngine.PYTORCH) {
-            network = FusedMapNetworkPool.open(workers, opener);
-            JniUtils.setNumThreads(threadsPerCall); // the engine is loaded now; the workers' threads start later
-        } else {
-            network = opener.open();
-        }
+        FusedMapNetwork network = LocalNetworks.open(
+                weights,
+                networkSettings,
+                workers,
+                threadsPerCall,
+                spec.commandLine().getErr());
         timer.stop(Phase.LOAD, loadStart);
         return network;
     }

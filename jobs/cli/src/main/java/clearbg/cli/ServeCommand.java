@@ -1,0 +1,121 @@
+package clearbg.cli;
+
+import clearbg.cli.serve.ServeServer;
+import clearbg.cli.serve.ServeSettings;
+import clearbg.jobs.options.ImageLimitsOptions;
+import clearbg.jobs.options.NetworkOptions;
+import clearbg.jobs.options.NetworkSettings;
+import clearbg.jobs.remove.RemovalPipeline;
+import clearbg.model.image.BudgetedDecoder;
+import clearbg.model.predict.FusedMapNetwork;
+import clearbg.model.predict.Predictor;
+import clearbg.model.predict.PredictorSettings;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code clearbg serve}: loads the network once and serves it over HTTP ({@link ServeServer}) until the
+ * process is stopped; the network is opened for {@code --workers} concurrent passes as {@code remove} does.
+ */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve background removal over HTTP: a try-it page at /, rembg's API (POST /api/remove with the"
+                    + " multipart field 'file' and the fields om, ppm, bgc), /health and Prometheus /metrics.",
+            "Concurrent requests are gathered into forward passes (--batch, --batch-wait); a full queue answers"
+                    + " 503, a body over --max-body 413, an image that cannot be decoded or is over the limits 422."
+                    + " Runs until stopped (Ctrl-C, SIGTERM)."
+        })
+final class ServeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    private NetworkOptions networkOptions;
+
+    @CommandLine.Mixin
+    private ImageLimitsOptions imageLimits;
+
+    @Option(names = "--weights", required = true, paramLabel = "W", description = ".pth or .safetensors weights")
+    private Path weights;
+
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description =
+                    "address to listen on (default ${DEFAULT-VALUE}: this machine only; 0.0.0.0: every interface)")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "7000", description = "TCP port (default ${DEFAULT-VALUE}, as rembg s)")
+    private int port;
+
+    @Option(
+            names = "--workers",
+            defaultValue = "0",
+            description = "forward passes at once (default 0: one per core, each on one thread)")
+    private int workers;
+
+    @Option(names = "--queue", defaultValue = "64", description = "images that may wait (default ${DEFAULT-VALUE})")
+    private int queue;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "4",
+            description = "most images per forward pass (default ${DEFAULT-VALUE})")
+    private int batch;
+
+    @Option(
+            names = "--batch-wait",
+            defaultValue = "5",
+            paramLabel = "MS",
+            description = "how long a pass waits for more images after its first (default ${DEFAULT-VALUE} ms)")
+    private int batchWaitMillis;
+
+    @Option(
+            names = "--max-body",
+            defaultValue = "32m",
+            converter = ImageLimitsOptions.ByteSize.class,
+            description = "largest request body (default ${DEFAULT-VALUE})")
+    private long maxBody;
+
+    @Override
+    public Integer call() throws Exception {
+        NetworkSettings network = networkOptions.settings();
+        if (!Files.isRegularFile(weights)) {
+            throw new UsageException("--weights " + weights + ": no such file");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = workers > 0 ? workers : cores;
+        ServeSettings settings;
+        try {
+            settings = new ServeSettings(host, port, threads, queue, batch, batchWaitMillis, maxBody);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        BudgetedDecoder decoder = new BudgetedDecoder(imageLimits.limits(), RemovalPipeline.WORK_BYTES_PER_PIXEL);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (FusedMapNetwork net = LocalNetworks.open(weights, network, threads, Math.max(1, cores / threads), err);
+                ServeServer server = new ServeServer(
+                        new Predictor(net, new PredictorSettings(network.size(), batch)),
+                        decoder,
+                        settings,
+                        weights.getFileName() + " (" + network.engine().cliName() + ", "
+                                + network.precision().cliName() + ")")) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("clearbg serve: listening on http://" + host + ":" + server.port() + "/ (Ctrl-C stops)");
+            out.flush();
+            stopped.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,53 @@
+package clearbg.cli.serve;
+
+import clearbg.model.image.Rgba;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The form fields of rembg's {@code POST /api/remove}, read as rembg reads them.
+ *
+ * @param maskOnly {@code om}: answer the mask instead of the cut-out
+ * @param postProcess {@code ppm}: smooth the mask as rembg's {@code post_process_mask} does
+ * @param background {@code bgc}: {@code r,g,b,a} to composite the cut-out on, or null (transparent)
+ * @param alphaMatting {@code a}: refine the edges by alpha matting ({@code af}, {@code ab}, {@code ae})
+ */
+record RemoveFields(boolean maskOnly, boolean postProcess, Rgba background, boolean alphaMatting) {
+
+    /**
+     * The fields given by {@code field} (null when absent).
+     *
+     * @throws IllegalArgumentException naming the field and what is wrong with it
+     */
+    static RemoveFields parse(Function<String, String> field) {
+        Rgba background = null;
+        String bgc = field.apply("bgc");
+        if (bgc != null && !bgc.isBlank()) {
+            try {
+                background = Rgba.parse(bgc);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bgc: " + e.getMessage(), e);
+            }
+        }
+        for (String integer : new String[] {"af", "ab", "ae"}) {
+            String value = field.apply(integer);
+            if (value != null && !value.isBlank() && !value.trim().matches("\\d{1,6}")) {
+                throw new IllegalArgumentException(integer + ": expected a whole number, got '" + value + "'");
+            }
+        }
+        return new RemoveFields(flag(field, "om"), flag(field, "ppm"), background, flag(field, "a"));
+    }
+
+    /** A boolean field as FastAPI (rembg's server) reads one: true/1/yes/on or false/0/no/off, absent = false. */
+    private static boolean flag(Function<String, String> field, String name) {
+        String value = field.apply(name);
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(name + ": expected true or false, got '" + value + "'");
+        };
+    }
+}

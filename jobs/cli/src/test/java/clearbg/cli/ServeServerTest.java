@@ -1,0 +1,279 @@
+package clearbg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import clearbg.cli.serve.ServeServer;
+import clearbg.cli.serve.ServeSettings;
+import clearbg.jobs.remove.RemovalPipeline;
+import clearbg.model.image.BudgetedDecoder;
+import clearbg.model.image.DecodeLimits;
+import clearbg.model.predict.EngineChoice;
+import clearbg.model.predict.FusedMapNetwork;
+import clearbg.model.predict.InferenceEngine;
+import clearbg.model.predict.MaskImage;
+import clearbg.model.predict.MaskPostProcess;
+import clearbg.model.predict.NetworkLoader;
+import clearbg.model.predict.Precision;
+import clearbg.model.predict.Predictor;
+import clearbg.model.predict.PredictorSettings;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code clearbg serve}'s HTTP API driven by a real HTTP client against the server on a free port. */
+class ServeServerTest {
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final long MAX_BODY = 1 << 20;
+
+    @TempDir
+    static Path shared;
+
+    private static Path weights;
+    private static FusedMapNetwork network;
+    private static ServeServer server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        weights = shared.resolve("u2netp.safetensors");
+        assertEquals(
+                0,
+                CliRun.of("init", "--arch", "u2netp", "--seed", "5", weights.toString())
+                        .exitCode());
+        network = NetworkLoader.open(
+                weights, null, 320, EngineChoice.onThisMachine(InferenceEngine.ONNXRUNTIME, Precision.FP32), 1);
+        server = new ServeServer(
+                new Predictor(network, new PredictorSettings(320, 4)),
+                new BudgetedDecoder(DecodeLimits.ofMaxPixels(4_000_000), RemovalPipeline.WORK_BYTES_PER_PIXEL),
+                new ServeSettings("127.0.0.1", 0, 2, 16, 4, 5, MAX_BODY),
+                "test");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        network.close();
+    }
+
+    @Test
+    void maskOnlyEqualsTheMaskOfClearbgRemove(@TempDir Path dir) throws Exception {
+        byte[] photo = RemoveCommandTest.encode(RemoveCommandTest.photo(150, 110), "png");
+        Files.createDirectories(dir.resolve("in"));
+        Files.write(dir.resolve("in/p.png"), photo);
+        CliRun remove = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                dir.resolve("in").toString(),
+                "--out",
+                dir.resolve("out").toString(),
+                "--mask-only",
+                "--engine",
+                "onnxruntime");
+        assertEquals(0, remove.exitCode(), remove.err());
+        HttpResponse<byte[]> answer = post(photo, Map.of("om", "true"));
+        assertEquals(200, answer.statusCode(), text(answer));
+        assertEquals("image/png", answer.headers().firstValue("Content-Type").orElseThrow());
+        BufferedImage served = ImageIO.read(new ByteArrayInputStream(answer.body()));
+        BufferedImage written = ImageIO.read(dir.resolve("out/p.png").toFile());
+        assertEquals(written.getWidth(), served.getWidth());
+        assertEquals(written.getHeight(), served.getHeight());
+        for (int y = 0; y < written.getHeight(); y++) {
+            for (int x = 0; x < written.getWidth(); x++) {
+                assertEquals(
+                        written.getRaster().getSample(x, y, 0),
+                        served.getRaster().getSample(x, y, 0),
+                        x + "," + y);
+            }
+        }
+    }
+
+    @Test
+    void cutOutCompositeAndPostProcessedMask() throws Exception {
+        byte[] photo = RemoveCommandTest.encode(RemoveCommandTest.photo(120, 90), "jpg");
+        BufferedImage mask = ImageIO.read(
+                new ByteArrayInputStream(post(photo, Map.of("om", "1")).body()));
+        BufferedImage cutout =
+                ImageIO.read(new ByteArrayInputStream(post(photo, Map.of()).body()));
+        assertTrue(cutout.getColorModel().hasAlpha(), "a cut-out has an alpha channel");
+        assertEquals(
+                mask.getRaster().getSample(60, 45, 0), cutout.getAlphaRaster().getSample(60, 45, 0));
+        BufferedImage composite = ImageIO.read(new ByteArrayInputStream(
+                post(photo, Map.of("bgc", "255,0,0,255")).body()));
+        assertEquals(cutout.getWidth(), composite.getWidth());
+        assertTrue(!composite.getColorModel().hasAlpha()
+                || composite.getAlphaRaster().getSample(0, 0, 0) == 255);
+        BufferedImage smoothed = ImageIO.read(new ByteArrayInputStream(
+                post(photo, Map.of("om", "true", "ppm", "true")).body()));
+        byte[] values = new byte[mask.getWidth() * mask.getHeight()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (byte) mask.getRaster().getSample(i % mask.getWidth(), i / mask.getWidth(), 0);
+        }
+        MaskImage expected = MaskPostProcess.apply(new MaskImage(mask.getWidth(), mask.getHeight(), values));
+        for (int i = 0; i < values.length; i++) {
+            int served = smoothed.getRaster().getSample(i % mask.getWidth(), i / mask.getWidth(), 0);
+            assertTrue(served == 0 || served == 255, "post-processed masks are binary");
+            assertEquals(expected.values()[i] & 0xff, served);
+        }
+    }
+
+    @Test
+    void errorsHaveTheirStatusAndSayWhy() throws Exception {
+        byte[] photo = RemoveCommandTest.encode(RemoveCommandTest.photo(40, 40), "png");
+        assertAnswer(400, "url", post(photo, Map.of("url", "http://example.invalid/a.jpg")));
+        assertAnswer(
+                400,
+                "url",
+                CLIENT.send(
+                        HttpRequest.newBuilder(uri("/api/remove?url=http://example.invalid/a.jpg"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray()));
+        assertAnswer(400, "bgc", post(photo, Map.of("bgc", "300,0,0")));
+        assertAnswer(400, "om", post(photo, Map.of("om", "maybe")));
+        assertAnswer(501, "alpha matting", post(photo, Map.of("a", "true")));
+        assertAnswer(422, "not an image", post("plain text".getBytes(StandardCharsets.UTF_8), Map.of()));
+        assertAnswer(413, "over the limit", post(new byte[(int) MAX_BODY + 10], Map.of()));
+        assertAnswer(
+                400,
+                "multipart",
+                CLIENT.send(
+                        HttpRequest.newBuilder(uri("/api/remove"))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(photo))
+                                .header("Content-Type", "image/png")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray()));
+        HttpResponse<String> metrics =
+                CLIENT.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(metrics.body().contains("clearbg_requests_total{status=\"413\"}"), metrics.body());
+        assertTrue(metrics.body().contains("clearbg_request_seconds_bucket{le=\"+Inf\"}"), metrics.body());
+        HttpResponse<String> health =
+                CLIENT.send(HttpRequest.newBuilder(uri("/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode());
+        assertTrue(health.body().contains("\"status\":\"ok\""), health.body());
+        HttpResponse<String> page =
+                CLIENT.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(page.body().contains("api/remove"), "the page calls the API");
+    }
+
+    /** A network that holds every pass until released, so that the queue fills deterministically. */
+    private static final class HeldNetwork implements FusedMapNetwork {
+        private final CountDownLatch entered = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public float[] fusedMaps(float[] input, int batch, int side) {
+            entered.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new float[batch * side * side];
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aFullQueueAnswers503WithRetryAfter() throws Exception {
+        HeldNetwork held = new HeldNetwork();
+        try (ServeServer busy = new ServeServer(
+                new Predictor(held, new PredictorSettings(32, 1)),
+                new BudgetedDecoder(DecodeLimits.defaults(), RemovalPipeline.WORK_BYTES_PER_PIXEL),
+                new ServeSettings("127.0.0.1", 0, 1, 1, 1, 0, MAX_BODY),
+                "held")) {
+            byte[] photo = RemoveCommandTest.encode(RemoveCommandTest.photo(40, 40), "png");
+            CompletableFuture<HttpResponse<byte[]>> inPass = postAsync(busy.port(), photo);
+            assertTrue(held.entered.await(30, TimeUnit.SECONDS), "the first request reached the network");
+            CompletableFuture<HttpResponse<byte[]>> waiting = postAsync(busy.port(), photo);
+            awaitQueued(busy.port(), 1, waiting);
+            HttpResponse<byte[]> refused = postAsync(busy.port(), photo).get(30, TimeUnit.SECONDS);
+            assertAnswer(503, "queue is full", refused);
+            assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
+            held.release.countDown();
+            assertEquals(200, inPass.get(30, TimeUnit.SECONDS).statusCode());
+            assertEquals(200, waiting.get(30, TimeUnit.SECONDS).statusCode());
+        }
+    }
+
+    /** Waits until {@code /health} shows {@code queued} images waiting and {@code pending} is in flight. */
+    private static void awaitQueued(int port, int queued, CompletableFuture<?> pending) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String health = CLIENT.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            if (health.contains("\"queued\":" + queued) && !pending.isDone()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the queue never held " + queued + " images");
+    }
+
+    private static void assertAnswer(int status, String reason, HttpResponse<byte[]> answer) {
+        assertEquals(status, answer.statusCode(), text(answer));
+        assertTrue(text(answer).contains(reason), text(answer));
+    }
+
+    private static String text(HttpResponse<byte[]> answer) {
+        return new String(answer.body(), StandardCharsets.UTF_8);
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private static HttpResponse<byte[]> post(byte[] file, Map<String, String> fields) throws Exception {
+        return CLIENT.send(request(server.port(), file, fields), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static CompletableFuture<HttpResponse<byte[]>> postAsync(int port, byte[] file) throws IOException {
+        return CLIENT.sendAsync(request(port, file, Map.of()), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A multipart/form-data request with the fields first, then the file as {@code file}. */
+    private static HttpRequest request(int port, byte[] file, Map<String, String> fields) throws IOException {
+        String boundary = "clearbg-test-boundary";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> field : new LinkedHashMap<>(fields).entrySet()) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
+                            + field.getValue() + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.png\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.write(file);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/remove"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
+    }
+}
