@@ -4,6 +4,7 @@ import clearbg.jobs.files.LocalFileStore;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.NetworkOptions;
 import clearbg.jobs.options.NetworkSettings;
+import clearbg.jobs.options.PostProcessOption;
 import clearbg.jobs.options.RgbaOption;
 import clearbg.jobs.remove.RemovalPipeline;
 import clearbg.jobs.remove.RemoveOutcome;
@@ -87,6 +88,9 @@ final class RemoveCommand implements Callable<Integer> {
 
     @Option(names = "--overwrite", description = "redo images whose outputs exist")
     private boolean overwrite;
+
+    @Option(names = "--post-process", description = PostProcessOption.DESCRIPTION)
+    private boolean postProcess;
 
     @Option(names = "--batch", defaultValue = "1", description = "images per forward pass (default ${DEFAULT-VALUE})")
     private int batch;
@@ -226,8 +230,8 @@ final class RemoveCommand implements Callable<Integer> {
             Predictor predictor,
             RemoveTally tally,
             PrintWriter err) {
-        RemoveSettings settings =
-                new RemoveSettings(overwrite, maskOnly ? null : background, batch, System.currentTimeMillis());
+        RemoveSettings settings = new RemoveSettings(
+                overwrite, maskOnly ? null : background, postProcess, batch, System.currentTimeMillis());
         RemovalPipeline pipeline = new RemovalPipeline(STORE, decoder, predictor::predict, settings, timer);
         List<RemoveOutcome> outcomes =
                 pipeline.process(batchTasks.stream().map(this::request).iterator());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.model.predict.Bf16Support;
+import clearbg.model.predict.MaskImage;
+import clearbg.model.predict.MaskPostProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
@@ -454,6 +456,42 @@ class RemoveCommandTest {
                 "onnxruntime");
         assertEquals(2, refused.exitCode());
         assertTrue(refused.err().contains("--precision bf16 runs on libtorch"), refused.err());
+    }
+
+    @Test
+    void postProcessGivesRembgsSmoothedMask(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        write(in.resolve("p.png"), photo(130, 90), "png");
+        CliRun raw = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                dir.resolve("raw").toString(),
+                "--mask-only");
+        assertEquals(0, raw.exitCode(), raw.err());
+        CliRun ppm = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                dir.resolve("ppm").toString(),
+                "--mask-only",
+                "--post-process");
+        assertEquals(0, ppm.exitCode(), ppm.err());
+        BufferedImage mask = ImageIO.read(dir.resolve("raw/p.png").toFile());
+        BufferedImage smoothed = ImageIO.read(dir.resolve("ppm/p.png").toFile());
+        int w = mask.getWidth();
+        byte[] values = new byte[w * mask.getHeight()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (byte) mask.getRaster().getSample(i % w, i / w, 0);
+        }
+        MaskImage expected = MaskPostProcess.apply(new MaskImage(w, mask.getHeight(), values));
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(expected.values()[i] & 0xff, smoothed.getRaster().getSample(i % w, i / w, 0), "pixel " + i);
+        }
     }
 
     private static void assertMasksWithinOneLevel(Path first, Path second, String... names) throws IOException {

@@ -4,6 +4,7 @@ import clearbg.jobs.files.LocationRedaction;
 import clearbg.jobs.files.OutputLayout;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.NetworkOptions;
+import clearbg.jobs.options.PostProcessOption;
 import clearbg.jobs.options.RgbaOption;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
@@ -115,6 +116,9 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
     @Option(names = "--overwrite", description = "replace outputs that exist")
     boolean overwrite;
 
+    @Option(names = "--post-process", description = PostProcessOption.DESCRIPTION)
+    boolean postProcess;
+
     @Option(names = "--partitions", defaultValue = "0", description = "task count (default: Spark's parallelism)")
     int partitions;
 
@@ -131,6 +135,7 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
         RemoveSettings settings = new RemoveSettings(
                 overwrite,
                 layout.format() == OutputLayout.Format.MASK ? null : background,
+                postProcess,
                 batch,
                 System.currentTimeMillis());
         DecodeLimits limits = imageLimits.limits();

@@ -1,26 +1,26 @@
 package clearbg.model.predict;
 
 /**
- * rembg's {@code post_process_mask} ({@code ppm}), reproduced on 8-bit masks:
+ * rembg's {@code post_process_mask} ({@code ppm}, rembg 2.0.86), reproduced on 8-bit masks:
  *
  * <ol>
- *   <li>morphological opening (erosion, then dilation) with OpenCV's 3x3 elliptical element, the cross
- *       {@code [[0,1,0],[1,1,1],[0,1,0]]}; pixels outside the image are ignored, as OpenCV's default border
- *       value for morphology does;
- *   <li>Gaussian blur with a 5x5 kernel, sigma 2, borders reflected without repeating the edge
- *       ({@code BORDER_REFLECT_101}), in OpenCV's bit-exact fixed point for 8-bit images: the kernel
- *       {@code k_i = exp(-(i-2)^2 / (2 sigma^2)) / sum} rounded to multiples of 1/256 ({@code [39, 57, 64,
- *       57, 39] / 256}), rows first ({@code r = sum k_i p_i}, exact in units of 1/256), then columns, then
- *       {@code out = (sum k_j r_j + 2^15) >> 16};
+ *   <li>morphological opening (erosion, then dilation) with scikit-image's {@code disk(1)}, the cross
+ *       {@code [[0,1,0],[1,1,1],[0,1,0]]}; at the border the image is mirrored, which for this element is
+ *       the same as ignoring the pixels outside;
+ *   <li>SciPy's {@code gaussian_filter(mask.astype(float64), sigma=2)}: the 17-tap kernel
+ *       {@code w_x = exp(-x^2 / (2 sigma^2)) / sum}, {@code x = -8..8} (truncated at 4 sigma), applied along
+ *       the columns, then along the rows, in doubles, each output summed as SciPy's {@code correlate1d}
+ *       sums a symmetric kernel ({@code w_0 p_0 + sum_{x=1..8} w_x (p_{-x} + p_x)}); borders mirrored with
+ *       the edge repeated ({@code mode='reflect'});
  *   <li>threshold: {@code 0} below 127, {@code 255} from 127 on.
  * </ol>
  */
 public final class MaskPostProcess {
 
-    private static final int RADIUS = 2;
     private static final double SIGMA = 2.0;
-    private static final int THRESHOLD = 127;
-    private static final int[] KERNEL = fixedPointKernel();
+    private static final int RADIUS = (int) (4 * SIGMA + 0.5);
+    private static final double THRESHOLD = 127;
+    private static final double[] KERNEL = kernel();
 
     private MaskPostProcess() {}
 
@@ -34,7 +34,11 @@ public final class MaskPostProcess {
             pixels[i] = values[i] & 0xff;
         }
         int[] opened = crossFilter(crossFilter(pixels, w, h, true), w, h, false);
-        int[] blurred = gaussian(opened, w, h);
+        double[] image = new double[opened.length];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = opened[i];
+        }
+        double[] blurred = blurRows(blurColumns(image, w, h), w, h);
         byte[] out = new byte[w * h];
         for (int i = 0; i < out.length; i++) {
             out[i] = (byte) (blurred[i] < THRESHOLD ? 0 : 255);
@@ -71,55 +75,77 @@ public final class MaskPostProcess {
         return min ? Math.min(a, b) : Math.max(a, b);
     }
 
-    private static int[] gaussian(int[] in, int w, int h) {
-        int[] rows = new int[in.length];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int sum = 0;
-                for (int k = -RADIUS; k <= RADIUS; k++) {
-                    sum += KERNEL[k + RADIUS] * in[y * w + reflect101(x + k, w)];
-                }
-                rows[y * w + x] = sum;
+    private static double[] blurColumns(double[] in, int w, int h) {
+        double[] out = new double[in.length];
+        double[] line = new double[h];
+        for (int x = 0; x < w; x++) {
+            for (int y = 0; y < h; y++) {
+                line[y] = in[y * w + x];
             }
-        }
-        int[] out = new int[in.length];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                long sum = 0;
-                for (int k = -RADIUS; k <= RADIUS; k++) {
-                    sum += (long) KERNEL[k + RADIUS] * rows[reflect101(y + k, h) * w + x];
-                }
-                out[y * w + x] = (int) Math.min(255, (sum + (1 << 15)) >> 16);
+            for (int y = 0; y < h; y++) {
+                out[y * w + x] = correlate(line, y);
             }
         }
         return out;
     }
 
-    /** {@code BORDER_REFLECT_101}: {@code -1 -> 1}, {@code n -> n - 2}; an image one pixel wide repeats it. */
-    static int reflect101(int i, int n) {
-        if (n == 1) {
-            return 0;
+    private static double[] blurRows(double[] in, int w, int h) {
+        double[] out = new double[in.length];
+        double[] line = new double[w];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(in, y * w, line, 0, w);
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = correlate(line, x);
+            }
         }
-        int j = i;
-        while (j < 0 || j >= n) {
-            j = j < 0 ? -j : 2 * (n - 1) - j;
-        }
-        return j;
+        return out;
     }
 
-    /** The 5-tap kernel in units of 1/256 (OpenCV's {@code ufixedpoint16}: round half to even). */
-    private static int[] fixedPointKernel() {
-        double[] values = new double[2 * RADIUS + 1];
-        double sum = 0;
-        for (int i = 0; i < values.length; i++) {
-            int x = i - RADIUS;
-            values[i] = StrictMath.exp(-(x * x) / (2 * SIGMA * SIGMA));
-            sum += values[i];
+    /** SciPy's symmetric correlation at {@code i}: {@code w_0 p_i}, then {@code + (p_{i-x} + p_{i+x}) w_x}. */
+    private static double correlate(double[] line, int i) {
+        double sum = line[i] * KERNEL[RADIUS];
+        for (int x = RADIUS; x >= 1; x--) {
+            sum += (line[reflect(i - x, line.length)] + line[reflect(i + x, line.length)]) * KERNEL[RADIUS - x];
         }
-        int[] kernel = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            kernel[i] = (int) Math.rint(values[i] / sum * 256);
+        return sum;
+    }
+
+    /** SciPy's {@code mode='reflect'}: {@code -1 -> 0}, {@code n -> n - 1}, repeating with period {@code 2n}. */
+    static int reflect(int i, int n) {
+        int period = 2 * n;
+        int j = Math.floorMod(i, period);
+        return j < n ? j : period - 1 - j;
+    }
+
+    /** {@code exp(-0.5 / sigma^2 * x^2)} for {@code x = -8..8}, divided by its sum (NumPy's pairwise sum). */
+    private static double[] kernel() {
+        double[] phi = new double[2 * RADIUS + 1];
+        double sigma2 = SIGMA * SIGMA;
+        for (int i = 0; i < phi.length; i++) {
+            double x = i - RADIUS;
+            phi[i] = Math.exp(-0.5 / sigma2 * (x * x));
         }
-        return kernel;
+        double sum = numpyPairwiseSum(phi);
+        for (int i = 0; i < phi.length; i++) {
+            phi[i] /= sum;
+        }
+        return phi;
+    }
+
+    /** NumPy's sum of 8 to 128 doubles: eight interleaved partial sums combined pairwise, then the rest. */
+    private static double numpyPairwiseSum(double[] v) {
+        double[] r = new double[8];
+        System.arraycopy(v, 0, r, 0, 8);
+        int i = 8;
+        for (; i < v.length - v.length % 8; i += 8) {
+            for (int k = 0; k < 8; k++) {
+                r[k] += v[i + k];
+            }
+        }
+        double sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < v.length; i++) {
+            sum += v[i];
+        }
+        return sum;
     }
 }

@@ -6,6 +6,7 @@ import clearbg.model.image.DecodedImage;
 import clearbg.model.image.ImageDecodeException;
 import clearbg.model.image.PngEncoder;
 import clearbg.model.predict.MaskImage;
+import clearbg.model.predict.MaskPostProcess;
 import clearbg.model.predict.Phase;
 import clearbg.model.predict.PhaseTimer;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import java.util.List;
  *   <li>skip it when every output exists and is not older than the input (unless overwriting);</li>
  *   <li>read and decode it within the image limits and the JVM's image memory budget
  *       ({@link BudgetedDecoder}; {@link #WORK_BYTES_PER_PIXEL} counts the mask and PNG work);</li>
- *   <li>predict {@link RemoveSettings#batchSize()} images per forward pass;</li>
+ *   <li>predict {@link RemoveSettings#batchSize()} images per forward pass, and smooth the masks when
+ *       {@link RemoveSettings#postProcess()} says so;</li>
  *   <li>encode each output (8-bit grey mask, or RGBA cut-out / composite on the background colour) and
  *       write it whole.</li>
  * </ol>
@@ -144,7 +146,8 @@ public final class RemovalPipeline {
             }
             long predictEach = (System.nanoTime() - start) / batch.size();
             for (int i = 0; i < batch.size(); i++) {
-                outcomes.add(writeOutputs(batch.get(i), images.get(i), masks.get(i), decodeNanos.get(i), predictEach));
+                MaskImage mask = settings.postProcess() ? MaskPostProcess.apply(masks.get(i)) : masks.get(i);
+                outcomes.add(writeOutputs(batch.get(i), images.get(i), mask, decodeNanos.get(i), predictEach));
                 images.get(i).close();
             }
         } finally {
