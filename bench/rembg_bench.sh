@@ -33,8 +33,6 @@ THREADS="${THREADS:-2}"
 BATCH="${BATCH:-1}"
 ATTRIBUTION="${ATTRIBUTION:-20}"
 PYTHON="${PYTHON:-python3}"
-VENV="$ROOT/bench/.venv-rembg"
-REQUIREMENTS="$ROOT/bench/reference/requirements-rembg.txt"
 if [[ -n "${WORK:-}" ]]; then
   mkdir -p "$WORK"
   WORK="$(cd "$WORK" && pwd)"
@@ -45,15 +43,7 @@ fi
 CLEARBG="$ROOT/scripts/clearbg"
 log() { echo "rembg_bench: $*" >&2; }
 
-# The reference side's own Python environment, rebuilt when its requirements change.
-stamp="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
-if [[ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$stamp" ]]; then
-  log "installing $REQUIREMENTS into $VENV"
-  [[ -x "$VENV/bin/python" ]] || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install -q -r "$REQUIREMENTS"
-  echo "$stamp" > "$VENV/.requirements.sha256"
-fi
-VPY="$VENV/bin/python"
+source "$ROOT/bench/rembg_env.sh"
 "$CLEARBG" --version >/dev/null   # builds the jar outside the timing
 
 IMAGES="$WORK/synth/DUTS-TR/DUTS-TR-Image"
