@@ -1,5 +1,6 @@
 package clearbg.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,14 +98,7 @@ class ServeServerTest {
         BufferedImage written = ImageIO.read(dir.resolve("out/p.png").toFile());
         assertEquals(written.getWidth(), served.getWidth());
         assertEquals(written.getHeight(), served.getHeight());
-        for (int y = 0; y < written.getHeight(); y++) {
-            for (int x = 0; x < written.getWidth(); x++) {
-                assertEquals(
-                        written.getRaster().getSample(x, y, 0),
-                        served.getRaster().getSample(x, y, 0),
-                        x + "," + y);
-            }
-        }
+        assertArrayEquals(RemoveCommandTest.grey(written), RemoveCommandTest.grey(served));
     }
 
     @Test
@@ -124,16 +118,13 @@ class ServeServerTest {
                 || composite.getAlphaRaster().getSample(0, 0, 0) == 255);
         BufferedImage smoothed = ImageIO.read(new ByteArrayInputStream(
                 post(photo, Map.of("om", "true", "ppm", "true")).body()));
-        byte[] values = new byte[mask.getWidth() * mask.getHeight()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (byte) mask.getRaster().getSample(i % mask.getWidth(), i / mask.getWidth(), 0);
+        byte[] served = RemoveCommandTest.grey(smoothed);
+        for (byte value : served) {
+            assertTrue(value == 0 || value == (byte) 255, "post-processed masks are binary");
         }
-        MaskImage expected = MaskPostProcess.apply(new MaskImage(mask.getWidth(), mask.getHeight(), values));
-        for (int i = 0; i < values.length; i++) {
-            int served = smoothed.getRaster().getSample(i % mask.getWidth(), i / mask.getWidth(), 0);
-            assertTrue(served == 0 || served == 255, "post-processed masks are binary");
-            assertEquals(expected.values()[i] & 0xff, served);
-        }
+        MaskImage expected =
+                MaskPostProcess.apply(new MaskImage(mask.getWidth(), mask.getHeight(), RemoveCommandTest.grey(mask)));
+        assertArrayEquals(expected.values(), served);
     }
 
     @Test
