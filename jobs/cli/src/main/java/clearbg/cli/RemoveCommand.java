@@ -1,6 +1,7 @@
 package clearbg.cli;
 
 import clearbg.jobs.files.LocalFileStore;
+import clearbg.jobs.options.AlphaMattingOptions;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.NetworkOptions;
 import clearbg.jobs.options.NetworkSettings;
@@ -92,6 +93,9 @@ final class RemoveCommand implements Callable<Integer> {
     @Option(names = "--post-process", description = PostProcessOption.DESCRIPTION)
     private boolean postProcess;
 
+    @CommandLine.Mixin
+    private AlphaMattingOptions alphaMatting;
+
     @Option(names = "--batch", defaultValue = "1", description = "images per forward pass (default ${DEFAULT-VALUE})")
     private int batch;
 
@@ -144,7 +148,19 @@ final class RemoveCommand implements Callable<Integer> {
             err.flush();
             return FailureHandler.FAILURE;
         }
-        BudgetedDecoder decoder = new BudgetedDecoder(imageLimits.limits(), RemovalPipeline.WORK_BYTES_PER_PIXEL);
+        RemoveSettings settings;
+        try {
+            settings = new RemoveSettings(
+                    overwrite,
+                    maskOnly ? null : background,
+                    postProcess,
+                    maskOnly ? null : alphaMatting.settings(),
+                    batch,
+                    System.currentTimeMillis());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        BudgetedDecoder decoder = new BudgetedDecoder(imageLimits.limits(), settings.workBytesPerPixel());
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = workers > 0 ? workers : cores;
         try (FusedMapNetwork network = loadNetwork(networkSettings, threads, Math.max(1, cores / threads));
@@ -161,7 +177,7 @@ final class RemoveCommand implements Callable<Integer> {
                 for (int start = 0; start < tasks.size(); start += batch) {
                     List<RemoveTask> batchTasks = tasks.subList(start, Math.min(tasks.size(), start + batch));
                     pending.add(pool.submit(() -> {
-                        processBatch(batchTasks, decoder, predictor, tally, err);
+                        processBatch(batchTasks, decoder, predictor, settings, tally, err);
                         synchronized (progress) {
                             progress.stepBy(batchTasks.size());
                         }
@@ -228,10 +244,9 @@ final class RemoveCommand implements Callable<Integer> {
             List<RemoveTask> batchTasks,
             BudgetedDecoder decoder,
             Predictor predictor,
+            RemoveSettings settings,
             RemoveTally tally,
             PrintWriter err) {
-        RemoveSettings settings = new RemoveSettings(
-                overwrite, maskOnly ? null : background, postProcess, batch, System.currentTimeMillis());
         RemovalPipeline pipeline = new RemovalPipeline(STORE, decoder, predictor::predict, settings, timer);
         List<RemoveOutcome> outcomes =
                 pipeline.process(batchTasks.stream().map(this::request).iterator());

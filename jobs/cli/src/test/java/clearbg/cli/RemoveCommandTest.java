@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clearbg.model.image.ImageDecoder;
+import clearbg.model.matting.AlphaMatting;
 import clearbg.model.predict.Bf16Support;
 import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.MaskPostProcess;
@@ -240,6 +242,59 @@ class RemoveCommandTest {
             g.dispose();
         }
         return image;
+    }
+
+    @Test
+    void alphaMattingRefinesCutOutsButNotMasks(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        write(in.resolve("p.png"), photo(80, 60), "png");
+        CliRun mask = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                dir.resolve("mask").toString(),
+                "--mask-only",
+                "--alpha-matting");
+        assertEquals(0, mask.exitCode(), mask.err());
+        CliRun matted = CliRun.of(
+                "remove",
+                "--weights",
+                weights.toString(),
+                in.toString(),
+                "--out",
+                dir.resolve("cut").toString(),
+                "--alpha-matting",
+                "--alpha-matting-foreground-threshold",
+                "200",
+                "--alpha-matting-background-threshold",
+                "40",
+                "--alpha-matting-erode-size",
+                "3");
+        assertEquals(0, matted.exitCode(), matted.err());
+        byte[] maskValues = grey(ImageIO.read(dir.resolve("mask/p.png").toFile()));
+        AlphaMatting.Cutout expected =
+                new AlphaMatting(200, 40, 3).apply(new ImageDecoder().decode(in.resolve("p.png")), maskValues);
+        BufferedImage cut = ImageIO.read(dir.resolve("cut/p.png").toFile());
+        byte[] alpha = new byte[maskValues.length];
+        for (int i = 0; i < alpha.length; i++) {
+            alpha[i] = (byte) cut.getAlphaRaster().getSample(i % 80, i / 80, 0);
+        }
+        assertArrayEquals(expected.alpha(), alpha);
+        assertEquals(
+                2,
+                CliRun.of(
+                                "remove",
+                                "--weights",
+                                weights.toString(),
+                                in.toString(),
+                                "--out",
+                                dir.resolve("x").toString(),
+                                "--alpha-matting",
+                                "--alpha-matting-foreground-threshold",
+                                "256")
+                        .exitCode());
     }
 
     /** The first band of {@code image}, row by row. */

@@ -9,6 +9,8 @@ import clearbg.cli.serve.ServeSettings;
 import clearbg.jobs.remove.RemovalPipeline;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodeLimits;
+import clearbg.model.image.ImageDecoder;
+import clearbg.model.matting.AlphaMatting;
 import clearbg.model.predict.EngineChoice;
 import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.InferenceEngine;
@@ -128,6 +130,26 @@ class ServeServerTest {
     }
 
     @Test
+    void alphaMattingRefinesTheCutOutAsRembgDoes() throws Exception {
+        byte[] photo = RemoveCommandTest.encode(RemoveCommandTest.photo(90, 70), "png");
+        BufferedImage mask = ImageIO.read(
+                new ByteArrayInputStream(post(photo, Map.of("om", "true")).body()));
+        HttpResponse<byte[]> answer = post(photo, Map.of("a", "true", "af", "200", "ab", "40", "ae", "3"));
+        assertEquals(200, answer.statusCode(), text(answer));
+        BufferedImage matted = ImageIO.read(new ByteArrayInputStream(answer.body()));
+        AlphaMatting.Cutout expected = new AlphaMatting(200, 40, 3)
+                .apply(new ImageDecoder().decode(photo, "photo.png"), RemoveCommandTest.grey(mask));
+        byte[] alpha = new byte[90 * 70];
+        for (int i = 0; i < alpha.length; i++) {
+            alpha[i] = (byte) matted.getAlphaRaster().getSample(i % 90, i / 90, 0);
+        }
+        assertArrayEquals(expected.alpha(), alpha);
+        BufferedImage maskWithA = ImageIO.read(new ByteArrayInputStream(
+                post(photo, Map.of("om", "true", "a", "true")).body()));
+        assertArrayEquals(RemoveCommandTest.grey(mask), RemoveCommandTest.grey(maskWithA), "om ignores a, as in rembg");
+    }
+
+    @Test
     void errorsHaveTheirStatusAndSayWhy() throws Exception {
         byte[] photo = RemoveCommandTest.encode(RemoveCommandTest.photo(40, 40), "png");
         assertAnswer(400, "url", post(photo, Map.of("url", "http://example.invalid/a.jpg")));
@@ -141,7 +163,8 @@ class ServeServerTest {
                         HttpResponse.BodyHandlers.ofByteArray()));
         assertAnswer(400, "bgc", post(photo, Map.of("bgc", "300,0,0")));
         assertAnswer(400, "om", post(photo, Map.of("om", "maybe")));
-        assertAnswer(501, "alpha matting", post(photo, Map.of("a", "true")));
+        assertAnswer(400, "af", post(photo, Map.of("a", "true", "af", "300")));
+        assertAnswer(400, "ae", post(photo, Map.of("a", "true", "ae", "x")));
         assertAnswer(422, "not an image", post("plain text".getBytes(StandardCharsets.UTF_8), Map.of()));
         assertAnswer(413, "over the limit", post(new byte[(int) MAX_BODY + 10], Map.of()));
         assertAnswer(

@@ -2,6 +2,7 @@ package clearbg.jobs;
 
 import clearbg.jobs.files.LocationRedaction;
 import clearbg.jobs.files.OutputLayout;
+import clearbg.jobs.options.AlphaMattingOptions;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.NetworkOptions;
 import clearbg.jobs.options.PostProcessOption;
@@ -119,6 +120,9 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
     @Option(names = "--post-process", description = PostProcessOption.DESCRIPTION)
     boolean postProcess;
 
+    @Mixin
+    AlphaMattingOptions alphaMatting;
+
     @Option(names = "--partitions", defaultValue = "0", description = "task count (default: Spark's parallelism)")
     int partitions;
 
@@ -136,6 +140,7 @@ public final class RemoveBackgroundJob implements Callable<Integer>, ParamsSecti
                 overwrite,
                 layout.format() == OutputLayout.Format.MASK ? null : background,
                 postProcess,
+                layout.format() == OutputLayout.Format.MASK ? null : alphaMatting.settings(),
                 batch,
                 System.currentTimeMillis());
         DecodeLimits limits = imageLimits.limits();

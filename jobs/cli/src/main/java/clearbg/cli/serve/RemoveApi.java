@@ -2,8 +2,10 @@ package clearbg.cli.serve;
 
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodedImage;
+import clearbg.model.image.FloatImage;
 import clearbg.model.image.ImageDecodeException;
 import clearbg.model.image.PngEncoder;
+import clearbg.model.matting.AlphaMatting;
 import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.MaskPostProcess;
 import io.javalin.http.Context;
@@ -18,8 +20,9 @@ import java.util.concurrent.ExecutionException;
  * rembg's {@code POST /api/remove}: the multipart field {@code file} in, a PNG out (the cut-out, or the
  * mask with {@code om}, composited on {@code bgc} when given). Statuses: 400 for a missing file, a
  * {@code url} (the server makes no outbound requests) or a malformed field; 413 for a body over the limit;
- * 422 for an image that cannot be decoded or is over the pixel, size or memory limits; 501 for alpha
- * matting (not built yet); 503 with {@code Retry-After} when the queue is full.
+ * 422 for an image that cannot be decoded or is over the pixel, size or memory limits; 503 with
+ * {@code Retry-After} when the queue is full. With {@code a}, the cut-out is alpha-matted as rembg does
+ * ({@link AlphaMatting}); the mask ({@code om}) is not, as in rembg.
  */
 final class RemoveApi {
 
@@ -66,9 +69,6 @@ final class RemoveApi {
         } catch (IllegalStateException e) {
             return tooLarge(declared);
         }
-        if (fields.alphaMatting()) {
-            return Answer.text(501, "a: alpha matting is not built yet; leave it out (or false)");
-        }
         if (file == null) {
             return Answer.text(400, "no multipart field 'file' (the image to remove the background of)");
         }
@@ -100,15 +100,20 @@ final class RemoveApi {
                 return Answer.text(503, e.getMessage() + "; try again shortly");
             }
             MaskImage mask = fields.postProcess() ? MaskPostProcess.apply(pending.get()) : pending.get();
-            byte[] png;
             if (fields.maskOnly()) {
-                png = PngEncoder.encodeGrey(mask.values(), mask.width(), mask.height());
-            } else if (fields.background() != null) {
-                png = PngEncoder.encodeOver(image.image(), mask.values(), fields.background());
-            } else {
-                png = PngEncoder.encodeRgba(image.image(), mask.values());
+                return png(PngEncoder.encodeGrey(mask.values(), mask.width(), mask.height()));
             }
-            return new Answer(200, "image/png", png);
+            FloatImage colour = image.image();
+            byte[] alpha = mask.values();
+            if (fields.alphaMatting() != null) {
+                AlphaMatting.Cutout matted = fields.alphaMatting().apply(colour, alpha);
+                colour = matted.colour();
+                alpha = matted.alpha();
+            }
+            return png(
+                    fields.background() != null
+                            ? PngEncoder.encodeOver(colour, alpha, fields.background())
+                            : PngEncoder.encodeRgba(colour, alpha));
         } catch (ExecutionException e) {
             return Answer.text(
                     500, name + ": prediction failed: " + e.getCause().getMessage());
@@ -116,6 +121,10 @@ final class RemoveApi {
             Thread.currentThread().interrupt();
             return Answer.text(503, "the server is stopping");
         }
+    }
+
+    private static Answer png(byte[] bytes) {
+        return new Answer(200, "image/png", bytes);
     }
 
     private static Answer noUrls() {

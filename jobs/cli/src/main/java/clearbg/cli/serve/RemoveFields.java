@@ -1,6 +1,7 @@
 package clearbg.cli.serve;
 
 import clearbg.model.image.Rgba;
+import clearbg.model.matting.AlphaMatting;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -10,9 +11,10 @@ import java.util.function.Function;
  * @param maskOnly {@code om}: answer the mask instead of the cut-out
  * @param postProcess {@code ppm}: smooth the mask as rembg's {@code post_process_mask} does
  * @param background {@code bgc}: {@code r,g,b,a} to composite the cut-out on, or null (transparent)
- * @param alphaMatting {@code a}: refine the edges by alpha matting ({@code af}, {@code ab}, {@code ae})
+ * @param alphaMatting {@code a} with {@code af}, {@code ab}, {@code ae} (rembg's defaults 240, 10, 10): refine
+ *     the cut-out's edges by alpha matting; null without {@code a}
  */
-record RemoveFields(boolean maskOnly, boolean postProcess, Rgba background, boolean alphaMatting) {
+record RemoveFields(boolean maskOnly, boolean postProcess, Rgba background, AlphaMatting alphaMatting) {
 
     /**
      * The fields given by {@code field} (null when absent).
@@ -29,13 +31,26 @@ record RemoveFields(boolean maskOnly, boolean postProcess, Rgba background, bool
                 throw new IllegalArgumentException("bgc: " + e.getMessage(), e);
             }
         }
-        for (String integer : new String[] {"af", "ab", "ae"}) {
-            String value = field.apply(integer);
-            if (value != null && !value.isBlank() && !value.trim().matches("\\d{1,6}")) {
-                throw new IllegalArgumentException(integer + ": expected a whole number, got '" + value + "'");
-            }
+        int af = integer(field, "af", AlphaMatting.REMBG_DEFAULTS.foregroundThreshold());
+        int ab = integer(field, "ab", AlphaMatting.REMBG_DEFAULTS.backgroundThreshold());
+        int ae = integer(field, "ae", AlphaMatting.REMBG_DEFAULTS.erodeSize());
+        AlphaMatting matting = null;
+        if (flag(field, "a")) {
+            matting = new AlphaMatting(af, ab, ae);
         }
-        return new RemoveFields(flag(field, "om"), flag(field, "ppm"), background, flag(field, "a"));
+        return new RemoveFields(flag(field, "om"), flag(field, "ppm"), background, matting);
+    }
+
+    /** A whole-number field, {@code fallback} when absent. */
+    private static int integer(Function<String, String> field, String name, int fallback) {
+        String value = field.apply(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        if (!value.trim().matches("\\d{1,6}")) {
+            throw new IllegalArgumentException(name + ": expected a whole number, got '" + value + "'");
+        }
+        return Integer.parseInt(value.trim());
     }
 
     /** A boolean field as FastAPI (rembg's server) reads one: true/1/yes/on or false/0/no/off, absent = false. */

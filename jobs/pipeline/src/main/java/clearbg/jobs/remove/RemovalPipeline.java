@@ -3,8 +3,10 @@ package clearbg.jobs.remove;
 import clearbg.jobs.files.FileStore;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodedImage;
+import clearbg.model.image.FloatImage;
 import clearbg.model.image.ImageDecodeException;
 import clearbg.model.image.PngEncoder;
+import clearbg.model.matting.AlphaMatting;
 import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.MaskPostProcess;
 import clearbg.model.predict.Phase;
@@ -24,8 +26,8 @@ import java.util.List;
  *       ({@link BudgetedDecoder}; {@link #WORK_BYTES_PER_PIXEL} counts the mask and PNG work);</li>
  *   <li>predict {@link RemoveSettings#batchSize()} images per forward pass, and smooth the masks when
  *       {@link RemoveSettings#postProcess()} says so;</li>
- *   <li>encode each output (8-bit grey mask, or RGBA cut-out / composite on the background colour) and
- *       write it whole.</li>
+ *   <li>encode each output (8-bit grey mask, or RGBA cut-out / composite on the background colour, alpha-matted
+ *       when {@link RemoveSettings#alphaMatting()} is set) and write it whole.</li>
  * </ol>
  * Every request yields exactly one {@link RemoveOutcome}; a bad image (refused, undecodable, out of
  * memory, unwritable) is a failed outcome with its reason, never an exception. Each instance is used by
@@ -182,9 +184,16 @@ public final class RemovalPipeline {
         if (maskOutput) {
             return PngEncoder.encodeGrey(mask.values(), mask.width(), mask.height());
         }
+        FloatImage colour = image.image();
+        byte[] alpha = mask.values();
+        if (settings.alphaMatting() != null) {
+            AlphaMatting.Cutout matted = settings.alphaMatting().apply(colour, alpha);
+            colour = matted.colour();
+            alpha = matted.alpha();
+        }
         return settings.background() == null
-                ? PngEncoder.encodeRgba(image.image(), mask.values())
-                : PngEncoder.encodeOver(image.image(), mask.values(), settings.background());
+                ? PngEncoder.encodeRgba(colour, alpha)
+                : PngEncoder.encodeOver(colour, alpha, settings.background());
     }
 
     private void clearBatch() {

@@ -65,7 +65,7 @@ class RemovalPipelineTest {
                 new LocalFileStore(),
                 new BudgetedDecoder(DecodeLimits.defaults(), RemovalPipeline.WORK_BYTES_PER_PIXEL),
                 grey,
-                new RemoveSettings(false, null, false, 1, runStart),
+                new RemoveSettings(false, null, false, null, 1, runStart),
                 new PhaseTimer());
         return pipeline.process(List.of(request).iterator());
     }

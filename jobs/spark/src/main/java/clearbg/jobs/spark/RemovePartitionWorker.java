@@ -35,7 +35,7 @@ public final class RemovePartitionWorker implements Serializable {
 
     /** Processes the partition; the outcomes come in input order. */
     public Iterator<RemoveOutcome> process(Iterator<RemoveRequest> requests) {
-        BudgetedDecoder decoder = new BudgetedDecoder(limits, RemovalPipeline.WORK_BYTES_PER_PIXEL);
+        BudgetedDecoder decoder = new BudgetedDecoder(limits, settings.workBytesPerPixel());
         RemovalPipeline pipeline = new RemovalPipeline(
                 files,
                 decoder,
