@@ -1,11 +1,10 @@
 package clearbg.cli.serve;
 
+import clearbg.jobs.remove.CutoutEncoder;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodedImage;
-import clearbg.model.image.FloatImage;
 import clearbg.model.image.ImageDecodeException;
 import clearbg.model.image.PngEncoder;
-import clearbg.model.matting.AlphaMatting;
 import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.MaskPostProcess;
 import io.javalin.http.Context;
@@ -22,7 +21,7 @@ import java.util.concurrent.ExecutionException;
  * {@code url} (the server makes no outbound requests) or a malformed field; 413 for a body over the limit;
  * 422 for an image that cannot be decoded or is over the pixel, size or memory limits; 503 with
  * {@code Retry-After} when the queue is full. With {@code a}, the cut-out is alpha-matted as rembg does
- * ({@link AlphaMatting}); the mask ({@code om}) is not, as in rembg.
+ * ({@link clearbg.model.matting.AlphaMatting}); the mask ({@code om}) is not, as in rembg.
  */
 final class RemoveApi {
 
@@ -61,8 +60,7 @@ final class RemoveApi {
             if (ctx.formParam("url") != null) {
                 return noUrls();
             }
-            fields = RemoveFields.parse(
-                    name -> ctx.formParam(name) != null ? ctx.formParam(name) : ctx.queryParam(name));
+            fields = RemoveFields.parse(name -> formOrQuery(ctx, name));
             file = ctx.uploadedFile("file");
         } catch (IllegalArgumentException e) {
             return Answer.text(400, e.getMessage());
@@ -103,17 +101,7 @@ final class RemoveApi {
             if (fields.maskOnly()) {
                 return png(PngEncoder.encodeGrey(mask.values(), mask.width(), mask.height()));
             }
-            FloatImage colour = image.image();
-            byte[] alpha = mask.values();
-            if (fields.alphaMatting() != null) {
-                AlphaMatting.Cutout matted = fields.alphaMatting().apply(colour, alpha);
-                colour = matted.colour();
-                alpha = matted.alpha();
-            }
-            return png(
-                    fields.background() != null
-                            ? PngEncoder.encodeOver(colour, alpha, fields.background())
-                            : PngEncoder.encodeRgba(colour, alpha));
+            return png(CutoutEncoder.encode(image.image(), mask, fields.alphaMatting(), fields.background()));
         } catch (ExecutionException e) {
             return Answer.text(
                     500, name + ": prediction failed: " + e.getCause().getMessage());
@@ -121,6 +109,12 @@ final class RemoveApi {
             Thread.currentThread().interrupt();
             return Answer.text(503, "the server is stopping");
         }
+    }
+
+    /** The form field {@code name}, else the query parameter (rembg reads {@code bgc} from the query). */
+    private static String formOrQuery(Context ctx, String name) {
+        String form = ctx.formParam(name);
+        return form != null ? form : ctx.queryParam(name);
     }
 
     private static Answer png(byte[] bytes) {

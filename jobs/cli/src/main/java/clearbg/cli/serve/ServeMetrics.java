@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.IntSupplier;
 
 /**
  * The server's request metrics in Prometheus' text exposition format (version 0.0.4):
@@ -22,12 +21,10 @@ final class ServeMetrics {
     private final LongAdder latencyCount = new LongAdder();
     private final LongAdder latencyNanos = new LongAdder();
     private final LongAdder rejected = new LongAdder();
-    private final IntSupplier queueLength;
     private final MicroBatcher batcher;
 
     ServeMetrics(MicroBatcher batcher) {
         this.batcher = batcher;
-        this.queueLength = batcher::queued;
         for (int i = 0; i < BUCKETS.length; i++) {
             bucketCounts[i] = new LongAdder();
         }
@@ -77,7 +74,7 @@ final class ServeMetrics {
                 "counter",
                 "Requests refused with 503 because the queue was full.",
                 rejected.sum());
-        gauge(out, "clearbg_queue_length", "gauge", "Images waiting for a forward pass.", queueLength.getAsInt());
+        gauge(out, "clearbg_queue_length", "gauge", "Images waiting for a forward pass.", batcher.queued());
         gauge(out, "clearbg_forward_passes_total", "counter", "Forward passes run.", batcher.batches());
         gauge(out, "clearbg_forward_images_total", "counter", "Images in those passes.", batcher.batchedImages());
         return out.toString();

@@ -3,10 +3,8 @@ package clearbg.jobs.remove;
 import clearbg.jobs.files.FileStore;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodedImage;
-import clearbg.model.image.FloatImage;
 import clearbg.model.image.ImageDecodeException;
 import clearbg.model.image.PngEncoder;
-import clearbg.model.matting.AlphaMatting;
 import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.MaskPostProcess;
 import clearbg.model.predict.Phase;
@@ -184,16 +182,7 @@ public final class RemovalPipeline {
         if (maskOutput) {
             return PngEncoder.encodeGrey(mask.values(), mask.width(), mask.height());
         }
-        FloatImage colour = image.image();
-        byte[] alpha = mask.values();
-        if (settings.alphaMatting() != null) {
-            AlphaMatting.Cutout matted = settings.alphaMatting().apply(colour, alpha);
-            colour = matted.colour();
-            alpha = matted.alpha();
-        }
-        return settings.background() == null
-                ? PngEncoder.encodeRgba(colour, alpha)
-                : PngEncoder.encodeOver(colour, alpha, settings.background());
+        return CutoutEncoder.encode(image.image(), mask, settings.alphaMatting(), settings.background());
     }
 
     private void clearBatch() {
