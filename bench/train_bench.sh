@@ -45,8 +45,8 @@ ensure_app_jar
   --source "file://$WORK/data" --out "file://$WORK/table" > "$WORK/ingest.log" 2>&1
 
 # A standalone cluster on 127.0.0.1: a master and two workers of one core each, so that each of 2 replicas has
-# an executor JVM of its own, as on a real cluster (on local[2] both replicas share one JVM and take turns for
-# forward and backward, see U2NetTrainer).
+# an executor JVM of its own, as on a real cluster (on local[2] both replicas share one JVM, each on its own
+# thread).
 SPARK_HOME="$(spark_home)"
 CLUSTER_PIDS=()
 stop_cluster() {
@@ -145,7 +145,7 @@ half = batch // 2
 variants = [
     ("TrainJob, 1 worker x batch %d (2 threads)" % batch, job_steps("job-w1-*", batch), batch),
     ("TrainJob, 2 workers x batch %d, standalone cluster of 2 one-core workers" % half, job_steps("job-cluster-w2-*", batch), batch),
-    ("TrainJob, 2 workers x batch %d, local[2] (one JVM: the replicas take turns)" % half, job_steps("job-w2-*", batch), batch),
+    ("TrainJob, 2 workers x batch %d, local[2] (one JVM, the replicas side by side)" % half, job_steps("job-w2-*", batch), batch),
     ("PyTorch loop, batch %d, 2 threads" % batch, torch_steps("torch-t2-*.jsonl"), batch),
     ("2 PyTorch loops at once, batch %d, 1 thread each" % half, torch_steps("torch-pair-*.jsonl"), batch),
 ]
@@ -173,6 +173,7 @@ print(f"- TrainJob 1 worker / PyTorch (batch {batch}, 2 threads): **{ips[names[0
 print(f"- TrainJob 2 workers (cluster) / PyTorch (batch {batch}, 2 threads): **{ips[names[1]] / ips[names[3]]:.2f}x**")
 print(f"- TrainJob 2 workers (cluster) / 2 PyTorch loops of batch {half} at once on 1 thread each: "
       f"**{ips[names[1]] / ips[names[4]]:.2f}x** (the loops are what the replicas would give without any all-reduce)")
+print(f"- TrainJob 2 workers (local[2], one JVM) / the same 2 PyTorch loops: **{ips[names[2]] / ips[names[4]]:.2f}x**")
 print(f"- TrainJob 2 workers (cluster) / 1 worker: {ips[names[1]] / ips[names[0]]:.2f}x; "
       f"2 workers on local[2] / 1 worker: {ips[names[2]] / ips[names[0]]:.2f}x")
 ar_share = med[names[1]][2] / med[names[1]][4]

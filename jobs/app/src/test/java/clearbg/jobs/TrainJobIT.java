@@ -67,6 +67,40 @@ class TrainJobIT {
         TrainJobFixture.assertSameWeights(two, resumed, "after resume");
     }
 
+    /**
+     * U²-Net's checkpoint (weights and Adam's moments, 528 MB) is streamed to its file one tensor at a time and read
+     * back without a copy of the file, so training, checkpointing and resuming the full-size model fit in Spark's
+     * default 1g heap (before, the first checkpoint ended the JVM with an OutOfMemoryError).
+     */
+    @Test
+    void aU2NetCheckpointIsWrittenAndResumedWithinSparksDefaultOneGigabyteHeap() throws Exception {
+        Path run = dir.resolve("u2net-1g");
+        List<String> oneGigabyte = List.of("--driver-memory", "1g");
+        for (int steps : new int[] {2, 4}) {
+            SparkSubmit.Result result = SparkSubmit.run(
+                    "local[1]",
+                    "clearbg.jobs.TrainJob",
+                    600,
+                    dir.resolve("u2net-1g-" + steps + ".log"),
+                    oneGigabyte,
+                    TrainJobFixture.trainArgs(table, run, "u2net", 1, 1, steps, "frozen"));
+            assertEquals(0, result.exitCode(), result.output());
+            assertTrue(
+                    result.output().contains("checkpoints/step-000000000" + steps + ".safetensors"), result.output());
+        }
+        assertTrue(
+                Files.readString(dir.resolve("u2net-1g-4.log")).contains("resumes from the checkpoint of step 2"),
+                "the second submission resumed");
+        StateDict weights = SafetensorsReader.read(run.resolve("weights.safetensors"));
+        assertEquals(
+                44_009_869,
+                weights.asMap().entrySet().stream()
+                        .filter(e ->
+                                !e.getKey().contains("running_") && e.getValue().type() == TensorType.FLOAT32)
+                        .mapToLong(e -> e.getValue().numel())
+                        .sum());
+    }
+
     @Test
     void clearbgTrainGivesTheWeightsOfTrainJobWithOneWorker() throws Exception {
         Path job = dir.resolve("job-batch-norm");

@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Reads safetensors files (format: {@link SafetensorsFormat}). Supported dtypes: F32, F64, F16, BF16 (read as
@@ -28,8 +30,9 @@ import java.util.Map;
  * {@code [begin, end)} spans exactly {@code product(shape) * dtype size} bytes (exact arithmetic, overflow is
  * an error); the ranges do not overlap and together cover the buffer with no gap; the buffer is at most
  * {@link #MAX_BUFFER_BYTES} (one Java array) and, with the decoded tensors, fits in the heap
- * ({@link HeapCheck}). For a file, the buffer must then be exactly the rest of the file; a stream is read
- * through a bound of the buffer's size, so it never allocates more than the header declares. Tensors keep
+ * ({@link HeapCheck}). For a file, the buffer must then be exactly the rest of the file. The buffer is read one
+ * tensor at a time in offset order, so besides the decoded tensors only the largest tensor's bytes are held, and a
+ * stream never allocates more than the header declares. Tensors keep
  * the order of the JSON header. Every failure is a {@link WeightsFormatException} naming the source.
  */
 public final class SafetensorsReader {
@@ -50,6 +53,7 @@ public final class SafetensorsReader {
             DType.I64,
             "I32",
             DType.I32);
+    private static final int SKIP_BUFFER_BYTES = 1 << 16;
     /** The size of a stream: not known. */
     private static final long UNKNOWN = -1;
 
@@ -61,7 +65,7 @@ public final class SafetensorsReader {
     /** Reads every tensor of {@code file}; errors name the file. */
     public static StateDict read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString(), Files.size(file));
+            return read(in, file.toString(), Files.size(file), name -> true);
         }
     }
 
@@ -71,32 +75,86 @@ public final class SafetensorsReader {
      * @throws WeightsFormatException if the content is not a valid safetensors file with supported dtypes
      */
     public static StateDict read(InputStream in, String sourceName) throws IOException {
-        return read(in, sourceName, UNKNOWN);
+        return read(in, sourceName, UNKNOWN, name -> true);
     }
 
-    private static StateDict read(InputStream in, String source, long fileSize) throws IOException {
+    /**
+     * As {@link #read(Path)}, keeping only the tensors whose names {@code keep} accepts: the others are validated as
+     * header entries and skipped unread, so they cost no memory (a checkpoint read as weights).
+     */
+    public static StateDict read(Path file, Predicate<String> keep) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString(), Files.size(file), keep);
+        }
+    }
+
+    /** As {@link #read(InputStream, String)}, keeping only the tensors whose names {@code keep} accepts. */
+    public static StateDict read(InputStream in, String sourceName, Predicate<String> keep) throws IOException {
+        return read(in, sourceName, UNKNOWN, keep);
+    }
+
+    private static StateDict read(InputStream in, String source, long fileSize, Predicate<String> keep)
+            throws IOException {
         long headerLength = headerLength(in, source, fileSize);
         List<Entry> entries = entries(header(in, headerLength, source), source);
         long bufferBytes = bufferBytes(entries, source);
         long decoded = 0; // at most 2^34 bytes per tensor, fewer than 2^22 entries in a header: no overflow
+        long largest = 0;
         for (Entry e : entries) {
-            decoded += HeapCheck.decodedBytes(
-                    e.dtype().target(), (e.end() - e.begin()) / e.dtype().size());
+            if (keep.test(e.name())) {
+                decoded += HeapCheck.decodedBytes(
+                        e.dtype().target(), (e.end() - e.begin()) / e.dtype().size());
+                largest = Math.max(largest, e.end() - e.begin());
+            }
         }
-        HeapCheck.require(bufferBytes, decoded, source);
-        long available = fileSize == UNKNOWN ? UNKNOWN : fileSize - SafetensorsFormat.LENGTH_BYTES - headerLength;
-        ByteBuffer data =
-                ByteBuffer.wrap(buffer(in, bufferBytes, available, source)).order(ByteOrder.LITTLE_ENDIAN);
+        HeapCheck.require(largest, decoded, source);
+        if (fileSize != UNKNOWN) {
+            checkBufferSize(bufferBytes, fileSize - SafetensorsFormat.LENGTH_BYTES - headerLength, source);
+        }
+        List<Entry> byOffset = new ArrayList<>(entries);
+        byOffset.sort(Comparator.comparingLong(Entry::begin));
+        Map<String, HostTensor> decodedByName = new HashMap<>();
+        for (Entry e : byOffset) {
+            if (keep.test(e.name())) {
+                decodedByName.put(e.name(), readTensor(in, e, bufferBytes, source));
+            } else {
+                skipTensor(in, e, bufferBytes, source);
+            }
+        }
+        checkBufferSize(bufferBytes, bufferBytes + in.transferTo(OutputStream.nullOutputStream()), source);
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         for (Entry e : entries) {
-            ByteBuffer slice =
-                    data.slice((int) e.begin(), (int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN);
-            tensors.put(
-                    e.name(),
-                    TensorDecoder.decode(
-                            slice, e.dtype(), 0, e.shape(), e.stride(), source, "tensor '" + e.name() + "'"));
+            if (keep.test(e.name())) {
+                tensors.put(e.name(), decodedByName.get(e.name()));
+            }
         }
         return StateDict.of(tensors);
+    }
+
+    /** Skips the next tensor of the buffer, failing as a truncated file when the input ends first. */
+    private static void skipTensor(InputStream in, Entry e, long bufferBytes, String source) throws IOException {
+        byte[] scratch = new byte[(int) Math.min(SKIP_BUFFER_BYTES, Math.max(1, e.end() - e.begin()))];
+        long remaining = e.end() - e.begin();
+        while (remaining > 0) {
+            int n = in.read(scratch, 0, (int) Math.min(scratch.length, remaining));
+            if (n < 0) {
+                checkBufferSize(bufferBytes, e.end() - remaining, source); // truncated: says what the file has
+            }
+            remaining -= n;
+        }
+    }
+
+    /**
+     * Reads and decodes the next tensor of the buffer: its bytes are read as they arrive (so a header that lies
+     * about the size costs only what the stream really holds) and only one tensor's bytes are held at a time.
+     */
+    private static HostTensor readTensor(InputStream in, Entry e, long bufferBytes, String source) throws IOException {
+        byte[] bytes = in.readNBytes((int) (e.end() - e.begin()));
+        if (bytes.length < e.end() - e.begin()) {
+            checkBufferSize(bufferBytes, e.begin() + bytes.length, source); // truncated: says what the file has
+        }
+        ByteBuffer data = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return TensorDecoder.decode(data, e.dtype(), 0, e.shape(), e.stride(), source, "tensor '" + e.name() + "'");
     }
 
     /** The {@code __metadata__} map of {@code file} (empty if it has none), without reading the tensors. */
@@ -175,21 +233,6 @@ public final class SafetensorsReader {
             throw new WeightsFormatException(source, "safetensors header is not a JSON object");
         }
         return header;
-    }
-
-    /**
-     * The buffer: exactly {@code bytes} bytes, then the end of the input. {@code available} is what the file
-     * holds after the header, checked before reading; {@link #UNKNOWN} for a stream, whose bytes are read as
-     * they arrive (so a header that lies about the size costs only what the stream really holds).
-     */
-    private static byte[] buffer(InputStream in, long bytes, long available, String source) throws IOException {
-        if (available != UNKNOWN) {
-            checkBufferSize(bytes, available, source);
-        }
-        byte[] buffer = in.readNBytes((int) bytes);
-        checkBufferSize(bytes, buffer.length, source);
-        checkBufferSize(bytes, bytes + in.transferTo(OutputStream.nullOutputStream()), source);
-        return buffer;
     }
 
     private static void checkBufferSize(long needed, long actual, String source) throws WeightsFormatException {

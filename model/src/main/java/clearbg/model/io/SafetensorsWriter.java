@@ -12,12 +12,14 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a {@link StateDict} in the safetensors format ({@link SafetensorsFormat}): FLOAT32 tensors as F32,
- * INT64 as I64, in the state dict's order, the JSON header padded with spaces to a multiple of 8 bytes so the
- * buffer is aligned, and the metadata (if any) under {@code __metadata__}.
+ * Writes a {@link StateDict}, or a list of {@link TensorSource}s streamed one at a time, in the safetensors format
+ * ({@link SafetensorsFormat}): FLOAT32 tensors as F32, INT64 as I64, in the given order, the JSON header padded
+ * with spaces to a multiple of 8 bytes so the buffer is aligned, and the metadata (if any) under
+ * {@code __metadata__}.
  */
 public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,11 +41,23 @@ public final class SafetensorsWriter {
 
     /** Writes the file's bytes to {@code out}, which is neither flushed nor closed. */
     public static void write(StateDict weights, OutputStream out, Map<String, String> metadata) throws IOException {
-        byte[] header = header(weights, metadata);
+        write(TensorSource.of(weights), out, metadata);
+    }
+
+    /**
+     * Writes the file's bytes to {@code out} (neither flushed nor closed), asking each source for its values only
+     * when its turn comes, so that no more than one tensor's values need to be held beside the sources.
+     *
+     * @throws IllegalArgumentException if a tensor is called {@code __metadata__} or its values do not have the
+     *     declared type and shape
+     */
+    public static void write(List<TensorSource> tensors, OutputStream out, Map<String, String> metadata)
+            throws IOException {
+        byte[] header = header(tensors, metadata);
         ByteBuffer length = ByteBuffer.allocate(SafetensorsFormat.LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         out.write(length.putLong(header.length).array());
         out.write(header);
-        for (HostTensor t : weights.asMap().values()) {
+        for (TensorSource t : tensors) {
             writeData(t, out);
         }
     }
@@ -54,9 +68,14 @@ public final class SafetensorsWriter {
      * file, whatever its metadata, so a file can carry the digest of its own tensors.
      */
     public static String dataSha256(StateDict weights) {
+        return dataSha256(TensorSource.of(weights));
+    }
+
+    /** As {@link #dataSha256(StateDict)}, one source at a time. */
+    public static String dataSha256(List<TensorSource> tensors) {
         MessageDigest digest = SafetensorsDigest.newDigest();
         try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
-            for (HostTensor t : weights.asMap().values()) {
+            for (TensorSource t : tensors) {
                 writeData(t, out);
             }
         } catch (IOException e) {
@@ -65,20 +84,19 @@ public final class SafetensorsWriter {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static byte[] header(StateDict weights, Map<String, String> metadata) throws IOException {
+    private static byte[] header(List<TensorSource> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafetensorsFormat.METADATA_KEY);
             metadata.forEach(meta::put);
         }
         long offset = 0;
-        for (Map.Entry<String, HostTensor> e : weights.asMap().entrySet()) {
-            if (e.getKey().equals(SafetensorsFormat.METADATA_KEY)) {
+        for (TensorSource t : tensors) {
+            if (t.name().equals(SafetensorsFormat.METADATA_KEY)) {
                 throw new IllegalArgumentException("a tensor may not be called " + SafetensorsFormat.METADATA_KEY);
             }
-            HostTensor t = e.getValue();
             long bytes = t.numel() * (t.type() == TensorType.FLOAT32 ? Float.BYTES : Long.BYTES);
-            ObjectNode entry = root.putObject(e.getKey());
+            ObjectNode entry = root.putObject(t.name());
             entry.put("dtype", t.type() == TensorType.FLOAT32 ? "F32" : "I64");
             ArrayNode shape = entry.putArray("shape");
             Arrays.stream(t.shape()).forEach(shape::add);
@@ -94,7 +112,12 @@ public final class SafetensorsWriter {
         return header;
     }
 
-    private static void writeData(HostTensor t, OutputStream out) throws IOException {
+    private static void writeData(TensorSource source, OutputStream out) throws IOException {
+        HostTensor t = source.values().get();
+        if (t.type() != source.type() || !Arrays.equals(t.shape(), source.shape())) {
+            throw new IllegalArgumentException("tensor '" + source.name() + "' was declared " + source.type() + " "
+                    + Arrays.toString(source.shape()) + " but holds " + t.type() + " " + Arrays.toString(t.shape()));
+        }
         int elementBytes = t.type() == TensorType.FLOAT32 ? Float.BYTES : Long.BYTES;
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK_ELEMENTS * elementBytes).order(ByteOrder.LITTLE_ENDIAN);
         int n = (int) t.numel();

@@ -33,7 +33,9 @@ public final class Weights {
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(PROBE_BYTES);
         }
-        StateDict all = detect(head, source) == Format.PTH ? PthReader.read(file) : SafetensorsReader.read(file);
+        StateDict all = detect(head, source) == Format.PTH
+                ? PthReader.read(file)
+                : SafetensorsReader.read(file, Weights::isWeight);
         return all.withoutPrefix(OPTIMIZER_PREFIX);
     }
 
@@ -45,7 +47,7 @@ public final class Weights {
         buffered.reset();
         StateDict all = detect(head, sourceName) == Format.PTH
                 ? PthReader.read(buffered, sourceName)
-                : SafetensorsReader.read(buffered, sourceName);
+                : SafetensorsReader.read(buffered, sourceName, Weights::isWeight);
         return all.withoutPrefix(OPTIMIZER_PREFIX);
     }
 
@@ -64,5 +66,10 @@ public final class Weights {
                 source,
                 "neither a PyTorch checkpoint (a zip archive starting with "
                         + "PK\\3\\4) nor a safetensors file (an 8-byte header length, then a JSON object)");
+    }
+
+    /** Whether the entry {@code name} is a weight rather than a checkpoint's optimiser state. */
+    private static boolean isWeight(String name) {
+        return !name.startsWith(OPTIMIZER_PREFIX);
     }
 }

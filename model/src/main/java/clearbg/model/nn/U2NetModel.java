@@ -11,6 +11,8 @@ import ai.djl.training.ParameterStore;
 import clearbg.model.io.HostTensor;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.StateDictCheck;
+import clearbg.model.io.TensorSource;
+import clearbg.model.io.TensorType;
 import clearbg.model.io.WeightsMismatchException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -174,14 +176,31 @@ public final class U2NetModel implements AutoCloseable {
     /** A copy of the weights as a state_dict with the original's keys, order and shapes. */
     public StateDict stateDict() {
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
-        forEachKey((key, parameter) -> tensors.put(
-                key,
-                parameter == null
-                        ? HostTensor.ofLongs(new long[0], new long[] {batchesTracked})
-                        : HostTensor.ofFloats(
-                                parameter.getShape().getShape(),
-                                parameter.getArray().toFloatArray())));
+        for (TensorSource source : stateSources()) {
+            tensors.put(source.name(), source.values().get());
+        }
         return StateDict.of(tensors);
+    }
+
+    /**
+     * The entries of {@link #stateDict()} as sources that copy one tensor to the heap only when it is written, so a
+     * checkpoint can be streamed without a copy of all the weights.
+     */
+    public List<TensorSource> stateSources() {
+        List<TensorSource> sources = new ArrayList<>();
+        forEachKey((key, parameter) -> {
+            if (parameter == null) {
+                sources.add(TensorSource.of(key, HostTensor.ofLongs(new long[0], new long[] {batchesTracked})));
+            } else {
+                long[] shape = parameter.getShape().getShape();
+                sources.add(new TensorSource(
+                        key,
+                        TensorType.FLOAT32,
+                        shape,
+                        () -> HostTensor.ofFloats(shape, parameter.getArray().toFloatArray())));
+            }
+        });
+        return sources;
     }
 
     /** Replaces every weight by the one in {@code weights} (checked first: nothing changes on a mismatch). */

@@ -38,9 +38,23 @@ public interface Adam extends AutoCloseable {
     /** A copy of the moments and the step count. */
     AdamState state();
 
+    /** The number of updates done so far ({@code t}). */
+    long stepCount();
+
+    /**
+     * Parameter {@code index}'s first moment {@code m} as it is now, without a copy where the optimiser keeps it on
+     * the heap ({@link HostAdam}: its own array, to be read only and only until the next step or restore), else a
+     * host copy. For streaming a checkpoint one tensor at a time.
+     */
+    float[] firstMoment(int index);
+
+    /** As {@link #firstMoment}, for the second moment {@code v}. */
+    float[] secondMoment(int index);
+
     /**
      * Replaces the moments and the step count by {@code state}'s (checked first: nothing changes when a count or
-     * size differs).
+     * size differs). {@link HostAdam} takes the state's arrays over instead of copying them (the caller must not use
+     * them afterwards), so that restoring a large checkpoint does not hold its moments twice.
      */
     void restore(AdamState state);
 

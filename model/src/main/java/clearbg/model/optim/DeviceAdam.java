@@ -88,6 +88,21 @@ final class DeviceAdam implements Adam {
     }
 
     @Override
+    public long stepCount() {
+        return step;
+    }
+
+    @Override
+    public float[] firstMoment(int index) {
+        return firstMoments.get(index).toFloatArray();
+    }
+
+    @Override
+    public float[] secondMoment(int index) {
+        return secondMoments.get(index).toFloatArray();
+    }
+
+    @Override
     public void restore(AdamState state) {
         state.requireSizes(Adam.sizes(parameters));
         for (int i = 0; i < parameters.size(); i++) {

@@ -28,14 +28,24 @@ final class HostAdam implements Adam {
         if (this.parameters.isEmpty()) {
             throw new IllegalArgumentException("Adam needs at least one parameter");
         }
-        for (long size : Adam.sizes(this.parameters)) {
-            firstMoments.add(new float[Math.toIntExact(size)]);
-            secondMoments.add(new float[Math.toIntExact(size)]);
+    }
+
+    /**
+     * The zero moments, made on first use rather than in the constructor, so that a replica resumed from a
+     * checkpoint never holds both the zeros and the restored moments (2 x 176 MB each for U²-Net).
+     */
+    private void allocateMoments() {
+        if (firstMoments.isEmpty()) {
+            for (long size : Adam.sizes(parameters)) {
+                firstMoments.add(new float[Math.toIntExact(size)]);
+                secondMoments.add(new float[Math.toIntExact(size)]);
+            }
         }
     }
 
     @Override
     public void step(double learningRate) {
+        allocateMoments();
         step++;
         Coefficients c = new Coefficients(settings, learningRate, step);
         for (int i = 0; i < parameters.size(); i++) {
@@ -67,6 +77,7 @@ final class HostAdam implements Adam {
 
     @Override
     public AdamState state() {
+        allocateMoments();
         List<float[]> first = new ArrayList<>();
         List<float[]> second = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
@@ -79,11 +90,28 @@ final class HostAdam implements Adam {
     @Override
     public void restore(AdamState state) {
         state.requireSizes(Adam.sizes(parameters));
-        for (int i = 0; i < parameters.size(); i++) {
-            System.arraycopy(state.firstMoments().get(i), 0, firstMoments.get(i), 0, firstMoments.get(i).length);
-            System.arraycopy(state.secondMoments().get(i), 0, secondMoments.get(i), 0, secondMoments.get(i).length);
-        }
+        firstMoments.clear();
+        secondMoments.clear();
+        firstMoments.addAll(state.firstMoments());
+        secondMoments.addAll(state.secondMoments());
         step = state.step();
+    }
+
+    @Override
+    public long stepCount() {
+        return step;
+    }
+
+    @Override
+    public float[] firstMoment(int index) {
+        allocateMoments();
+        return firstMoments.get(index);
+    }
+
+    @Override
+    public float[] secondMoment(int index) {
+        allocateMoments();
+        return secondMoments.get(index);
     }
 
     @Override

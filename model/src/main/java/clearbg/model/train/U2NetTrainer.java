@@ -7,6 +7,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import clearbg.model.io.HostTensor;
 import clearbg.model.io.StateDict;
+import clearbg.model.io.TensorSource;
+import clearbg.model.io.TensorType;
 import clearbg.model.io.Weights;
 import clearbg.model.loss.MultiOutputBce;
 import clearbg.model.nn.ThreadGradMode;
@@ -18,14 +20,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One replica's training loop body, as the original {@code u2net_train.py}: forward in training mode,
  * the summed multi-output BCE, backward, then (after an optional {@link GradientHook}) one Adam step and
  * zeroed gradients. Autograd is switched on for the calling thread during forward and backward only
- * ({@link ThreadGradMode}), so replicas on different threads of one JVM may train side by side (taking
- * turns for forward and backward). Not thread-safe; one trainer per model.
+ * ({@link ThreadGradMode}), so replicas on different threads of one JVM train side by side, each on its own
+ * graph (PyTorch's autograd engine runs a CPU backward on the calling thread). Not thread-safe; one trainer per
+ * model.
  */
 public final class U2NetTrainer implements AutoCloseable {
 
@@ -33,14 +35,6 @@ public final class U2NetTrainer implements AutoCloseable {
     private static final String STEP_KEY = OPTIMIZER_PREFIX + "step";
     private static final String FIRST_MOMENT = OPTIMIZER_PREFIX + "exp_avg.";
     private static final String SECOND_MOMENT = OPTIMIZER_PREFIX + "exp_avg_sq.";
-
-    /**
-     * Replicas in one JVM (Spark {@code local[N]}, tests) take turns for forward and backward; the all-reduce
-     * and the optimiser step still overlap. A SIGSEGV in PyTorch's autograd engine was seen with two replicas
-     * in backward at once (while gradients were also written with {@code NDArray.set}, since replaced), and
-     * one JVM's cores are shared anyway. On a cluster each executor runs one replica and never waits here.
-     */
-    private static final ReentrantLock BACKWARD_TURN = new ReentrantLock();
 
     private final U2NetModel model;
     private final List<String> names = new ArrayList<>();
@@ -81,7 +75,6 @@ public final class U2NetTrainer implements AutoCloseable {
     public StepResult step(NDArray images, NDArray labels, double learningRate) {
         long start = System.nanoTime();
         double[] values;
-        BACKWARD_TURN.lock();
         try (ThreadGradMode recording = ThreadGradMode.recording()) {
             NDList outputs = model.forward(images, batchNorm == BatchNormMode.BATCH_STATISTICS);
             NDList losses = MultiOutputBce.compute(outputs, labels);
@@ -93,8 +86,6 @@ public final class U2NetTrainer implements AutoCloseable {
             for (int i = 0; i < values.length; i++) {
                 values[i] = losses.get(i).getFloat();
             }
-        } finally {
-            BACKWARD_TURN.unlock();
         }
         long backwardDone = System.nanoTime();
         long hookDone;
@@ -112,22 +103,43 @@ public final class U2NetTrainer implements AutoCloseable {
 
     /**
      * Adam's state under {@link Weights#OPTIMIZER_PREFIX}-prefixed names, by parameter name as PyTorch's optimiser
-     * state: {@code optimizer.step}, {@code optimizer.exp_avg.<name>}, {@code optimizer.exp_avg_sq.<name>}.
+     * state: {@code optimizer.step}, {@code optimizer.exp_avg.<name>}, {@code optimizer.exp_avg_sq.<name>}. A copy.
      */
     public StateDict optimizerState() {
-        AdamState state = adam.state();
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
-        tensors.put(STEP_KEY, HostTensor.ofLongs(new long[0], new long[] {state.step()}));
-        for (int i = 0; i < names.size(); i++) {
-            long[] shape = parameters.get(i).getArray().getShape().getShape();
+        for (TensorSource source : optimizerSources()) {
+            HostTensor t = source.values().get();
             tensors.put(
-                    FIRST_MOMENT + names.get(i),
-                    HostTensor.ofFloats(shape, state.firstMoments().get(i)));
-            tensors.put(
-                    SECOND_MOMENT + names.get(i),
-                    HostTensor.ofFloats(shape, state.secondMoments().get(i)));
+                    source.name(),
+                    t.type() == TensorType.FLOAT32
+                            ? HostTensor.ofFloats(t.shape(), t.floats().clone())
+                            : t);
         }
         return StateDict.of(tensors);
+    }
+
+    /**
+     * The entries of {@link #optimizerState()} as sources that read the moments only when written, without a copy
+     * on the CPU: valid until the next step, for streaming a checkpoint in little memory.
+     */
+    public List<TensorSource> optimizerSources() {
+        List<TensorSource> sources = new ArrayList<>();
+        sources.add(TensorSource.of(STEP_KEY, HostTensor.ofLongs(new long[0], new long[] {adam.stepCount()})));
+        for (int i = 0; i < names.size(); i++) {
+            long[] shape = parameters.get(i).getArray().getShape().getShape();
+            int index = i;
+            sources.add(new TensorSource(
+                    FIRST_MOMENT + names.get(i),
+                    TensorType.FLOAT32,
+                    shape,
+                    () -> HostTensor.ofFloats(shape, adam.firstMoment(index))));
+            sources.add(new TensorSource(
+                    SECOND_MOMENT + names.get(i),
+                    TensorType.FLOAT32,
+                    shape,
+                    () -> HostTensor.ofFloats(shape, adam.secondMoment(index))));
+        }
+        return sources;
     }
 
     /**

@@ -73,6 +73,30 @@ class SafetensorsTest {
     }
 
     @Test
+    void tensorsLeftOutByTheFilterAreSkippedUnreadButAStreamEndingInsideOneIsStillTruncated() throws IOException {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        tensors.put("w", HostTensor.ofFloats(new long[] {2}, new float[] {1, 2}));
+        tensors.put("optimizer.exp_avg.w", HostTensor.ofFloats(new long[] {2}, new float[] {3, 4}));
+        tensors.put("b", HostTensor.ofFloats(new long[] {1}, new float[] {5}));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SafetensorsWriter.write(StateDict.of(tensors), out, Map.of());
+        byte[] bytes = out.toByteArray();
+        StateDict weights =
+                SafetensorsReader.read(new ByteArrayInputStream(bytes), "ckpt", name -> !name.startsWith("optimizer."));
+        assertEquals(List.of("w", "b"), List.copyOf(weights.keys()));
+        assertArrayEquals(new float[] {5}, weights.get("b").floats());
+        byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 8); // ends inside the skipped tensor
+        assertContains(
+                assertThrows(
+                                WeightsFormatException.class,
+                                () -> SafetensorsReader.read(
+                                        new ByteArrayInputStream(cut), "ckpt", name -> !name.startsWith("optimizer.")))
+                        .getMessage(),
+                "ckpt",
+                "truncated");
+    }
+
+    @Test
     void overlappingOffsetsAreRejected() {
         String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";

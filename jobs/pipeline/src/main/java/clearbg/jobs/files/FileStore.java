@@ -1,5 +1,6 @@
 package clearbg.jobs.files;
 
+import clearbg.model.io.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -27,7 +28,15 @@ public interface FileStore {
     InputStream open(String location) throws IOException;
 
     /** Writes {@code bytes} to {@code location} whole or not at all (readers never see a partial file). */
-    void write(String location, byte[] bytes) throws IOException;
+    default void write(String location, byte[] bytes) throws IOException {
+        write(location, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes what {@code content} produces to {@code location}, streamed, whole or not at all: readers never see a
+     * partial file, and when {@code content} fails nothing is written and an earlier file stays as it was.
+     */
+    void write(String location, AtomicFile.Content content) throws IOException;
 
     /** Whether {@code location} exists. */
     boolean exists(String location) throws IOException;

@@ -38,8 +38,8 @@ public final class LocalFileStore implements FileStore {
     }
 
     @Override
-    public void write(String location, byte[] bytes) throws IOException {
-        AtomicFile.write(path(location), bytes);
+    public void write(String location, AtomicFile.Content content) throws IOException {
+        AtomicFile.write(path(location), content);
     }
 
     @Override

@@ -7,10 +7,9 @@ import clearbg.model.io.SafetensorsDigest;
 import clearbg.model.io.SafetensorsReader;
 import clearbg.model.io.SafetensorsWriter;
 import clearbg.model.io.StateDict;
+import clearbg.model.io.TensorSource;
 import clearbg.model.io.Weights;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -80,17 +80,25 @@ public final class CheckpointStore {
      * @throws IOException naming the file when it is unreadable, truncated or not a training checkpoint
      */
     public TrainCheckpoint read(String uri) throws IOException {
+        return read(uri, name -> true);
+    }
+
+    /**
+     * Reads only the weights of the checkpoint at {@code uri} (its optimiser entries are skipped unread, so they
+     * cost no memory); the result's optimiser state is empty.
+     *
+     * @throws IOException as {@link #read(String)}
+     */
+    public TrainCheckpoint readWeights(String uri) throws IOException {
+        return read(uri, name -> !name.startsWith(Weights.OPTIMIZER_PREFIX));
+    }
+
+    private TrainCheckpoint read(String uri, Predicate<String> keep) throws IOException {
         try {
-            byte[] bytes = files.read(uri);
-            Map<String, String> metadata;
-            try (InputStream in = new ByteArrayInputStream(bytes)) {
-                metadata = SafetensorsReader.readMetadata(in, uri);
-                checkDigest(metadata, SafetensorsDigest.ofDataSection(in));
-            }
-            CheckpointInfo info = CheckpointInfo.fromMetadata(metadata, uri);
+            CheckpointInfo info = verifiedInfo(uri); // a first pass in constant memory: never train on a corrupt file
             StateDict all;
-            try (InputStream in = new ByteArrayInputStream(bytes)) {
-                all = SafetensorsReader.read(in, uri);
+            try (InputStream in = new BufferedInputStream(files.open(uri), 1 << 16)) {
+                all = SafetensorsReader.read(in, uri, keep);
             }
             Map<String, HostTensor> optimizer = new LinkedHashMap<>();
             all.asMap().forEach((key, tensor) -> {
@@ -115,14 +123,20 @@ public final class CheckpointStore {
      *     tensors do not match their digest
      */
     public CheckpointInfo verify(String uri) throws IOException {
+        try {
+            return verifiedInfo(uri);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException(
+                    "corrupt checkpoint " + LocationRedaction.withoutSecrets(uri) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private CheckpointInfo verifiedInfo(String uri) throws IOException {
         try (InputStream in = new BufferedInputStream(files.open(uri), 1 << 16)) {
             Map<String, String> metadata = SafetensorsReader.readMetadata(in, uri);
             CheckpointInfo info = CheckpointInfo.fromMetadata(metadata, uri);
             checkDigest(metadata, SafetensorsDigest.ofDataSection(in));
             return info;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IOException(
-                    "corrupt checkpoint " + LocationRedaction.withoutSecrets(uri) + ": " + e.getMessage(), e);
         }
     }
 
@@ -160,17 +174,21 @@ public final class CheckpointStore {
 
     /** Writes {@code checkpoint} atomically, then deletes all but the newest {@code keep}; returns its URI. */
     public String write(TrainCheckpoint checkpoint) throws IOException {
-        Map<String, HostTensor> tensors =
-                new LinkedHashMap<>(checkpoint.weights().asMap());
-        tensors.putAll(checkpoint.optimizer().asMap());
-        StateDict state = StateDict.of(tensors);
-        Map<String, String> metadata = new LinkedHashMap<>(checkpoint.info().toMetadata());
-        metadata.put(DATA_SHA256, SafetensorsWriter.dataSha256(state));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        SafetensorsWriter.write(state, bytes, metadata);
-        String uri = folder + "/"
-                + String.format("step-%010d.safetensors", checkpoint.info().step());
-        files.write(uri, bytes.toByteArray());
+        List<TensorSource> tensors = new ArrayList<>(TensorSource.of(checkpoint.weights()));
+        tensors.addAll(TensorSource.of(checkpoint.optimizer()));
+        return write(checkpoint.info(), tensors);
+    }
+
+    /**
+     * Writes a checkpoint of {@code tensors} (weights, then the optimiser's entries) with {@code info} atomically,
+     * streamed one tensor at a time (two passes: the digest for the header, then the file), so that besides the
+     * sources no more than one tensor is held; then deletes all but the newest {@code keep}; returns its URI.
+     */
+    public String write(CheckpointInfo info, List<TensorSource> tensors) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>(info.toMetadata());
+        metadata.put(DATA_SHA256, SafetensorsWriter.dataSha256(tensors));
+        String uri = folder + "/" + String.format("step-%010d.safetensors", info.step());
+        files.write(uri, out -> SafetensorsWriter.write(tensors, out, metadata));
         List<String> all = checkpoints();
         for (String old : all.subList(0, Math.max(0, all.size() - keep))) {
             files.delete(old);

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import clearbg.jobs.files.FileStore;
 import clearbg.jobs.files.LocationRedaction;
 import clearbg.model.io.StateDict;
+import clearbg.model.io.TensorSource;
 import clearbg.model.io.Weights;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.ArchDetector;
@@ -47,6 +48,7 @@ public final class EpochRunner {
     private final Device device;
     private final Consumer<StepLog> stepListener;
     private final String paramsJson;
+    private float[] flatGradients;
 
     /**
      * @param stepListener receives replica 0's step logs as they happen (other replicas pass a no-op)
@@ -105,6 +107,7 @@ public final class EpochRunner {
             if (checkpoint.isPresent()) {
                 trainer.restoreOptimizerState(checkpoint.get().optimizer(), "the checkpoint at step " + step);
             }
+            checkpoint = Optional.empty(); // its copy of the weights is in the model now: free it (176 MB for U²-Net)
             skip(shard, (long) stepInEpoch * settings.batch());
             ProgressLine progress = new ProgressLine(settings, stepsPerEpoch, step);
             long lastCheckpoint = step;
@@ -239,7 +242,11 @@ public final class EpochRunner {
         if (group.size() == 1) {
             return;
         }
-        float[] flat = new float[GradientTransfer.size(parameters)];
+        int size = GradientTransfer.size(parameters);
+        if (flatGradients == null || flatGradients.length != size) {
+            flatGradients = new float[size]; // once per epoch, not per step (176 MB for U²-Net)
+        }
+        float[] flat = flatGradients;
         GradientTransfer.read(parameters, flat);
         try {
             group.averageInPlace(flat);
@@ -255,7 +262,9 @@ public final class EpochRunner {
             throws IOException {
         averageRunningStatistics(model);
         if (group.rank() == 0) {
-            String uri = store.write(new TrainCheckpoint(info, model.stateDict(), trainer.optimizerState()));
+            List<TensorSource> tensors = new ArrayList<>(model.stateSources());
+            tensors.addAll(trainer.optimizerSources());
+            String uri = store.write(info, tensors);
             System.out.println("TrainJob: checkpoint " + LocationRedaction.withoutSecrets(uri));
         }
         group.allGather("checkpoint " + info.step());

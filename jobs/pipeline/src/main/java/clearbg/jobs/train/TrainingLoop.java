@@ -5,7 +5,6 @@ import clearbg.jobs.tracking.RunTracker;
 import clearbg.jobs.tracking.Trackers;
 import clearbg.jobs.tracking.TrackingSettings;
 import clearbg.model.io.SafetensorsWriter;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -154,7 +153,7 @@ public final class TrainingLoop {
             }
         }
         String latest = store.latest().orElseThrow();
-        writeFinalWeights(store.read(latest), settings.out() + "/weights.safetensors");
+        writeFinalWeights(store.readWeights(latest), settings.out() + "/weights.safetensors");
         files.write(settings.out() + "/loss_curve.png", history.lossCurvePng());
         if (evaluator != null) {
             evaluator.evaluate(latest, step, "final", run);
@@ -162,12 +161,9 @@ public final class TrainingLoop {
     }
 
     private void writeFinalWeights(TrainCheckpoint checkpoint, String uri) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CheckpointInfo info = checkpoint.info();
-        SafetensorsWriter.write(
-                checkpoint.weights(),
-                bytes,
-                Map.of("arch", info.arch().cliName(), "step", Long.toString(info.step()), "params", info.paramsJson()));
-        files.write(uri, bytes.toByteArray());
+        Map<String, String> metadata =
+                Map.of("arch", info.arch().cliName(), "step", Long.toString(info.step()), "params", info.paramsJson());
+        files.write(uri, out -> SafetensorsWriter.write(checkpoint.weights(), out, metadata));
     }
 }

@@ -4,6 +4,7 @@ import clearbg.jobs.files.FileStore;
 import clearbg.jobs.tracking.RunTracker;
 import clearbg.model.metric.SodResult;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -97,7 +98,9 @@ public final class TrainingRun {
                 String uri = runFolder + "/" + name;
                 if (files.exists(uri)) {
                     Path local = scratch.resolve(name);
-                    Files.write(local, files.read(uri));
+                    try (InputStream in = files.open(uri)) {
+                        Files.copy(in, local); // streamed: the weights may be large
+                    }
                     tracker.logArtifact(local, null);
                     Files.delete(local);
                 }

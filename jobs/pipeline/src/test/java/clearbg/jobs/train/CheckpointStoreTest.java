@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clearbg.jobs.files.LocalFileStore;
 import clearbg.model.io.HostTensor;
 import clearbg.model.io.StateDict;
+import clearbg.model.io.TensorSource;
+import clearbg.model.io.TensorType;
 import clearbg.model.nn.Arch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,6 +44,38 @@ class CheckpointStoreTest {
         TrainCheckpoint back = store.read(uri);
         assertArrayEquals(new float[] {3, 1, 2}, back.weights().get("w").floats());
         assertEquals(List.of("w"), List.copyOf(back.weights().keys()));
+    }
+
+    @Test
+    void aStreamedCheckpointReadsBackAndOneWhoseSourceFailsLeavesNothingBehind() throws IOException {
+        CheckpointStore store = store();
+        String earlier = store.write(checkpoint(3));
+        byte[] earlierBytes = Files.readAllBytes(Path.of(java.net.URI.create(earlier)));
+        CheckpointInfo info = checkpoint(6).info();
+        int[] asked = new int[1];
+        TensorSource counted = new TensorSource("w", TensorType.FLOAT32, new long[] {2}, () -> {
+            asked[0]++;
+            return HostTensor.ofFloats(new long[] {2}, new float[] {6, 7});
+        });
+        String uri = store.write(info, List.of(counted));
+        assertEquals(2, asked[0], "asked once for the digest and once for the file");
+        assertArrayEquals(new float[] {6, 7}, store.read(uri).weights().get("w").floats());
+
+        TensorSource failing = new TensorSource("w", TensorType.FLOAT32, new long[] {2}, () -> {
+            throw new IllegalStateException("the device went away");
+        });
+        CheckpointInfo later = checkpoint(9).info();
+        assertThrows(IllegalStateException.class, () -> store.write(later, List.of(failing)));
+        TensorSource lying = new TensorSource(
+                "w", TensorType.FLOAT32, new long[] {3}, () -> HostTensor.ofFloats(new long[] {2}, new float[2]));
+        IllegalArgumentException mismatch =
+                assertThrows(IllegalArgumentException.class, () -> store.write(later, List.of(lying)));
+        assertTrue(mismatch.getMessage().contains("'w'"), mismatch.getMessage());
+        assertEquals(uri, store.latest().orElseThrow(), "no step-9 checkpoint appeared");
+        try (var listing = Files.list(dir.resolve("checkpoints"))) {
+            assertEquals(2, listing.count(), "no temporary file is left behind");
+        }
+        assertArrayEquals(earlierBytes, Files.readAllBytes(Path.of(java.net.URI.create(earlier))));
     }
 
     @Test

@@ -9,9 +9,11 @@ import clearbg.model.predict.PhaseTimer;
 import clearbg.model.predict.Predictor;
 import clearbg.model.predict.PredictorSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -58,7 +60,9 @@ public final class ExecutorModels {
         try {
             Path local = Files.createTempFile("clearbg-weights-", ".bin");
             try {
-                Files.write(local, files.read(spec.weightsUri()));
+                try (InputStream in = files.open(spec.weightsUri())) {
+                    Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING); // streamed: a checkpoint is 528 MB
+                }
                 EngineChoice choice = EngineChoice.onThisMachine(spec.engine(), spec.precision());
                 if (choice.note() != null) {
                     LOG.warn("{}", choice.note());

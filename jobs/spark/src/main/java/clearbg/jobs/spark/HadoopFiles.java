@@ -3,6 +3,8 @@ package clearbg.jobs.spark;
 import clearbg.jobs.files.FileStore;
 import clearbg.model.image.BoundedRead;
 import clearbg.model.image.ImageDecoder;
+import clearbg.model.io.AtomicFile;
+import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -205,24 +207,31 @@ public final class HadoopFiles implements FileStore, Serializable {
     }
 
     /**
-     * Writes {@code bytes} to {@code uri} whole or not at all. On object stores ({@code s3a}) an object only
-     * becomes visible when its upload completes, so it is written in place; elsewhere it goes to a hidden
-     * temporary name beside the target and is renamed over it.
+     * Writes what {@code content} produces to {@code uri} whole or not at all, streamed (never held in memory
+     * whole). On object stores ({@code s3a}) an object only becomes visible when its upload completes, so the
+     * content is first spooled to a local temporary file (a failure while producing it then uploads nothing) and
+     * uploaded in place; elsewhere it goes to a hidden temporary name beside the target and is renamed over it.
      */
     @Override
-    public void write(String uri, byte[] bytes) throws IOException {
+    public void write(String uri, AtomicFile.Content content) throws IOException {
         Path target = new Path(uri);
         FileSystem fs = target.getFileSystem(configuration());
         if (OBJECT_STORES.contains(fs.getScheme())) {
-            try (OutputStream out = fs.create(target, true)) {
-                out.write(bytes);
+            java.nio.file.Path spool = Files.createTempFile("clearbg-upload-", ".tmp");
+            try {
+                AtomicFile.write(spool, content);
+                try (OutputStream out = fs.create(target, true)) {
+                    Files.copy(spool, out);
+                }
+            } finally {
+                Files.deleteIfExists(spool);
             }
             return;
         }
         Path temporary = new Path(target.getParent(), "._" + target.getName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (OutputStream out = fs.create(temporary, true)) {
-                out.write(bytes);
+            try (OutputStream out = new BufferedOutputStream(fs.create(temporary, true), 1 << 16)) {
+                content.writeTo(out);
             }
             replace(fs, temporary, target);
         } catch (IOException | RuntimeException e) {
