@@ -9,7 +9,7 @@ import clearbg.model.nn.Arch;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.optim.AdamSettings;
 import clearbg.model.train.BatchNormMode;
-import clearbg.model.train.GradientHook;
+import clearbg.model.train.GradientExchange;
 import clearbg.model.train.U2NetTrainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -73,7 +73,10 @@ public final class ModelBench {
         try (U2NetModel model = U2NetModel.create(arch, Device.cpu(), 1);
                 U2NetTrainer trainer = train
                         ? new U2NetTrainer(
-                                model, AdamSettings.U2NET_RECIPE, BatchNormMode.BATCH_STATISTICS, GradientHook.NONE)
+                                model,
+                                AdamSettings.U2NET_RECIPE,
+                                BatchNormMode.BATCH_STATISTICS,
+                                GradientExchange.SINGLE_REPLICA)
                         : null) {
             for (int i = -warmup; i < iterations; i++) {
                 try (NDManager scratch = model.manager().newSubManager()) {

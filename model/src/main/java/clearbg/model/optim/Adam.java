@@ -35,6 +35,31 @@ public interface Adam extends AutoCloseable {
     /** Applies one update with the gradients attached to the parameters, then zeroes the gradients. */
     void step(double learningRate);
 
+    /**
+     * Starts one update whose gradients are {@code flat}, every parameter's gradient concatenated in order (the
+     * layout of {@link FlatGradients}), rather than those attached to the parameters, which are left alone: the
+     * caller applies it range by range as ranges of {@code flat} become ready (the all-reduce's averages), then
+     * finishes it. The result equals {@link #step} with those gradients attached, bit for bit.
+     */
+    FlatStep beginFlatStep(double learningRate, float[] flat);
+
+    /**
+     * One update from a flat gradient array, applied in ranges. Not thread-safe: calls come from one thread at a
+     * time (which may differ from call to call when they are ordered by a happens-before edge, as an executor's
+     * tasks and the wait for them are).
+     */
+    interface FlatStep {
+
+        /**
+         * Updates the parameters' elements at flat positions {@code [offset, offset + length)}; over one step the
+         * ranges cover the array exactly once, in any order.
+         */
+        void update(int offset, int length);
+
+        /** Completes the step, after every range. */
+        void finish();
+    }
+
     /** A copy of the moments and the step count. */
     AdamState state();
 

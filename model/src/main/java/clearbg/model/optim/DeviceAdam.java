@@ -87,6 +87,23 @@ final class DeviceAdam implements Adam {
         return new AdamState(step, first, second);
     }
 
+    /** Copies {@code flat} into the gradients when finished, then steps as {@link #step} does. */
+    @Override
+    public FlatStep beginFlatStep(double learningRate, float[] flat) {
+        return new FlatStep() {
+            @Override
+            public void update(int offset, int length) {
+                // the whole array moves to the device at once when the step finishes
+            }
+
+            @Override
+            public void finish() {
+                FlatGradients.write(flat, parameters);
+                step(learningRate);
+            }
+        };
+    }
+
     @Override
     public long stepCount() {
         return step;

@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -51,23 +52,80 @@ final class HostAdam implements Adam {
         for (int i = 0; i < parameters.size(); i++) {
             NDArray weight = parameters.get(i).getArray();
             try (NDArray gradient = weight.getGradient()) {
-                update(c, view(weight), view(gradient), firstMoments.get(i), secondMoments.get(i));
+                FloatBuffer w = view(weight);
+                FloatBuffer g = view(gradient);
+                float[] m = firstMoments.get(i);
+                float[] v = secondMoments.get(i);
+                for (int j = 0; j < m.length; j++) {
+                    w.put(j, updated(c, w.get(j), g.get(j), m, v, j));
+                    g.put(j, 0f);
+                }
             }
         }
     }
 
-    private static void update(Coefficients c, FloatBuffer w, FloatBuffer g, float[] m, float[] v) {
-        for (int j = 0; j < m.length; j++) {
-            float grad = g.get(j);
-            if (c.weightDecay != 0) {
-                grad = grad + w.get(j) * c.weightDecay;
-            }
-            m[j] = m[j] * c.beta1 + grad * c.oneMinusBeta1;
-            v[j] = v[j] * c.beta2 + grad * grad * c.oneMinusBeta2;
-            float denominator = (float) Math.sqrt(v[j]) / c.correction2Sqrt + c.eps;
-            w.put(j, w.get(j) - m[j] / denominator * c.stepSize);
-            g.put(j, 0f);
+    @Override
+    public FlatStep beginFlatStep(double learningRate, float[] flat) {
+        allocateMoments();
+        step++;
+        Coefficients c = new Coefficients(settings, learningRate, step);
+        long[] starts = new long[parameters.size() + 1];
+        long[] sizes = Adam.sizes(parameters);
+        for (int i = 0; i < sizes.length; i++) {
+            starts[i + 1] = starts[i] + sizes[i];
         }
+        if (starts[sizes.length] != flat.length) {
+            throw new IllegalArgumentException(
+                    "the flat gradients hold " + flat.length + " elements, the parameters " + starts[sizes.length]);
+        }
+        return new FlatStep() {
+            @Override
+            public void update(int offset, int length) {
+                if (length == 0) {
+                    return;
+                }
+                int i = parameterAt(starts, offset);
+                for (int at = offset; at < offset + length; i++) {
+                    int from = (int) (at - starts[i]);
+                    int to = (int) Math.min(starts[i + 1], offset + length) - (int) starts[i];
+                    FloatBuffer w = view(parameters.get(i).getArray());
+                    float[] m = firstMoments.get(i);
+                    float[] v = secondMoments.get(i);
+                    int base = (int) starts[i];
+                    for (int j = from; j < to; j++) {
+                        w.put(j, updated(c, w.get(j), flat[base + j], m, v, j));
+                    }
+                    at = base + to;
+                }
+            }
+
+            @Override
+            public void finish() {
+                // every element was updated by its range
+            }
+        };
+    }
+
+    /** The index of the parameter whose flat range holds {@code offset}. */
+    private static int parameterAt(long[] starts, int offset) {
+        int found = Arrays.binarySearch(starts, offset);
+        int i = found >= 0 ? found : -found - 2;
+        while (starts[i + 1] == starts[i]) {
+            i++; // an empty parameter owns no position
+        }
+        return i;
+    }
+
+    /** Element {@code j}'s new weight; updates its moments in place. */
+    private static float updated(Coefficients c, float weight, float gradient, float[] m, float[] v, int j) {
+        float grad = gradient;
+        if (c.weightDecay != 0) {
+            grad = grad + weight * c.weightDecay;
+        }
+        m[j] = m[j] * c.beta1 + grad * c.oneMinusBeta1;
+        v[j] = v[j] * c.beta2 + grad * grad * c.oneMinusBeta2;
+        float denominator = (float) Math.sqrt(v[j]) / c.correction2Sqrt + c.eps;
+        return weight - m[j] / denominator * c.stepSize;
     }
 
     /** A direct view of a CPU tensor's memory: writes change the tensor. */

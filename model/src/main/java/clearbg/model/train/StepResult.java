@@ -6,8 +6,10 @@ package clearbg.model.train;
  * @param total the summed multi-output BCE
  * @param perOutput the BCE of each output, fused first (seven values)
  * @param forwardBackwardNanos forward pass, loss and backward pass
- * @param gradientHookNanos the {@link GradientHook} (the all-reduce in data-parallel training)
- * @param optimizerNanos the Adam update and the zeroing of the gradients
+ * @param gradientHookNanos the {@link GradientExchange} (the all-reduce in data-parallel training; the optimiser
+ *     overlaps it)
+ * @param optimizerNanos the Adam update and the zeroing of the gradients (with an exchange: what is left of the
+ *     update after the exchange ends)
  */
 public record StepResult(
         double total, double[] perOutput, long forwardBackwardNanos, long gradientHookNanos, long optimizerNanos) {

@@ -16,18 +16,22 @@ import clearbg.model.nn.U2NetModel;
 import clearbg.model.optim.Adam;
 import clearbg.model.optim.AdamSettings;
 import clearbg.model.optim.AdamState;
+import clearbg.model.optim.FlatGradients;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One replica's training loop body, as the original {@code u2net_train.py}: forward in training mode,
- * the summed multi-output BCE, backward, then (after an optional {@link GradientHook}) one Adam step and
- * zeroed gradients. Autograd is switched on for the calling thread during forward and backward only
- * ({@link ThreadGradMode}), so replicas on different threads of one JVM train side by side, each on its own
- * graph (PyTorch's autograd engine runs a CPU backward on the calling thread). Not thread-safe; one trainer per
- * model.
+ * One replica's training loop body, as the original {@code u2net_train.py}: forward in training mode, the
+ * summed multi-output BCE, backward, then one Adam step and zeroed gradients. With several replicas the
+ * gradients are averaged by a {@link GradientExchange} first, and Adam updates each range of the weights as
+ * soon as its average is final ({@link OverlappedOptimizer}). Autograd is switched on for the calling thread
+ * during forward and backward only ({@link ThreadGradMode}), so replicas on different threads of one JVM
+ * train side by side, each on its own graph (PyTorch's autograd engine runs a CPU backward on the calling
+ * thread). Not thread-safe; one trainer per model.
  */
 public final class U2NetTrainer implements AutoCloseable {
 
@@ -41,18 +45,20 @@ public final class U2NetTrainer implements AutoCloseable {
     private final List<Parameter> parameters = new ArrayList<>();
     private final Adam adam;
     private final BatchNormMode batchNorm;
-    private final GradientHook hook;
+    private final GradientExchange exchange;
+    private final OverlappedOptimizer overlapped = new OverlappedOptimizer();
+    private float[] flatGradients;
 
     /**
      * @param model the network to train (its trainable parameters get gradients attached)
      * @param settings Adam's hyper-parameters
      * @param batchNorm whether BatchNorm uses batch statistics or its frozen running statistics
-     * @param hook run on the gradients before each optimiser step
+     * @param exchange averages the gradients over the replicas ({@link GradientExchange#SINGLE_REPLICA} for none)
      */
-    public U2NetTrainer(U2NetModel model, AdamSettings settings, BatchNormMode batchNorm, GradientHook hook) {
+    public U2NetTrainer(U2NetModel model, AdamSettings settings, BatchNormMode batchNorm, GradientExchange exchange) {
         this.model = model;
         this.batchNorm = batchNorm;
-        this.hook = hook;
+        this.exchange = exchange;
         model.namedParameters().forEach((name, parameter) -> {
             if (parameter.requiresGradient()) {
                 names.add(name);
@@ -90,15 +96,30 @@ public final class U2NetTrainer implements AutoCloseable {
         long backwardDone = System.nanoTime();
         long hookDone;
         try (ThreadGradMode off = ThreadGradMode.off()) {
-            hook.onGradients(parameters);
-            hookDone = System.nanoTime();
-            adam.step(learningRate);
+            if (exchange.exchanges()) {
+                float[] flat = flatGradients();
+                FlatGradients.readAndZero(parameters, flat);
+                hookDone = overlapped.exchangeAndUpdate(exchange, flat, adam.beginFlatStep(learningRate, flat));
+            } else {
+                hookDone = System.nanoTime();
+                adam.step(learningRate);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
         long optimizerDone = System.nanoTime();
         double[] perOutput = new double[values.length - 1];
         System.arraycopy(values, 1, perOutput, 0, perOutput.length);
         return new StepResult(
                 values[0], perOutput, backwardDone - start, hookDone - backwardDone, optimizerDone - hookDone);
+    }
+
+    /** The flat gradient array, made once (176 MB for U²-Net). */
+    private float[] flatGradients() {
+        if (flatGradients == null) {
+            flatGradients = new float[FlatGradients.size(parameters)];
+        }
+        return flatGradients;
     }
 
     /**
@@ -167,6 +188,7 @@ public final class U2NetTrainer implements AutoCloseable {
 
     @Override
     public void close() {
+        overlapped.close();
         adam.close();
     }
 }

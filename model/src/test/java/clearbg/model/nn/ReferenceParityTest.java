@@ -98,8 +98,11 @@ class ReferenceParityTest {
                 adam.get("weight_decay").asDouble());
         Map<String, float[]> gradients = new HashMap<>();
         try (U2NetModel model = U2NetModel.fromStateDict(Arch.U2NETP, Device.cpu(), seeded, "u2netp_seeded.pth");
-                U2NetTrainer trainer = new U2NetTrainer(
-                        model, settings, BatchNormMode.BATCH_STATISTICS, parameters -> capture(model, gradients));
+                U2NetTrainer trainer =
+                        new U2NetTrainer(model, settings, BatchNormMode.BATCH_STATISTICS, (flat, ready) -> {
+                            capture(model, flat, gradients);
+                            ready.ready(0, flat.length); // through the flat, overlapped optimiser path
+                        });
                 NDManager batch = model.manager().newSubManager()) {
             NDArray input = array(batch, io.get("input"));
             NDArray target = array(batch, io.get("target"));
@@ -141,12 +144,14 @@ class ReferenceParityTest {
         }
     }
 
-    private static void capture(U2NetModel model, Map<String, float[]> into) {
+    /** Splits the trainer's flat gradients (trainable parameters in order) by parameter name. */
+    private static void capture(U2NetModel model, float[] flat, Map<String, float[]> into) {
+        int offset = 0;
         for (Map.Entry<String, Parameter> entry : model.namedParameters().entrySet()) {
             if (entry.getValue().requiresGradient()) {
-                try (NDArray gradient = entry.getValue().getArray().getGradient()) {
-                    into.put(entry.getKey(), gradient.toFloatArray());
-                }
+                int size = Math.toIntExact(entry.getValue().getArray().size());
+                into.put(entry.getKey(), java.util.Arrays.copyOfRange(flat, offset, offset + size));
+                offset += size;
             }
         }
     }

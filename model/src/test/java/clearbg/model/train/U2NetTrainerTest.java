@@ -98,6 +98,33 @@ class U2NetTrainerTest {
         }
     }
 
+    @Test
+    void adamAppliedRangeByRangeWhileTheExchangeRunsGivesTheWeightsOfOneStepAfterIt() {
+        // an exchange of one replica (the mean is the values themselves) that reports small ranges in reverse order
+        GradientExchange reversedRanges = (flat, ready) -> {
+            int chunk = 997;
+            for (int end = flat.length; end > 0; end -= chunk) {
+                ready.ready(Math.max(0, end - chunk), Math.min(chunk, end));
+            }
+        };
+        StateDict expected;
+        try (U2NetModel model = U2NetModel.create(Arch.U2NETP, Device.cpu(), 5);
+                U2NetTrainer trainer = trainer(model, BatchNormMode.BATCH_STATISTICS)) {
+            step(model, trainer, 1);
+            step(model, trainer, 2);
+            expected = model.stateDict();
+        }
+        try (U2NetModel model = U2NetModel.create(Arch.U2NETP, Device.cpu(), 5);
+                U2NetTrainer trainer = new U2NetTrainer(
+                        model, AdamSettings.U2NET_RECIPE, BatchNormMode.BATCH_STATISTICS, reversedRanges)) {
+            step(model, trainer, 1);
+            step(model, trainer, 2);
+            assertEquals(expected, model.stateDict(), "overlapped Adam must equal Adam after the exchange");
+            StateDict optimizer = trainer.optimizerState();
+            assertEquals(2, optimizer.get("optimizer.step").longs()[0]);
+        }
+    }
+
     private static StateDict trainTwoSteps(int seed) {
         try (U2NetModel model = U2NetModel.create(Arch.U2NETP, Device.cpu(), seed);
                 U2NetTrainer trainer = trainer(model, BatchNormMode.BATCH_STATISTICS)) {
@@ -108,7 +135,7 @@ class U2NetTrainerTest {
     }
 
     private static U2NetTrainer trainer(U2NetModel model, BatchNormMode mode) {
-        return new U2NetTrainer(model, AdamSettings.U2NET_RECIPE, mode, GradientHook.NONE);
+        return new U2NetTrainer(model, AdamSettings.U2NET_RECIPE, mode, GradientExchange.SINGLE_REPLICA);
     }
 
     /** One step on a batch drawn from {@code dataSeed}: noise images, half-plane labels. */

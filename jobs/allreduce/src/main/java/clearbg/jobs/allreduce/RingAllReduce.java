@@ -149,7 +149,7 @@ public final class RingAllReduce implements AutoCloseable {
      * @throws IOException on any failure, after which this ring is closed
      */
     public void sumInPlace(float[] data) throws IOException {
-        reduce(data, SUM);
+        reduce(data, SUM, FinalRanges.NONE);
     }
 
     /**
@@ -159,16 +159,28 @@ public final class RingAllReduce implements AutoCloseable {
      * @throws IOException on any failure, after which this ring is closed
      */
     public void averageInPlace(float[] data) throws IOException {
-        reduce(data, AVERAGE);
+        reduce(data, AVERAGE, FinalRanges.NONE);
     }
 
-    private void reduce(float[] data, int operation) throws IOException {
+    /**
+     * As {@link #averageInPlace(float[])}, telling {@code finished} about each chunk of {@code data} as soon as it
+     * holds its final mean on this rank (this rank's own segment at the end of the reduce-scatter, the others as
+     * the all-gather brings them), so that the caller can start using them while the rest is in flight.
+     *
+     * @throws IOException on any failure, after which this ring is closed
+     */
+    public void averageInPlace(float[] data, FinalRanges finished) throws IOException {
+        reduce(data, AVERAGE, Objects.requireNonNull(finished, "finished"));
+    }
+
+    private void reduce(float[] data, int operation, FinalRanges finished) throws IOException {
         Objects.requireNonNull(data, "data");
         if (closed) {
             throw new IOException(where() + "the ring is closed");
         }
         if (sender == null) {
-            return; // one rank: the sum and the mean are the data itself
+            finished.ready(0, data.length); // one rank: the sum and the mean are the data itself
+            return;
         }
         RingSchedule schedule = new RingSchedule(settings.rank(), settings.worldSize(), data.length);
         CallHeader header = new CallHeader(operation, settings.wire(), data.length);
@@ -180,7 +192,7 @@ public final class RingAllReduce implements AutoCloseable {
             throw new IOException(where() + "the ring is closed", e);
         }
         try {
-            receiveAll(data, header, schedule);
+            receiveAll(data, header, schedule, finished);
             awaitSender(sending);
         } catch (IOException | RuntimeException e) {
             failCall(e);
@@ -207,7 +219,8 @@ public final class RingAllReduce implements AutoCloseable {
         }
     }
 
-    private void receiveAll(float[] data, CallHeader mine, RingSchedule schedule) throws IOException {
+    private void receiveAll(float[] data, CallHeader mine, RingSchedule schedule, FinalRanges finished)
+            throws IOException {
         CallHeader previous = receiver.receiveHeader();
         if (!previous.equals(mine)) {
             throw new IOException("rank " + settings.previous() + " called " + describe(previous)
@@ -227,7 +240,8 @@ public final class RingAllReduce implements AutoCloseable {
                     combine,
                     scale,
                     schedule.completesSum(step),
-                    progress);
+                    progress,
+                    schedule.completesSum(step) || !schedule.reduces(step) ? finished : FinalRanges.NONE);
         }
     }
 

@@ -79,9 +79,9 @@ final class RingReceiver implements AutoCloseable {
 
     /**
      * Receives {@code count} floats into {@code data[from, from + count)}, combined as {@code combine} says,
-     * and reports each finished chunk to {@code progress}. With {@code roundToWire} each combined element is
-     * then rounded to what the wire carries (the completed sums in {@link WirePrecision#BF16}, so the rank that
-     * owns them holds the same bits it sends).
+     * and reports each finished chunk to {@code progress}, and to {@code finished} when the chunk now holds its
+     * final result. With {@code roundToWire} each combined element is then rounded to what the wire carries (the
+     * completed sums in {@link WirePrecision#BF16}, so the rank that owns them holds the same bits it sends).
      */
     void receive(
             float[] data,
@@ -90,7 +90,8 @@ final class RingReceiver implements AutoCloseable {
             Combine combine,
             float scale,
             boolean roundToWire,
-            ReceiveProgress progress)
+            ReceiveProgress progress,
+            FinalRanges finished)
             throws IOException {
         for (int done = 0; done < count; ) {
             int chunk = Math.min(scratch.length, count - done);
@@ -101,8 +102,9 @@ final class RingReceiver implements AutoCloseable {
             } else {
                 combine(data, from + done, chunk, combine, scale);
             }
-            done += chunk;
             progress.advance(chunk);
+            finished.ready(from + done, chunk);
+            done += chunk;
         }
     }
 

@@ -70,6 +70,41 @@ class RingAllReduceTest {
         }
     }
 
+    /**
+     * Each range reported final already holds its final mean when it is reported (a copy taken then equals the
+     * result), and the ranges cover the array exactly once.
+     */
+    @ParameterizedTest(name = "world size {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void rangesReportedFinalHoldTheirMeanAlreadyAndCoverTheArrayOnce(int worldSize) throws Exception {
+        float[][] inputs = randomInputs(worldSize, 50_021, 13);
+        try (LocalRing ring = LocalRing.form(worldSize, SMALL_CHUNK, GENEROUS)) {
+            List<float[][]> results = RankThreads.runAll(worldSize, rank -> {
+                float[] data = inputs[rank].clone();
+                float[] seenWhenReported = new float[data.length];
+                int[] reports = new int[data.length];
+                ring.rank(rank).averageInPlace(data, (offset, length) -> {
+                    System.arraycopy(data, offset, seenWhenReported, offset, length);
+                    for (int i = offset; i < offset + length; i++) {
+                        reports[i]++;
+                    }
+                });
+                float[] counts = new float[data.length];
+                for (int i = 0; i < counts.length; i++) {
+                    counts[i] = reports[i];
+                }
+                return new float[][] {data, seenWhenReported, counts};
+            });
+            float[] once = new float[inputs[0].length];
+            java.util.Arrays.fill(once, 1f);
+            for (int rank = 0; rank < worldSize; rank++) {
+                float[][] r = results.get(rank);
+                assertBitsEqual(r[0], r[1], "rank " + rank + ": values when reported final");
+                assertBitsEqual(once, r[2], "rank " + rank + ": times each element was reported");
+            }
+        }
+    }
+
     @Test
     void resultDoesNotDependOnTheChunkSize() throws Exception {
         int worldSize = 3;

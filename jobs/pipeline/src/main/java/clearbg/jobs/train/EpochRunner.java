@@ -12,12 +12,12 @@ import clearbg.model.io.Weights;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.ArchDetector;
 import clearbg.model.nn.U2NetModel;
+import clearbg.model.train.GradientExchange;
 import clearbg.model.train.StepResult;
 import clearbg.model.train.U2NetTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,7 +48,6 @@ public final class EpochRunner {
     private final Device device;
     private final Consumer<StepLog> stepListener;
     private final String paramsJson;
-    private float[] flatGradients;
 
     /**
      * @param stepListener receives replica 0's step logs as they happen (other replicas pass a no-op)
@@ -103,7 +102,7 @@ public final class EpochRunner {
         }
         try (U2NetModel model = startingModel(checkpoint);
                 U2NetTrainer trainer =
-                        new U2NetTrainer(model, settings.adam(), settings.batchNorm(), this::averageGradients)) {
+                        new U2NetTrainer(model, settings.adam(), settings.batchNorm(), gradientExchange())) {
             if (checkpoint.isPresent()) {
                 trainer.restoreOptimizerState(checkpoint.get().optimizer(), "the checkpoint at step " + step);
             }
@@ -234,27 +233,19 @@ public final class EpochRunner {
         return U2NetModel.fromStateDict(settings.arch(), device, weights, settings.initWeights());
     }
 
-    /**
-     * The gradient hook: every trainable parameter's gradient replaced by its mean over the replicas, moved
-     * to and from one flat array by {@link GradientTransfer}.
-     */
-    private void averageGradients(List<Parameter> parameters) {
+    /** The gradient exchange: the mean over the replicas by the group's all-reduce (none for a single replica). */
+    private GradientExchange gradientExchange() {
         if (group.size() == 1) {
-            return;
+            return GradientExchange.SINGLE_REPLICA;
         }
-        int size = GradientTransfer.size(parameters);
-        if (flatGradients == null || flatGradients.length != size) {
-            flatGradients = new float[size]; // once per epoch, not per step (176 MB for U²-Net)
-        }
-        float[] flat = flatGradients;
-        GradientTransfer.read(parameters, flat);
-        try {
-            group.averageInPlace(flat);
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "gradient all-reduce failed on replica " + group.rank() + ": " + e.getMessage(), e);
-        }
-        GradientTransfer.write(flat, parameters);
+        return (flat, ready) -> {
+            try {
+                group.averageInPlace(flat, ready);
+            } catch (IOException e) {
+                throw new IOException(
+                        "gradient all-reduce failed on replica " + group.rank() + ": " + e.getMessage(), e);
+            }
+        };
     }
 
     /** Averages the BatchNorm running statistics over the replicas; replica 0 then writes the checkpoint. */

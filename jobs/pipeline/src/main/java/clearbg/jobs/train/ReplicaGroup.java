@@ -1,5 +1,6 @@
 package clearbg.jobs.train;
 
+import clearbg.model.train.GradientExchange;
 import java.io.IOException;
 import java.util.List;
 
@@ -23,4 +24,10 @@ public interface ReplicaGroup {
      * bit-identical result.
      */
     void averageInPlace(float[] values) throws IOException;
+
+    /**
+     * As {@link #averageInPlace(float[])}, telling {@code ready} about each range of {@code values} as soon as it
+     * holds its final mean (on the calling thread; it must return quickly and not write to {@code values}).
+     */
+    void averageInPlace(float[] values, GradientExchange.ReadyRanges ready) throws IOException;
 }

@@ -4,6 +4,7 @@ import clearbg.jobs.allreduce.RingAllReduce;
 import clearbg.jobs.allreduce.RingEndpoint;
 import clearbg.jobs.allreduce.RingSettings;
 import clearbg.jobs.train.ReplicaGroup;
+import clearbg.model.train.GradientExchange;
 import java.io.IOException;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
@@ -67,6 +68,11 @@ public final class BarrierReplicaGroup implements ReplicaGroup, AutoCloseable {
     @Override
     public void averageInPlace(float[] values) throws IOException {
         ring.averageInPlace(values);
+    }
+
+    @Override
+    public void averageInPlace(float[] values, GradientExchange.ReadyRanges ready) throws IOException {
+        ring.averageInPlace(values, ready::ready);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package clearbg.jobs.train;
+package clearbg.model.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class GradientTransferTest {
+class FlatGradientsTest {
 
     private NDManager manager;
     private List<Parameter> parameters;
@@ -45,17 +45,26 @@ class GradientTransferTest {
 
     @Test
     void readsTheGradientsOneAfterTheOtherInListOrder() {
-        float[] flat = new float[GradientTransfer.size(parameters)];
-        GradientTransfer.read(parameters, flat);
+        float[] flat = new float[FlatGradients.size(parameters)];
+        FlatGradients.read(parameters, flat);
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, flat);
+    }
+
+    @Test
+    void readingAndZeroingLeavesZeroGradients() {
+        float[] flat = new float[FlatGradients.size(parameters)];
+        FlatGradients.readAndZero(parameters, flat);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, flat);
+        FlatGradients.read(parameters, flat);
+        assertArrayEquals(new float[10], flat);
     }
 
     @Test
     void writesEachSliceBackIntoItsGradient() {
         float[] averaged = {0.5f, -1, 2, 3, 4, 5, 6, 7, 8, -9.25f};
-        GradientTransfer.write(averaged, parameters);
+        FlatGradients.write(averaged, parameters);
         float[] back = new float[averaged.length];
-        GradientTransfer.read(parameters, back);
+        FlatGradients.read(parameters, back);
         assertArrayEquals(averaged, back);
     }
 
@@ -63,7 +72,7 @@ class GradientTransferTest {
     void theDeviceCopyReplacesTheGradientAndKeepsNoLinkToTheJavaArray() {
         float[] averaged = {0.5f, -1, 2, 3, 4, 5, 6, 7, 8, -9.25f};
         try (NDArray gradient = parameters.get(1).getArray().getGradient()) {
-            GradientTransfer.copyToDevice(averaged, 6, gradient);
+            FlatGradients.copyToDevice(averaged, 6, gradient);
         }
         averaged[6] = 100;
         try (NDArray unrelated = manager.ones(new Shape(1024))) {
