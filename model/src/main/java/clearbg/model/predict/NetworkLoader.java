@@ -1,5 +1,6 @@
 package clearbg.model.predict;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.Weights;
@@ -24,14 +25,29 @@ public final class NetworkLoader {
      */
     public static FusedMapNetwork open(Path weights, Arch arch, int inputSize, EngineChoice choice, int threadsPerCall)
             throws IOException {
+        return open(
+                weights,
+                arch,
+                inputSize,
+                choice,
+                threadsPerCall,
+                Engine.getInstance().defaultDevice());
+    }
+
+    /**
+     * As {@link #open(Path, Arch, int, EngineChoice, int)}, placing a libtorch network on {@code device} (a Spark
+     * task's own GPU) instead of DJL's default device (GPU 0 where there is one).
+     */
+    public static FusedMapNetwork open(
+            Path weights, Arch arch, int inputSize, EngineChoice choice, int threadsPerCall, Device device)
+            throws IOException {
         StateDict stateDict = Weights.read(weights);
         String source = weights.toString();
         Arch detected = ArchDetector.detect(stateDict, arch, source);
         if (choice.engine() == InferenceEngine.ONNXRUNTIME) {
             return OrtFusedMapNetwork.open(stateDict, detected, inputSize, threadsPerCall, source);
         }
-        U2NetModel model =
-                U2NetModel.fromStateDict(detected, Engine.getInstance().defaultDevice(), stateDict, source);
+        U2NetModel model = U2NetModel.fromStateDict(detected, device, stateDict, source);
         return DjlFusedMapNetwork.of(model, choice.precision());
     }
 }

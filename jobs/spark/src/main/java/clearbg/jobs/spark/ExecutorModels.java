@@ -1,5 +1,6 @@
 package clearbg.jobs.spark;
 
+import ai.djl.Device;
 import clearbg.model.image.FloatImage;
 import clearbg.model.predict.EngineChoice;
 import clearbg.model.predict.FusedMapNetwork;
@@ -14,7 +15,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.spark.TaskContext;
@@ -22,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One network per executor JVM and weights file: loaded on first use by any task, then shared by every
- * later task of the JVM (DJL's Spark extension is not available here, so this is the partition-level
+ * One network per executor JVM, device and weights file: loaded on first use by any task, then shared by every
+ * later task of the JVM on that device (DJL's Spark extension is not available here, so this is the partition-level
  * predictor). With ONNX Runtime the tasks of an executor run their forward passes in parallel, each on
  * {@code spark.task.cpus} threads; with libtorch they take turns and libtorch parallelises inside each pass.
  * When bf16 is asked for where it is not native, the executor's log says so once per loaded model.
@@ -32,30 +35,33 @@ public final class ExecutorModels {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
 
-    private static ModelSpec loadedSpec;
-    private static SharedPredictor loaded;
+    /** One network per device (a task's own GPU, or the default device), for the spec it was loaded for. */
+    private static final Map<Device, Loaded> LOADED = new HashMap<>();
+
+    private record Loaded(ModelSpec spec, SharedPredictor predictor) {}
 
     private ExecutorModels() {}
 
     /**
-     * The predictor for {@code spec}, loading the weights through {@code files} the first time. One network
-     * is kept per JVM: asking for another spec (a training run evaluating each new checkpoint) frees the
-     * previous one once its running forward passes end.
+     * The predictor for {@code spec} on the calling task's device ({@link TaskResources#inferenceDevice}: the GPU
+     * Spark assigned the task, so an executor with several GPUs uses each), loading the weights through
+     * {@code files} the first time. One network is kept per device: asking for another spec (a training run
+     * evaluating each new checkpoint) frees the previous one once its running forward passes end.
      */
     public static synchronized SharedPredictor predictor(ModelSpec spec, HadoopFiles files) {
-        if (!spec.equals(loadedSpec)) {
-            SharedPredictor previous = loaded;
-            loaded = load(spec, files);
-            loadedSpec = spec;
-            if (previous != null) {
-                previous.close();
+        TaskContext task = TaskContext.get();
+        Device device = TaskResources.inferenceDevice(task);
+        Loaded current = LOADED.get(device);
+        if (current == null || !current.spec().equals(spec)) {
+            LOADED.put(device, new Loaded(spec, load(spec, files, task, device)));
+            if (current != null) {
+                current.predictor().close();
             }
         }
-        return loaded;
+        return LOADED.get(device).predictor();
     }
 
-    private static SharedPredictor load(ModelSpec spec, HadoopFiles files) {
-        TaskContext task = TaskContext.get();
+    private static SharedPredictor load(ModelSpec spec, HadoopFiles files, TaskContext task, Device device) {
         int threadsPerCall = task == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, task.cpus());
         try {
             Path local = Files.createTempFile("clearbg-weights-", ".bin");
@@ -68,7 +74,7 @@ public final class ExecutorModels {
                     LOG.warn("{}", choice.note());
                 }
                 FusedMapNetwork network =
-                        NetworkLoader.open(local, spec.arch(), spec.inputSize(), choice, threadsPerCall);
+                        NetworkLoader.open(local, spec.arch(), spec.inputSize(), choice, threadsPerCall, device);
                 return new SharedPredictor(
                         network, new Predictor(network, new PredictorSettings(spec.inputSize(), spec.batchSize())));
             } finally {

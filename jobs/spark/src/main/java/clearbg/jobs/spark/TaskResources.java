@@ -24,6 +24,15 @@ public final class TaskResources {
     }
 
     /**
+     * Where a task runs inference: the GPU Spark assigned it ({@link #device}) or, when Spark assigned none, DJL's
+     * default device (GPU 0 on a machine with a GPU, else the CPU).
+     */
+    public static Device inferenceDevice(TaskContext context) {
+        Device assigned = context == null ? Device.cpu() : device(context);
+        return assigned.isGpu() ? assigned : Engine.getInstance().defaultDevice();
+    }
+
+    /**
      * Limits PyTorch's intra-op threads to the task's cores ({@code spark.task.cpus}), so replicas sharing
      * an executor do not oversubscribe it. PyTorch's setting is per process: tasks of one executor share it.
      */
