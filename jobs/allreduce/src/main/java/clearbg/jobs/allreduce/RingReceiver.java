@@ -10,8 +10,9 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The receiving half of a rank: reads floats from the previous rank into one reusable direct buffer of
- * {@code chunkBytes}, copies each full chunk in bulk into a scratch array and combines it element by element
- * into the destination ({@link WirePrecision#BF16}: each bfloat16 widened exactly as it is combined). Element
+ * {@code chunkBytes} and combines each full chunk into the destination: straight from the buffer on SIMD lanes
+ * ({@link Float32Lanes}) where the JVM has the Vector API, else copied in bulk into a scratch array first and
+ * combined element by element ({@link WirePrecision#BF16}: each bfloat16 widened exactly as it is combined). Element
  * {@code i} of a result depends only on element {@code i} of the inputs, so the chunk size never changes a
  * result. Used by one thread at a time.
  */
@@ -112,6 +113,15 @@ final class RingReceiver implements AutoCloseable {
         floats.clear();
         if (combine == Combine.COPY) {
             floats.get(data, at, count);
+            return;
+        }
+        if (ReceiverLanes.AVAILABLE) {
+            // reduced in place from the received bytes, on SIMD lanes
+            if (combine == Combine.ADD) {
+                Float32Lanes.add(bytes, data, at, count);
+            } else {
+                Float32Lanes.addThenScale(bytes, data, at, count, scale);
+            }
             return;
         }
         floats.get(scratch, 0, count);
