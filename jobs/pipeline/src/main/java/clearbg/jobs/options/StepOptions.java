@@ -14,8 +14,8 @@ public final class StepOptions {
     @Option(
             names = "--prefetch",
             defaultValue = "2",
-            description = "batches each replica decodes and augments ahead on a background thread while a step runs; "
-                    + "0: in the step's thread (default ${DEFAULT-VALUE})")
+            description = "batches each replica decodes and augments ahead while a step runs, side by side on as many "
+                    + "background threads; 0: in the step's thread (default ${DEFAULT-VALUE})")
     int prefetch;
 
     /** Steps between progress lines. */

@@ -26,7 +26,7 @@ import java.util.Set;
  * @param out the run folder: final weights, step log, loss curve, evaluations
  * @param logInterval steps between progress lines
  * @param hashInterval steps between the replicas' parameter-hash comparisons
- * @param prefetch batches each replica prepares ahead on a background thread (0: in the step's thread)
+ * @param prefetch batches each replica prepares ahead, each on a background thread (0: in the step's thread)
  */
 public record TrainSettings(
         TrainRecipe recipe,

@@ -24,8 +24,8 @@ import java.util.concurrent.Future;
  * ToTensorLab ({@link TrainingTransform}), each sample seeded by {@link SampleSeeds#sample}(seed, epoch, id),
  * so an epoch is the same whatever the partitioning, and whether or not batches are prepared ahead.
  *
- * <p>With {@code prefetch = k > 0}, the next {@code k} batches are prepared on one background thread while
- * the current step runs: the rows are taken from the iterator on the caller's thread (a Spark partition's
+ * <p>With {@code prefetch = k > 0}, the next {@code k} batches are prepared while the current step runs, each on
+ * its own background thread (so a GPU step shorter than one batch's preparation still finds its batch ready): the rows are taken from the iterator on the caller's thread (a Spark partition's
  * iterator belongs to its task thread), only decoding and transforming happen in the background. Each
  * batch records how long {@link #next()} waited for it. With {@code prefetch = 0} batches are prepared in
  * {@code next()}, and the wait is the whole preparation. A row that does not decode fails the step with its
@@ -48,7 +48,7 @@ public final class TrainingBatches implements Iterator<TrainingBatch>, AutoClose
      * @param rows the replica's rows in training order; asking for a batch past a trailing part smaller than a
      *     batch fails with {@link NoSuchElementException}
      * @param transform the sizes and flips (its own seed is replaced per sample)
-     * @param prefetch batches prepared ahead on a background thread (0: none)
+     * @param prefetch batches prepared ahead, side by side on as many background threads (0: none)
      */
     public TrainingBatches(
             Iterator<TableSample> rows,
@@ -68,7 +68,7 @@ public final class TrainingBatches implements Iterator<TrainingBatch>, AutoClose
         this.prefetch = prefetch;
         this.background = prefetch == 0
                 ? null
-                : Executors.newSingleThreadExecutor(runnable -> {
+                : Executors.newFixedThreadPool(prefetch, runnable -> {
                     Thread thread = new Thread(runnable, "clearbg-prefetch");
                     thread.setDaemon(true);
                     return thread;

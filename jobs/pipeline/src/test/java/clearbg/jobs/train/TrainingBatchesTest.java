@@ -64,13 +64,15 @@ class TrainingBatchesTest {
     @Test
     void batchesPreparedAheadEqualBatchesPreparedInTheStepThread() {
         List<TrainingBatch> inline = all(0);
-        List<TrainingBatch> ahead = all(2);
         assertEquals(3, inline.size());
-        assertEquals(inline.size(), ahead.size());
-        for (int i = 0; i < inline.size(); i++) {
-            assertArrayEquals(inline.get(i).images(), ahead.get(i).images(), "batch " + i);
-            assertArrayEquals(inline.get(i).labels(), ahead.get(i).labels(), "batch " + i);
-            assertTrue(ahead.get(i).loadNanos() > 0);
+        for (int prefetch : new int[] {1, 2, 3}) { // up to 3 batches prepared side by side on 3 threads
+            List<TrainingBatch> ahead = all(prefetch);
+            assertEquals(inline.size(), ahead.size());
+            for (int i = 0; i < inline.size(); i++) {
+                assertArrayEquals(inline.get(i).images(), ahead.get(i).images(), "batch " + i + ", " + prefetch);
+                assertArrayEquals(inline.get(i).labels(), ahead.get(i).labels(), "batch " + i + ", " + prefetch);
+                assertTrue(ahead.get(i).loadNanos() > 0);
+            }
         }
         for (TrainingBatch batch : inline) {
             assertTrue(
