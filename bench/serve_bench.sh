@@ -14,6 +14,9 @@
 # ONE=60        requests at 1 client; EIGHT=240 requests at 8 clients; MEMORY=2000 requests for the memory check
 # THREADS=2     cores for each side: OMP_NUM_THREADS and `rembg s --threads` for rembg; clearbg serve's default
 #               workers (one per core, one thread each)
+# BF16=1        also measure `clearbg serve --precision bf16` (1 and 8 clients; default 1, 0 to skip): bfloat16 on
+#               libtorch where the CPU computes it natively (AVX-512 BF16, AMX), its masks within about 0.5/255
+#               of fp32's on average (bench/results/rembg_bench.md); elsewhere the server says so and runs fp32
 # WORK          folder for images and weights, kept (default: a temporary folder, removed at the end)
 # PYTHON=python3  creates bench/.venv-rembg from bench/reference/requirements-rembg.txt when needed
 set -euo pipefail
@@ -75,6 +78,16 @@ CLEARBG_PORT="$(free_port)"
 "$CLEARBG" serve --weights "$WORK/init.safetensors" --host 127.0.0.1 --port "$CLEARBG_PORT" >"$WORK/clearbg.log" 2>&1 &
 CLEARBG_PID=$!
 PIDS+=("$CLEARBG_PID")
+SIDES=(rembg clearbg)
+if [[ "${BF16:-1}" != 0 ]]; then
+  BF16_PORT="$(free_port)"
+  "$CLEARBG" serve --weights "$WORK/init.safetensors" --host 127.0.0.1 --port "$BF16_PORT" --precision bf16 \
+    >"$WORK/clearbg-bf16.log" 2>&1 &
+  BF16_PID=$!
+  PIDS+=("$BF16_PID")
+  SIDES+=(clearbg-bf16)
+  wait_http "http://127.0.0.1:$BF16_PORT/health" "clearbg serve --precision bf16"
+fi
 wait_http "http://127.0.0.1:$REMBG_PORT/api" "rembg s"
 wait_http "http://127.0.0.1:$CLEARBG_PORT/health" "clearbg serve"
 
@@ -85,6 +98,8 @@ load() {  # $1 side, $2 phase, $3 clients, $4 requests
   if [[ "$1" == rembg ]]; then
     url="http://127.0.0.1:$REMBG_PORT/api/remove"; pid="$REMBG_PID"
     extra=(--field model=u2net_custom --query "extras={\"model_path\": \"$ONNX\"}")
+  elif [[ "$1" == clearbg-bf16 ]]; then
+    url="http://127.0.0.1:$BF16_PORT/api/remove"; pid="$BF16_PID"
   else
     url="http://127.0.0.1:$CLEARBG_PORT/api/remove"; pid="$CLEARBG_PID"
   fi
@@ -92,16 +107,18 @@ load() {  # $1 side, $2 phase, $3 clients, $4 requests
   "$VPY" "$ROOT/bench/reference/serve_load.py" --url "$url" --images "$IMAGES" --clients "$3" --requests "$4" \
     --pid "$pid" --om "${extra[@]}" | "$VPY" -c "import json,sys; d=json.load(sys.stdin); d.update(side='$1', phase='$2'); print(json.dumps(d))" >> "$RESULTS"
 }
-for side in rembg clearbg; do
+for side in "${SIDES[@]}"; do
   load "$side" warmup 2 20
   load "$side" one 1 "$ONE"
   load "$side" eight 8 "$EIGHT"
-  load "$side" memory 8 "$MEMORY"
+  [[ "$side" == clearbg-bf16 ]] || load "$side" memory 8 "$MEMORY"
 done
-"$VPY" - "$RESULTS" "$ARCH" "$COUNT" "$SIZE" "$THREADS" > "$ROOT/bench/results/serve_bench.md" <<'PY'
+BF16_NOTE="$(grep -h 'bf16' "$WORK/clearbg-bf16.log" 2>/dev/null | head -1 || true)"
+"$VPY" - "$RESULTS" "$ARCH" "$COUNT" "$SIZE" "$THREADS" "$BF16_NOTE" > "$ROOT/bench/results/serve_bench.md" <<'PY'
 import json, subprocess, sys, datetime, os
 rows = [json.loads(l) for l in open(sys.argv[1])]
-arch, count, size, threads = sys.argv[2:6]
+arch, count, size, threads, bf16_note = sys.argv[2:7]
+bf16 = any(r["side"] == "clearbg-bf16" for r in rows)
 get = lambda side, phase: next(r for r in rows if r["side"] == side and r["phase"] == phase)
 p = print
 p("# `clearbg serve` vs `rembg s` (same weights, same machine, same run)\n")
@@ -112,7 +129,7 @@ p(f"each: `rembg s --threads {threads}` with `OMP_NUM_THREADS={threads}`; `clear
 p("worker per core, each pass on one ONNX Runtime thread, micro-batches of up to 4 gathered within 5 ms).\n")
 p("| side | clients | requests | ok | images/s | p50 s | p99 s |")
 p("|---|---|---|---|---|---|---|")
-for side in ("rembg", "clearbg"):
+for side in ("rembg", "clearbg") + (("clearbg-bf16",) if bf16 else ()):
     for phase in ("one", "eight"):
         r = get(side, phase)
         p(f"| {side} | {r['clients']} | {r['requests']} | {r['ok']} | {r['images_per_second']:.2f} | "
@@ -121,6 +138,15 @@ for phase, clients in (("one", 1), ("eight", 8)):
     ratio = get("clearbg", phase)["images_per_second"] / get("rembg", phase)["images_per_second"]
     aim = " (aim: at least 1.5x; " + ("met" if ratio >= 1.5 else "not met") + ")" if clients == 8 else ""
     p(f"\n**{clients} client{'s' if clients > 1 else ''}: clearbg {ratio:.2f}x rembg's images/s**{aim}.")
+    if bf16:
+        ratio = get("clearbg-bf16", phase)["images_per_second"] / get("rembg", phase)["images_per_second"]
+        aim = " (aim: at least 1.5x; " + ("met" if ratio >= 1.5 else "not met") + ")" if clients == 8 else ""
+        p(f"\n**{clients} client{'s' if clients > 1 else ''}: clearbg --precision bf16 {ratio:.2f}x rembg's "
+          f"images/s**{aim}.")
+if bf16:
+    p("\n`clearbg-bf16` is `clearbg serve --precision bf16`: bfloat16 on libtorch, one network copy per worker; its "
+      "masks differ from fp32's by about 0.5/255 on average (bench/results/rembg_bench.md)."
+      + (f" Its server said: `{bf16_note}`" if bf16_note else " It computed in bf16 (no fallback note in its log)."))
 p("\n## Memory\n")
 p("Resident memory (VmRSS) of each server before and after the memory phase (8 clients), after the warm-up and the")
 p("two timed phases:\n")
