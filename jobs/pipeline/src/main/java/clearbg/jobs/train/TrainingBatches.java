@@ -24,12 +24,13 @@ import java.util.concurrent.Future;
  * ToTensorLab ({@link TrainingTransform}), each sample seeded by {@link SampleSeeds#sample}(seed, epoch, id),
  * so an epoch is the same whatever the partitioning, and whether or not batches are prepared ahead.
  *
- * <p>With {@code prefetch = k > 0}, the next {@code k} batches are prepared while the current step runs, each on
- * its own background thread (so a GPU step shorter than one batch's preparation still finds its batch ready): the rows are taken from the iterator on the caller's thread (a Spark partition's
- * iterator belongs to its task thread), only decoding and transforming happen in the background. Each
- * batch records how long {@link #next()} waited for it. With {@code prefetch = 0} batches are prepared in
- * {@code next()}, and the wait is the whole preparation. A row that does not decode fails the step with its
- * id (the table was validated when it was ingested). Close to stop the background thread.
+ * <p>With {@code prefetch = k > 0}, the next {@code k} batches are prepared while the current step runs,
+ * each on its own background thread (so a GPU step shorter than one batch's preparation still finds its batch
+ * ready): the rows are taken from the iterator on the caller's thread (a Spark partition's iterator belongs to
+ * its task thread), only decoding and transforming happen in the background. Each batch records how long
+ * {@link #next()} waited for it. With {@code prefetch = 0} batches are prepared in {@code next()}, and the wait
+ * is the whole preparation. A row that does not decode fails the step with its id (the table was validated
+ * when it was ingested). Close to stop the background threads.
  */
 public final class TrainingBatches implements Iterator<TrainingBatch>, AutoCloseable {
 
