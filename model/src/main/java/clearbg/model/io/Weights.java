@@ -56,11 +56,16 @@ public final class Weights {
             throw new WeightsFormatException(source, "file is empty");
         }
         boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
-        if (zip || (head[0] & 0xff) == 0x80) {
+        if (zip) {
             return Format.PTH;
         }
+        // safetensors before the legacy pickle: its 8-byte header length may well start with the byte 0x80 (a
+        // header of 128, 384, ... bytes), while a legacy torch.save file's 9th byte is inside its magic number
         if (head.length == PROBE_BYTES && head[PROBE_BYTES - 1] == '{') {
             return Format.SAFETENSORS;
+        }
+        if ((head[0] & 0xff) == 0x80) {
+            return Format.PTH;
         }
         throw new WeightsFormatException(
                 source,

@@ -15,6 +15,24 @@ class WeightsTest {
     @TempDir
     Path dir;
 
+    /** A header length whose low byte is 0x80 (like a pickle's first byte) still reads as safetensors. */
+    @Test
+    void aSafetensorsFileWhoseHeaderLengthStartsWithThePickleByteReadsAsSafetensors() throws IOException {
+        StateDict weights =
+                StateDict.of(java.util.Map.of("w", HostTensor.ofFloats(new long[] {2}, new float[] {1, 2})));
+        Path file = dir.resolve("w.safetensors");
+        for (int pad = 0; ; pad++) {
+            SafetensorsWriter.write(weights, file, java.util.Map.of("note", "x".repeat(pad)));
+            if ((Files.readAllBytes(file)[0] & 0xff) == 0x80) {
+                break;
+            }
+        }
+        assertEquals(weights, Weights.read(file));
+        try (InputStream in = Files.newInputStream(file)) {
+            assertEquals(weights, Weights.read(in, "w.safetensors"));
+        }
+    }
+
     @Test
     void detectsFormatByContentNotByName() throws IOException {
         Path pthNamedSafetensors = Files.copy(Fixtures.path("tiny.pth"), dir.resolve("tiny.safetensors"));
