@@ -167,6 +167,11 @@ def make_pairs():
     near_pred[0, 1] = 255
     near_pred[rng.random((36, 44)) < 0.1] = 127
     pairs.append(("near_thresholds", near_pred, near_gt))
+    # speckled ground truth: thousands of tiny regions, hundreds of contours per relaxed error map (more than
+    # OpenCV's 7-bit contour labels hold)
+    g = rng.random((80, 100)) < 0.3
+    p = g ^ (rng.random((80, 100)) < 0.1)
+    pairs.append(("speckles", soft(p, 3, 0.8, 20.0), u8(g * 255)))
     return pairs
 
 
