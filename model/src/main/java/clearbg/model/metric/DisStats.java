@@ -49,7 +49,11 @@ public record DisStats(
      * {@link PredictionResizer} first when they differ, as {@link PairScorer} does) to its DIS statistics.
      */
     public static DisStats of(GreyImage prediction, GreyImage groundTruth) {
-        PreparedPair pair = PreparedPair.of(prediction, groundTruth);
+        return of(PreparedPair.of(prediction, groundTruth), prediction, groundTruth);
+    }
+
+    /** The same from a pair already prepared from {@code prediction} and {@code groundTruth}. */
+    static DisStats of(PreparedPair pair, GreyImage prediction, GreyImage groundTruth) {
         int[] fgHist = new int[LEVELS];
         int[] bgHist = new int[LEVELS];
         double threshold = Math.min(2 * pair.meanPrediction(), 1);
