@@ -2,6 +2,7 @@ package clearbg.cli;
 
 import clearbg.jobs.files.StemPairing;
 import clearbg.jobs.options.ImageLimitsOptions;
+import clearbg.jobs.options.MetricOptions;
 import clearbg.jobs.report.DatasetResult;
 import clearbg.jobs.report.MetricsReport;
 import clearbg.jobs.report.PerImageOrder;
@@ -72,20 +73,8 @@ final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--per-image", paramLabel = "FILE.csv", description = "write per-image metrics, worst first")
     private Path perImage;
 
-    @Option(
-            names = "--sort-per-image",
-            defaultValue = "mae",
-            paramLabel = "mae|hce",
-            description = "--per-image worst first by mae or hce (default ${DEFAULT-VALUE})")
-    private String sortPerImage;
-
-    @Option(
-            names = "--dis-metrics",
-            negatable = true,
-            defaultValue = "true",
-            fallbackValue = "true",
-            description = "also compute HCE, IoU / Dice and relaxFb (default ${DEFAULT-VALUE}; --no-dis-metrics: not)")
-    private boolean disMetrics;
+    @CommandLine.Mixin
+    private MetricOptions metricOptions;
 
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     private int threads = Runtime.getRuntime().availableProcessors();
@@ -103,15 +92,8 @@ final class MetricsCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new UsageException("--threads must be at least 1, got " + threads);
         }
-        PerImageOrder order;
-        try {
-            order = PerImageOrder.parse(sortPerImage);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--sort-per-image: " + e.getMessage());
-        }
-        if (order == PerImageOrder.HCE && !disMetrics) {
-            throw new UsageException("--sort-per-image hce needs the DIS metrics (drop --no-dis-metrics)");
-        }
+        PerImageOrder order = metricOptions.perImageOrder();
+        boolean disMetrics = metricOptions.dis();
         PrintWriter err = spec.commandLine().getErr();
         StemPairing pairing =
                 new StemPairing(LocalFiles.relativeFiles(predictions), LocalFiles.relativeFiles(groundTruth));

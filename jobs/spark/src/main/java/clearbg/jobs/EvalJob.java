@@ -1,6 +1,7 @@
 package clearbg.jobs;
 
 import clearbg.jobs.options.ImageLimitsOptions;
+import clearbg.jobs.options.MetricOptions;
 import clearbg.jobs.options.NetworkOptions;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
@@ -84,20 +85,8 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
     @Option(names = "--partitions", defaultValue = "0", description = "input partitions (default: Spark's parallelism)")
     int partitions;
 
-    @Option(
-            names = "--dis-metrics",
-            negatable = true,
-            defaultValue = "true",
-            fallbackValue = "true",
-            description = "also compute HCE, IoU / Dice and relaxFb (default ${DEFAULT-VALUE}; --no-dis-metrics: not)")
-    boolean disMetrics;
-
-    @Option(
-            names = "--sort-per-image",
-            defaultValue = "mae",
-            paramLabel = "mae|hce",
-            description = "per_image.csv worst first by mae or hce (default ${DEFAULT-VALUE})")
-    String sortPerImage;
+    @Mixin
+    MetricOptions metricOptions;
 
     @Option(
             names = "--dis-table",
@@ -118,18 +107,12 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
     }
 
     EvalReports reports() {
-        CommandLine commandLine = new CommandLine(this);
-        PerImageOrder order;
-        try {
-            order = PerImageOrder.parse(sortPerImage);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(commandLine, "--sort-per-image: " + e.getMessage());
-        }
-        if (!disMetrics && (order == PerImageOrder.HCE || disTable)) {
+        PerImageOrder order = metricOptions.perImageOrder();
+        if (!metricOptions.dis() && disTable) {
             throw new CommandLine.ParameterException(
-                    commandLine, "--sort-per-image hce and --dis-table need the DIS metrics (drop --no-dis-metrics)");
+                    new CommandLine(this), "--dis-table needs the DIS metrics (drop --no-dis-metrics)");
         }
-        return new EvalReports(disMetrics, order, disTable);
+        return new EvalReports(metricOptions.dis(), order, disTable);
     }
 
     EvalSettings settings() {
