@@ -1,5 +1,7 @@
 package clearbg.model.metric;
 
+import java.util.Arrays;
+
 /**
  * The skeleton of a binary mask as scikit-image 0.25's {@code skimage.morphology.skeletonize} computes it for a 2-D
  * image (its default method, "zhang": a two-subiteration parallel thinning after Zhang and Suen, CACM 27(3), 1984).
@@ -26,38 +28,64 @@ final class Skeleton {
         int pw = width + 2;
         int ph = height + 2;
         boolean[] current = new boolean[pw * ph];
+        // Pixels to examine in the next pass: every set pixel at first; then the set neighbours of the pixels a
+        // pass removed (their pattern changed) and the pixels whose class lets a later pass remove them. A set pixel
+        // of class 0 whose neighbourhood did not change stays, so it need not be looked at again: the passes make
+        // the same decisions as full scans, on far fewer pixels.
+        int[] candidates = new int[Math.max(16, pw * ph / 4)];
+        int count = 0;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                current[(y + 1) * pw + x + 1] = mask[y * width + x];
+                if (mask[y * width + x]) {
+                    int i = (y + 1) * pw + x + 1;
+                    current[i] = true;
+                    candidates = grow(candidates, count);
+                    candidates[count++] = i;
+                }
             }
         }
-        boolean[] next = current.clone();
-        boolean removed = true;
-        while (removed) {
-            removed = false;
+        boolean[] queued = new boolean[pw * ph];
+        int[] next = new int[candidates.length];
+        int[] removedPixels = new int[candidates.length];
+        int[] offsets = {-pw - 1, -pw, -pw + 1, 1, pw + 1, pw, pw - 1, -1};
+        boolean removedInIteration = true;
+        while (removedInIteration) {
+            removedInIteration = false;
             for (int pass = 0; pass < 2; pass++) {
-                for (int y = 1; y < ph - 1; y++) {
-                    for (int x = 1; x < pw - 1; x++) {
-                        int i = y * pw + x;
-                        if (!current[i]) {
-                            continue;
-                        }
-                        int pattern = bit(current, i - pw - 1, 1)
-                                | bit(current, i - pw, 2)
-                                | bit(current, i - pw + 1, 4)
-                                | bit(current, i + 1, 8)
-                                | bit(current, i + pw + 1, 16)
-                                | bit(current, i + pw, 32)
-                                | bit(current, i + pw - 1, 64)
-                                | bit(current, i - 1, 128);
-                        int kind = REMOVAL.charAt(pattern) - '0';
-                        if (kind == 3 || (kind == 1 && pass == 0) || (kind == 2 && pass == 1)) {
-                            next[i] = false;
-                            removed = true;
+                int removed = 0;
+                int nextCount = 0;
+                for (int c = 0; c < count; c++) {
+                    int i = candidates[c];
+                    queued[i] = false;
+                    int kind = REMOVAL.charAt(pattern(current, i, pw)) - '0';
+                    if (kind == 3 || (kind == 1 && pass == 0) || (kind == 2 && pass == 1)) {
+                        removedPixels = grow(removedPixels, removed);
+                        removedPixels[removed++] = i;
+                    } else if (kind != 0) {
+                        next = grow(next, nextCount);
+                        next[nextCount++] = i;
+                        queued[i] = true;
+                    }
+                }
+                // the pass reads the mask as it was at its start: remove only now
+                for (int r = 0; r < removed; r++) {
+                    current[removedPixels[r]] = false;
+                }
+                for (int r = 0; r < removed; r++) {
+                    for (int offset : offsets) {
+                        int j = removedPixels[r] + offset;
+                        if (current[j] && !queued[j]) {
+                            next = grow(next, nextCount);
+                            next[nextCount++] = j;
+                            queued[j] = true;
                         }
                     }
                 }
-                System.arraycopy(next, 0, current, 0, current.length);
+                removedInIteration |= removed > 0;
+                int[] swap = candidates;
+                candidates = next;
+                next = swap;
+                count = nextCount;
             }
         }
         boolean[] out = new boolean[mask.length];
@@ -67,6 +95,22 @@ final class Skeleton {
             }
         }
         return out;
+    }
+
+    private static int pattern(boolean[] image, int i, int pw) {
+        return bit(image, i - pw - 1, 1)
+                | bit(image, i - pw, 2)
+                | bit(image, i - pw + 1, 4)
+                | bit(image, i + 1, 8)
+                | bit(image, i + pw + 1, 16)
+                | bit(image, i + pw, 32)
+                | bit(image, i + pw - 1, 64)
+                | bit(image, i - 1, 128);
+    }
+
+    /** {@code array}, or a copy twice its length when index {@code used} is beyond it. */
+    private static int[] grow(int[] array, int used) {
+        return used < array.length ? array : Arrays.copyOf(array, 2 * array.length);
     }
 
     private static int bit(boolean[] image, int index, int weight) {
