@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * EvalJob through the real spark-submit on local[2]: the same numbers as {@code clearbg metrics} on the
- * same data, in prediction mode (the PySODMetrics goldens) and in model mode (a seeded U²-Net†).
+ * same data, in prediction mode (the PySODMetrics goldens) and in model mode (a seeded U²-Net†), the DIS metrics
+ * (HCE, IoU / Dice, relaxFb) included; and on an IngestJob table of a generated DIS5K layout, the DIS paper's table,
+ * the same whether the table is read in one partition or three.
  */
 class EvalJobIT {
 
@@ -32,6 +35,20 @@ class EvalJobIT {
             .build();
     private static final List<String> SCALARS =
             List.of("images", "mae", "sMeasure", "weightedF", "maxF", "meanF", "adpF", "maxE", "meanE", "adpE");
+    private static final List<String> DIS_SCALARS = List.of(
+            "hce",
+            "maxIoU",
+            "meanIoU",
+            "adpIoU",
+            "binaryIoU",
+            "maxDice",
+            "meanDice",
+            "adpDice",
+            "binaryDice",
+            "relaxFb",
+            "relaxedPrecision",
+            "relaxedRecall");
+    private static final List<String> DIS_SPLITS = List.of("DIS-VD", "DIS-TE1", "DIS-TE2", "DIS-TE3", "DIS-TE4");
 
     @Test
     void predictionModeEqualsTheLocalCommandAndTheGoldens(@TempDir Path dir) throws Exception {
@@ -92,10 +109,17 @@ class EvalJobIT {
                         regular.get(metric).asDouble(), fromSpark.get(metric).asDouble(), 1e-6, metric + " (golden)");
             }
         }
+        for (String metric : DIS_SCALARS) {
+            assertTrue(fromSpark.has(metric), metric);
+            assertEquals(
+                    fromCli.get(metric).asDouble(), fromSpark.get(metric).asDouble(), 0.0, metric + " (identical)");
+        }
         assertEquals(1 + 256, Files.readAllLines(out.resolve("curves.csv")).size());
+        assertTrue(Files.readAllLines(out.resolve("curves.csv")).get(0).endsWith(",iou,dice"));
         assertEquals(
                 1 + regular.get("images").size(),
                 Files.readAllLines(out.resolve("per_image.csv")).size());
+        assertTrue(Files.readAllLines(out.resolve("per_image.csv")).get(0).contains(",hce,"));
         assertTrue(ImageIO.read(out.resolve("pr_curve.png").toFile()).getWidth() > 100);
         assertTrue(fromSpark.get("convention").asText().contains("max over thresholds of the mean curve"));
     }
@@ -172,6 +196,144 @@ class EvalJobIT {
         JsonNode fromSpark = JSON.readTree(out.resolve("metrics.json").toFile()).get("toy");
         JsonNode fromCli = JSON.readTree(local.toFile()).get("toy");
         for (String metric : SCALARS) {
+            assertEquals(fromCli.get(metric).asDouble(), fromSpark.get(metric).asDouble(), 0.0, metric);
+        }
+        for (String metric : DIS_SCALARS) {
+            assertEquals(fromCli.get(metric).asDouble(), fromSpark.get(metric).asDouble(), 0.0, metric);
+        }
+    }
+
+    @Test
+    void disTableOfATableIsPartitionInvariantAndEqualsTheLocalCommand(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("dis5k");
+        assertEquals(
+                0,
+                cli(
+                        "synth",
+                        "--layout",
+                        "dis5k",
+                        "--out",
+                        data.toString(),
+                        "--train",
+                        "2",
+                        "--test",
+                        "4",
+                        "--size",
+                        "48x40",
+                        "--seed",
+                        "5"));
+        Path table = dir.resolve("table");
+        SparkSubmit.Result ingest = SparkSubmit.run(
+                "local[2]",
+                "clearbg.jobs.IngestJob",
+                300,
+                dir.resolve("ingest.log"),
+                "--source",
+                data.toUri().toString(),
+                "--out",
+                table.toUri().toString());
+        assertEquals(0, ingest.exitCode(), ingest.output());
+        Path weights = dir.resolve("w.safetensors");
+        assertEquals(0, cli("init", "--arch", "u2netp", "--seed", "4", weights.toString()));
+
+        JsonNode[] metrics = new JsonNode[2];
+        JsonNode[] tables = new JsonNode[2];
+        List<List<String>> perImage = new ArrayList<>();
+        String[] partitions = {"1", "3"};
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("report" + partitions[i]);
+            SparkSubmit.Result job = SparkSubmit.run(
+                    "local[2]",
+                    "clearbg.jobs.EvalJob",
+                    300,
+                    dir.resolve("eval" + partitions[i] + ".log"),
+                    "--weights",
+                    weights.toUri().toString(),
+                    "--table",
+                    table.toUri().toString(),
+                    "--datasets",
+                    String.join(",", DIS_SPLITS),
+                    "--size",
+                    "64",
+                    "--dis-table",
+                    "--sort-per-image",
+                    "hce",
+                    "--out",
+                    out.toUri().toString(),
+                    "--partitions",
+                    partitions[i]);
+            assertEquals(0, job.exitCode(), job.output());
+            assertTrue(job.output().contains("| DIS-TE(1-4) | 16 |"), job.output());
+            metrics[i] = JSON.readTree(out.resolve("metrics.json").toFile());
+            tables[i] = JSON.readTree(out.resolve("dis_table.json").toFile());
+            perImage.add(Files.readAllLines(out.resolve("per_image.csv")));
+            String markdown = Files.readString(out.resolve("dis_table.md"));
+            assertTrue(markdown.contains("pooled"), markdown);
+            assertTrue(markdown.startsWith("| split | images | maxF"), markdown);
+        }
+        assertEquals(metrics[0], metrics[1], "metrics.json: 1 partition vs 3");
+        assertEquals(tables[0], tables[1], "dis_table.json: 1 partition vs 3");
+        assertEquals(perImage.get(0), perImage.get(1), "per_image.csv: 1 partition vs 3");
+        assertEquals(1 + 20, perImage.get(0).size());
+        int previous = Integer.MAX_VALUE;
+        for (String row : perImage.get(0).subList(1, 21)) {
+            int hce = Integer.parseInt(row.split(",")[8]);
+            assertTrue(hce <= previous, "per_image.csv worst HCE first");
+            previous = hce;
+        }
+
+        JsonNode rows = tables[0].get("rows");
+        List<String> names = new ArrayList<>();
+        rows.fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("DIS-VD", "DIS-TE1", "DIS-TE2", "DIS-TE3", "DIS-TE4", "DIS-TE(1-4)"), names);
+        JsonNode overall = rows.get("DIS-TE(1-4)");
+        assertEquals(16, overall.get("images").asInt());
+        // pooled over equal splits: each per-image mean is the mean of the four splits' means
+        for (String metric : List.of("hce", "mae", "sMeasure", "weightedF", "relaxFb", "binaryIoU")) {
+            double sum = 0;
+            for (String split : DIS_SPLITS.subList(1, 5)) {
+                sum += rows.get(split).get(metric).asDouble();
+                assertEquals(
+                        metrics[0].get(split).get(metric).asDouble(),
+                        rows.get(split).get(metric).asDouble(),
+                        0.0,
+                        split + " " + metric + ": table and metrics.json");
+            }
+            assertEquals(sum / 4, overall.get(metric).asDouble(), 1e-12, "pooled " + metric);
+        }
+
+        Path masks = dir.resolve("masks");
+        assertEquals(
+                0,
+                cli(
+                        "remove",
+                        "--weights",
+                        weights.toString(),
+                        "--size",
+                        "64",
+                        data.resolve("DIS-TE1").resolve("im").toString(),
+                        "--out",
+                        masks.toString(),
+                        "--mask-only"));
+        Path local = dir.resolve("local.json");
+        assertEquals(
+                0,
+                cli(
+                        "metrics",
+                        "--pred",
+                        masks.toString(),
+                        "--gt",
+                        data.resolve("DIS-TE1").resolve("gt").toString(),
+                        "--name",
+                        "DIS-TE1",
+                        "--json",
+                        local.toString()));
+        JsonNode fromCli = JSON.readTree(local.toFile()).get("DIS-TE1");
+        JsonNode fromSpark = metrics[0].get("DIS-TE1");
+        for (String metric : SCALARS) {
+            assertEquals(fromCli.get(metric).asDouble(), fromSpark.get(metric).asDouble(), 0.0, metric);
+        }
+        for (String metric : DIS_SCALARS) {
             assertEquals(fromCli.get(metric).asDouble(), fromSpark.get(metric).asDouble(), 0.0, metric);
         }
     }

@@ -2,13 +2,16 @@ package clearbg.cli;
 
 import clearbg.jobs.files.StemPairing;
 import clearbg.jobs.options.ImageLimitsOptions;
+import clearbg.jobs.options.MetricOptions;
+import clearbg.jobs.report.DatasetResult;
 import clearbg.jobs.report.MetricsReport;
+import clearbg.jobs.report.PerImageOrder;
 import clearbg.jobs.report.PerImageRow;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.ImageDecodeException;
 import clearbg.model.image.ImageDecoder;
 import clearbg.model.io.AtomicFile;
-import clearbg.model.metric.ImageStats;
+import clearbg.model.metric.DisAccumulator;
 import clearbg.model.metric.PairScorer;
 import clearbg.model.metric.SodAccumulator;
 import clearbg.model.metric.SodResult;
@@ -32,8 +35,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code clearbg metrics}: scores a folder of predicted maps against a folder of ground truth with the
- * PySODMetrics definitions (see {@link SodResult#convention()}), on all cores. Unpaired and unreadable
- * files are reported by name and counted; they do not stop the run.
+ * PySODMetrics definitions (see {@link SodResult#convention()}), and the DIS metrics (HCE, IoU / Dice,
+ * relaxFb; {@link MetricsReport#DIS_CONVENTION}) unless {@code --no-dis-metrics}, on all cores. Unpaired and
+ * unreadable files are reported by name and counted; they do not stop the run.
  */
 @Command(
         name = "metrics",
@@ -42,8 +46,9 @@ import picocli.CommandLine.Option;
             "Score predicted saliency maps against ground truth.",
             "Max/mean/adaptive F, weighted F, S-measure, MAE, max/mean/adaptive E (PySODMetrics 1.6"
                     + " conventions; max-F is the maximum over thresholds of the mean over images of each"
-                    + " image's F curve). Files pair by relative path without extension; a prediction of"
-                    + " another size is resized to its ground truth (cv2 INTER_LINEAR)."
+                    + " image's F curve); HCE, max/mean/adaptive/binary IoU and Dice, relaxFb (PySODMetrics"
+                    + " 1.6.2, the BASNet authors' relaxed boundary F). Files pair by relative path without"
+                    + " extension; a prediction of another size is resized to its ground truth (cv2 INTER_LINEAR)."
         })
 final class MetricsCommand implements Callable<Integer> {
 
@@ -68,6 +73,9 @@ final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--per-image", paramLabel = "FILE.csv", description = "write per-image metrics, worst first")
     private Path perImage;
 
+    @CommandLine.Mixin
+    private MetricOptions metricOptions;
+
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     private int threads = Runtime.getRuntime().availableProcessors();
 
@@ -84,6 +92,8 @@ final class MetricsCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new UsageException("--threads must be at least 1, got " + threads);
         }
+        PerImageOrder order = metricOptions.perImageOrder();
+        boolean disMetrics = metricOptions.dis();
         PrintWriter err = spec.commandLine().getErr();
         StemPairing pairing =
                 new StemPairing(LocalFiles.relativeFiles(predictions), LocalFiles.relativeFiles(groundTruth));
@@ -92,7 +102,8 @@ final class MetricsCommand implements Callable<Integer> {
         pairing.conflicts().forEach(c -> err.println("clearbg: left out " + c));
 
         DecodeLimits limits = imageLimits.limits();
-        Map<String, ImageStats> scored = score(pairing.pairs(), new PairScorer(limits), limits.maxFileBytes(), err);
+        Map<String, PairScorer.Scored> scored =
+                score(pairing.pairs(), new PairScorer(limits, disMetrics), limits.maxFileBytes(), err);
         int unreadable = pairing.pairs().size() - scored.size();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
@@ -112,29 +123,34 @@ final class MetricsCommand implements Callable<Integer> {
             return FailureHandler.FAILURE;
         }
         SodAccumulator total = new SodAccumulator();
+        DisAccumulator disTotal = new DisAccumulator();
         List<PerImageRow> rows = new ArrayList<>();
         String dataset = datasetName();
-        scored.forEach((image, stats) -> {
-            total.add(stats);
-            rows.add(PerImageRow.of(dataset, image, stats));
+        scored.forEach((image, result) -> {
+            total.add(result.stats());
+            if (result.dis() != null) {
+                disTotal.add(result.dis());
+            }
+            rows.add(PerImageRow.of(dataset, image, result.stats(), result.dis()));
         });
-        Map<String, SodResult> results = Map.of(dataset, total.result());
+        Map<String, DatasetResult> results =
+                Map.of(dataset, new DatasetResult(total.result(), disMetrics ? disTotal.result() : null));
         out.print(MetricsReport.table(results));
         out.flush();
         writeIfAsked(json, MetricsReport.json(results));
         writeIfAsked(curves, MetricsReport.curvesCsv(results));
-        writeIfAsked(perImage, MetricsReport.perImageCsv(rows));
+        writeIfAsked(perImage, MetricsReport.perImageCsv(rows, order));
         err.flush();
         return 0;
     }
 
     /** Scores every pair on the pool; returns the statistics by pair name, in name order. */
-    private Map<String, ImageStats> score(
+    private Map<String, PairScorer.Scored> score(
             List<StemPairing.Pair> pairs, PairScorer scorer, long maxFileBytes, PrintWriter err)
             throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            Map<String, Future<ImageStats>> futures = new TreeMap<>();
+            Map<String, Future<PairScorer.Scored>> futures = new TreeMap<>();
             for (StemPairing.Pair pair : pairs) {
                 Path prediction = predictions.resolve(pair.first());
                 Path truth = groundTruth.resolve(pair.second());
@@ -145,11 +161,11 @@ final class MetricsCommand implements Callable<Integer> {
                             ImageDecoder.readFile(truth, maxFileBytes),
                             truth.toString());
                     result.notes().forEach(note -> report(err, "clearbg: note: " + note));
-                    return result.stats();
+                    return result;
                 }));
             }
-            Map<String, ImageStats> scored = new TreeMap<>();
-            for (Map.Entry<String, Future<ImageStats>> future : futures.entrySet()) {
+            Map<String, PairScorer.Scored> scored = new TreeMap<>();
+            for (Map.Entry<String, Future<PairScorer.Scored>> future : futures.entrySet()) {
                 try {
                     scored.put(future.getKey(), future.getValue().get());
                 } catch (ExecutionException e) {

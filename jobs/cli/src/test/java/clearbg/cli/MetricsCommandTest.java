@@ -1,6 +1,7 @@
 package clearbg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -11,7 +12,9 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code clearbg metrics} against the PySODMetrics goldens of the model module
- * ({@code scripts/reference/make_metric_goldens.py}): the "regular" set, whole-set numbers within 1e-6.
+ * ({@code scripts/reference/make_metric_goldens.py}): the "regular" set, whole-set numbers within 1e-6; and
+ * against the DIS goldens ({@code scripts/reference/make_dis_metric_goldens.py}: PySODMetrics 1.6.2 HCE and
+ * FmeasureV2 IoU / Dice, the BASNet authors' relaxFb): whole-set numbers and curves within 1e-6, HCE per image
+ * equal.
  */
 class MetricsCommandTest {
 
@@ -28,7 +34,22 @@ class MetricsCommandTest {
     private static final List<String> SCALARS =
             List.of("mae", "sMeasure", "weightedF", "maxF", "meanF", "adpF", "maxE", "meanE", "adpE");
 
+    private static final List<String> DIS_SCALARS = List.of(
+            "hce",
+            "maxIoU",
+            "meanIoU",
+            "adpIoU",
+            "binaryIoU",
+            "maxDice",
+            "meanDice",
+            "adpDice",
+            "binaryDice",
+            "relaxFb",
+            "relaxedPrecision",
+            "relaxedRecall");
+
     private static JsonNode regular;
+    private static JsonNode dis;
 
     @BeforeAll
     static void readGoldens() throws Exception {
@@ -38,6 +59,137 @@ class MetricsCommandTest {
                 .readTree(GOLDENS.resolve("goldens.json").toFile())
                 .get("datasets")
                 .get("regular");
+        dis = new ObjectMapper()
+                .readTree(GOLDENS.resolve("dis").resolve("goldens.json").toFile());
+    }
+
+    private static void copyDisSet(Path pred, Path gt) throws Exception {
+        Files.createDirectories(pred);
+        Files.createDirectories(gt);
+        Path pairs = GOLDENS.resolve("dis").resolve("pairs");
+        for (JsonNode name : dis.get("dataset").get("images")) {
+            Files.copy(pairs.resolve(name.asText() + "_pred.png"), pred.resolve(name.asText() + ".png"));
+            Files.copy(pairs.resolve(name.asText() + "_gt.png"), gt.resolve(name.asText() + ".png"));
+        }
+    }
+
+    @Test
+    void disNumbersEqualTheReferenceAndPerImageSortsByHce(@TempDir Path dir) throws Exception {
+        Path pred = dir.resolve("pred");
+        Path gt = dir.resolve("gt");
+        copyDisSet(pred, gt);
+        Path json = dir.resolve("m.json");
+        Path curves = dir.resolve("c.csv");
+        Path perImage = dir.resolve("p.csv");
+        CliRun run = CliRun.of(
+                "metrics",
+                "--pred",
+                pred.toString(),
+                "--gt",
+                gt.toString(),
+                "--name",
+                "dis",
+                "--json",
+                json.toString(),
+                "--curves",
+                curves.toString(),
+                "--per-image",
+                perImage.toString(),
+                "--sort-per-image",
+                "hce");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("relaxFb"), run.out());
+        JsonNode set = dis.get("dataset");
+        JsonNode result = new ObjectMapper().readTree(json.toFile()).get("dis");
+        assertEquals(set.get("images").size(), result.get("images").asInt());
+        for (String metric : DIS_SCALARS) {
+            // the goldens spell IoU as Iou
+            assertEquals(
+                    set.get(metric.replace("IoU", "Iou")).asDouble(),
+                    result.get(metric).asDouble(),
+                    TOLERANCE,
+                    metric);
+        }
+        assertTrue(result.get("disConvention").asText().contains("HumanCorrectionEffortMeasure"));
+
+        List<String> curveRows = Files.readAllLines(curves);
+        assertEquals("dataset,threshold,precision,recall,f_measure,e_measure,iou,dice", curveRows.get(0));
+        assertEquals(1 + 256, curveRows.size());
+        for (int i = 0; i < 256; i++) {
+            String[] row = curveRows.get(1 + i).split(",");
+            assertEquals(set.get("iouCurve").get(i).asDouble(), Double.parseDouble(row[6]), TOLERANCE, "iou " + i);
+            assertEquals(set.get("diceCurve").get(i).asDouble(), Double.parseDouble(row[7]), TOLERANCE, "dice " + i);
+        }
+
+        Map<String, Integer> hceByName = new HashMap<>();
+        dis.get("images")
+                .forEach(image -> hceByName.put(
+                        image.get("name").asText(), image.get("hce").asInt()));
+        List<String> rows = Files.readAllLines(perImage);
+        assertEquals(
+                "dataset,name,mae,max_f,adaptive_f,weighted_f,s_measure,adaptive_e,"
+                        + "hce,adaptive_iou,binary_iou,adaptive_dice,binary_dice,relax_fb",
+                rows.get(0));
+        assertEquals(1 + set.get("images").size(), rows.size());
+        int previous = Integer.MAX_VALUE;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] fields = row.split(",");
+            int hce = Integer.parseInt(fields[8]);
+            assertEquals(hceByName.get(fields[1]).intValue(), hce, fields[1] + " HCE");
+            assertTrue(hce <= previous, "worst HCE first");
+            previous = hce;
+        }
+        assertTrue(rows.get(1).contains(",speckles,"), "the speckled pair has the largest HCE: " + rows.get(1));
+    }
+
+    @Test
+    void withoutDisMetricsTheOutputsAreTheSalientObjectOnes(@TempDir Path dir) throws Exception {
+        Path pred = dir.resolve("pred");
+        Path gt = dir.resolve("gt");
+        copyDisSet(pred, gt);
+        Path json = dir.resolve("m.json");
+        Path curves = dir.resolve("c.csv");
+        Path perImage = dir.resolve("p.csv");
+        CliRun run = CliRun.of(
+                "metrics",
+                "--pred",
+                pred.toString(),
+                "--gt",
+                gt.toString(),
+                "--no-dis-metrics",
+                "--json",
+                json.toString(),
+                "--curves",
+                curves.toString(),
+                "--per-image",
+                perImage.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertFalse(run.out().contains("relaxFb"), run.out());
+        JsonNode result = new ObjectMapper().readTree(json.toFile()).get("gt");
+        assertFalse(result.has("hce"));
+        assertTrue(result.has("maxF"));
+        assertEquals(
+                "dataset,threshold,precision,recall,f_measure,e_measure",
+                Files.readAllLines(curves).get(0));
+        assertEquals(
+                "dataset,name,mae,max_f,adaptive_f,weighted_f,s_measure,adaptive_e",
+                Files.readAllLines(perImage).get(0));
+
+        CliRun refused = CliRun.of(
+                "metrics",
+                "--pred",
+                pred.toString(),
+                "--gt",
+                gt.toString(),
+                "--no-dis-metrics",
+                "--sort-per-image",
+                "hce");
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.err().contains("needs the DIS metrics"), refused.err());
+        CliRun unknown =
+                CliRun.of("metrics", "--pred", pred.toString(), "--gt", gt.toString(), "--sort-per-image", "iou");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("use mae or hce"), unknown.err());
     }
 
     private static void copyRegularSet(Path pred, Path gt) throws Exception {

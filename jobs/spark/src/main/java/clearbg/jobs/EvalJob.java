@@ -1,9 +1,12 @@
 package clearbg.jobs;
 
 import clearbg.jobs.options.ImageLimitsOptions;
+import clearbg.jobs.options.MetricOptions;
 import clearbg.jobs.options.NetworkOptions;
 import clearbg.jobs.params.ParamsOption;
 import clearbg.jobs.params.ParamsSections;
+import clearbg.jobs.report.PerImageOrder;
+import clearbg.jobs.spark.EvalReports;
 import clearbg.jobs.spark.EvalSettings;
 import clearbg.jobs.spark.Evaluation;
 import clearbg.jobs.spark.ModelSpec;
@@ -22,8 +25,11 @@ import picocli.CommandLine.Option;
  * {@code metrics.json} (one object per data set), {@code curves.csv}, {@code per_image.csv} (worst first),
  * {@code pr_curve.png} and {@code f_curve.png} under {@code --out}. Three inputs: a folder of predictions
  * ({@code --pred}), a model on a folder of photos ({@code --weights --images}), or a model on splits of an
- * IngestJob table ({@code --weights --table --datasets DUTS-TE}). Without a {@code spark.master} the job
- * runs on {@code local[*]}.
+ * IngestJob table ({@code --weights --table --datasets DUTS-TE}). The DIS metrics (HCE, IoU / Dice, relaxFb)
+ * are computed too unless {@code --no-dis-metrics}; {@code --sort-per-image hce} sorts {@code per_image.csv} by
+ * HCE; {@code --dis-table} also writes the DIS paper's table ({@code dis_table.md}, {@code dis_table.json}; e.g.
+ * {@code --datasets DIS-VD,DIS-TE1,DIS-TE2,DIS-TE3,DIS-TE4}). Without a {@code spark.master} the job runs on
+ * {@code local[*]}.
  */
 @Command(
         name = "EvalJob",
@@ -80,14 +86,33 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
     int partitions;
 
     @Mixin
+    MetricOptions metricOptions;
+
+    @Option(
+            names = "--dis-table",
+            description = "also write the DIS paper's table of the data sets (dis_table.md, dis_table.json), with"
+                    + " the DIS-TE1..4 splits' images pooled into DIS-TE(1-4)")
+    boolean disTable;
+
+    @Mixin
     ImageLimitsOptions imageLimits;
 
     @Override
     public Integer call() throws Exception {
         EvalSettings settings = settings();
+        EvalReports reports = reports();
         try (SparkSession spark = SparkSessions.open("clearbg-eval")) {
-            return run(spark, settings);
+            return run(spark, settings, reports);
         }
+    }
+
+    EvalReports reports() {
+        PerImageOrder order = metricOptions.perImageOrder();
+        if (!metricOptions.dis() && disTable) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--dis-table needs the DIS metrics (drop --no-dis-metrics)");
+        }
+        return new EvalReports(metricOptions.dis(), order, disTable);
     }
 
     EvalSettings settings() {
@@ -130,9 +155,17 @@ public final class EvalJob implements Callable<Integer>, ParamsSections {
                 List.of());
     }
 
-    /** Runs the evaluation on {@code spark}; returns the exit code (1 when nothing could be scored). */
+    /**
+     * Runs the evaluation on {@code spark} with the salient-object metrics only; returns the exit code (1 when
+     * nothing could be scored).
+     */
     public static int run(SparkSession spark, EvalSettings settings) throws Exception {
-        return Evaluation.run(spark, settings).isEmpty() ? 1 : 0;
+        return run(spark, settings, EvalReports.SOD);
+    }
+
+    /** Runs the evaluation on {@code spark}; returns the exit code (1 when nothing could be scored). */
+    public static int run(SparkSession spark, EvalSettings settings, EvalReports reports) throws Exception {
+        return Evaluation.run(spark, settings, reports).isEmpty() ? 1 : 0;
     }
 
     private static String lastSegment(String uri) {

@@ -46,7 +46,10 @@ public record ImageStats(
      * The prediction is min-max normalised and the ground truth binarised as in {@link PreparedPair}.
      */
     public static ImageStats of(GreyImage prediction, GreyImage groundTruth) {
-        PreparedPair pair = PreparedPair.of(prediction, groundTruth);
+        return of(PreparedPair.of(prediction, groundTruth));
+    }
+
+    static ImageStats of(PreparedPair pair) {
         int[] fgHist = new int[LEVELS];
         int[] bgHist = new int[LEVELS];
         double threshold = Math.min(2 * pair.meanPrediction(), 1);

@@ -14,8 +14,9 @@ import java.util.List;
  * scripts of PySODMetrics do: both read as 8-bit grey ({@code cv2.IMREAD_GRAYSCALE}; a colour map is
  * converted to luminance, see {@link MaskDecoder}), the prediction resized to the ground truth's size with
  * {@link PredictionResizer} ({@code cv2.resize}, INTER_LINEAR) when the sizes differ, then
- * {@link ImageStats#of}. Maps are decoded within the {@link DecodeLimits} and the JVM's image memory
- * budget. Thread-safe.
+ * {@link ImageStats#of}, and {@link DisStats#of} (HCE, IoU / Dice, relaxFb) when the scorer is made with
+ * {@code dis} set. Maps are decoded within the {@link DecodeLimits} and the JVM's image memory budget.
+ * Thread-safe.
  */
 public final class PairScorer {
 
@@ -23,9 +24,10 @@ public final class PairScorer {
      * The statistics of one pair and what was noticed on the way.
      *
      * @param stats the per-image statistics
+     * @param dis the per-image DIS statistics, or null when the scorer does not compute them
      * @param notes human-readable remarks (a colour ground truth converted, a prediction resized)
      */
-    public record Scored(ImageStats stats, List<String> notes) {
+    public record Scored(ImageStats stats, DisStats dis, List<String> notes) {
         public Scored {
             notes = List.copyOf(notes);
         }
@@ -37,11 +39,34 @@ public final class PairScorer {
      */
     public static final long WORK_BYTES_PER_PIXEL = 64;
 
+    /**
+     * Bytes per pixel the DIS statistics allocate besides the decoded maps, one after the other with the
+     * ones above (binary planes, region labels and their stack, contour tracing's integer map): 96, an upper
+     * bound.
+     */
+    public static final long DIS_WORK_BYTES_PER_PIXEL = 96;
+
     private final BudgetedDecoder decoder;
+    private final boolean dis;
 
     /** A scorer that refuses maps over {@code limits} and decodes within this JVM's image memory budget. */
     public PairScorer(DecodeLimits limits) {
-        this.decoder = new BudgetedDecoder(limits, WORK_BYTES_PER_PIXEL);
+        this(limits, false);
+    }
+
+    /**
+     * A scorer as {@link #PairScorer(DecodeLimits)} that also computes the DIS statistics ({@link DisStats})
+     * when {@code dis} is set.
+     */
+    public PairScorer(DecodeLimits limits, boolean dis) {
+        this.decoder = new BudgetedDecoder(
+                limits, dis ? Math.max(WORK_BYTES_PER_PIXEL, DIS_WORK_BYTES_PER_PIXEL) : WORK_BYTES_PER_PIXEL);
+        this.dis = dis;
+    }
+
+    /** Whether this scorer computes the DIS statistics. */
+    public boolean dis() {
+        return dis;
     }
 
     /**
@@ -71,8 +96,7 @@ public final class PairScorer {
         }
     }
 
-    private static Scored score(
-            GreyImage prediction, String predictionName, FloatImage gtImage, String groundTruthName) {
+    private Scored score(GreyImage prediction, String predictionName, FloatImage gtImage, String groundTruthName) {
         List<String> notes = new ArrayList<>();
         if (gtImage.channels() != 1) {
             notes.add(groundTruthName
@@ -85,7 +109,8 @@ public final class PairScorer {
                     + " resized to the ground truth's " + gt.width() + "x" + gt.height());
             pred = PredictionResizer.resize(pred, gt.width(), gt.height());
         }
-        return new Scored(ImageStats.of(pred, gt), notes);
+        PreparedPair pair = PreparedPair.of(pred, gt);
+        return new Scored(ImageStats.of(pair), dis ? DisStats.of(pair, pred, gt) : null, notes);
     }
 
     /** Rounds a 0..255 map to 8 bits (8-bit sources are already integral); colour goes through luminance. */

@@ -23,13 +23,14 @@ import org.apache.spark.sql.Row;
  */
 public final class EvalPartitionScorer implements Serializable {
 
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     /** Bytes per photo pixel allocated after decoding: the mask predicted at the photo's size, as floats and bytes. */
     private static final long PHOTO_WORK_BYTES_PER_PIXEL = 8;
 
     private final HadoopFiles files;
     private final ModelSpec model;
     private final DecodeLimits limits;
+    private final boolean dis;
 
     /**
      * @param files how to read the URIs
@@ -37,28 +38,39 @@ public final class EvalPartitionScorer implements Serializable {
      * @param limits the image limits
      */
     public EvalPartitionScorer(HadoopFiles files, ModelSpec model, DecodeLimits limits) {
+        this(files, model, limits, false);
+    }
+
+    /**
+     * @param files how to read the URIs
+     * @param model the model to predict with, or null when the sources are predictions
+     * @param limits the image limits
+     * @param dis whether to compute the DIS statistics (HCE, IoU / Dice, relaxFb) too
+     */
+    public EvalPartitionScorer(HadoopFiles files, ModelSpec model, DecodeLimits limits, boolean dis) {
         this.files = files;
         this.model = model;
         this.limits = limits;
+        this.dis = dis;
     }
 
     /** Scores every task of the partition. */
     public EvalSummary score(Iterator<EvalTask> tasks) {
         EvalSummary summary = new EvalSummary();
-        PairScorer scorer = new PairScorer(limits);
+        PairScorer scorer = new PairScorer(limits, dis);
         if (model == null) {
             while (tasks.hasNext()) {
                 EvalTask task = tasks.next();
                 try {
-                    summary.add(
+                    addScored(
+                            summary,
                             task.dataset(),
                             task.name(),
                             scorer.score(
-                                            read(task.sourceUri()),
-                                            task.sourceUri(),
-                                            read(task.groundTruthUri()),
-                                            task.groundTruthUri())
-                                    .stats());
+                                    read(task.sourceUri()),
+                                    task.sourceUri(),
+                                    read(task.groundTruthUri()),
+                                    task.groundTruthUri()));
                 } catch (ImageDecodeException | IOException e) {
                     summary.fail(e.getMessage());
                 } catch (OutOfMemoryError e) {
@@ -93,7 +105,7 @@ public final class EvalPartitionScorer implements Serializable {
      */
     public EvalSummary scoreTableRows(Iterator<Row> rows) {
         EvalSummary summary = new EvalSummary();
-        Batch batch = new Batch(new PairScorer(limits), summary);
+        Batch batch = new Batch(new PairScorer(limits, dis), summary);
         while (rows.hasNext()) {
             Row row = rows.next();
             String id = row.getString(1);
@@ -107,6 +119,10 @@ public final class EvalPartitionScorer implements Serializable {
         }
         batch.flush();
         return summary;
+    }
+
+    private static void addScored(EvalSummary summary, String dataset, String name, PairScorer.Scored scored) {
+        summary.add(dataset, name, scored.stats(), scored.dis());
     }
 
     private byte[] read(String uri) throws IOException {
@@ -154,11 +170,11 @@ public final class EvalPartitionScorer implements Serializable {
                 MaskImage mask = masks.get(i);
                 try {
                     GreyImage prediction = new GreyImage(mask.width(), mask.height(), mask.values());
-                    summary.add(
+                    addScored(
+                            summary,
                             item.dataset(),
                             item.name(),
-                            scorer.score(prediction, item.sourceName(), item.groundTruth(), item.name())
-                                    .stats());
+                            scorer.score(prediction, item.sourceName(), item.groundTruth(), item.name()));
                 } catch (ImageDecodeException e) {
                     summary.fail(e.getMessage());
                 } catch (OutOfMemoryError e) {
