@@ -21,6 +21,9 @@ final class HostAdam implements Adam {
     private final List<Parameter> parameters;
     private final List<float[]> firstMoments = new ArrayList<>();
     private final List<float[]> secondMoments = new ArrayList<>();
+    /** Where each parameter's elements start in the flat gradient layout; the last entry is the total. */
+    private final long[] starts;
+
     private long step;
 
     HostAdam(AdamSettings settings, List<Parameter> parameters) {
@@ -28,6 +31,11 @@ final class HostAdam implements Adam {
         this.parameters = List.copyOf(parameters);
         if (this.parameters.isEmpty()) {
             throw new IllegalArgumentException("Adam needs at least one parameter");
+        }
+        long[] sizes = Adam.sizes(this.parameters);
+        this.starts = new long[sizes.length + 1];
+        for (int i = 0; i < sizes.length; i++) {
+            starts[i + 1] = starts[i] + sizes[i];
         }
     }
 
@@ -66,25 +74,21 @@ final class HostAdam implements Adam {
 
     @Override
     public FlatStep beginFlatStep(double learningRate, float[] flat) {
+        long total = starts[parameters.size()];
+        if (total != flat.length) {
+            throw new IllegalArgumentException(
+                    "the flat gradients hold " + flat.length + " elements, the parameters " + total);
+        }
         allocateMoments();
         step++;
         Coefficients c = new Coefficients(settings, learningRate, step);
-        long[] starts = new long[parameters.size() + 1];
-        long[] sizes = Adam.sizes(parameters);
-        for (int i = 0; i < sizes.length; i++) {
-            starts[i + 1] = starts[i] + sizes[i];
-        }
-        if (starts[sizes.length] != flat.length) {
-            throw new IllegalArgumentException(
-                    "the flat gradients hold " + flat.length + " elements, the parameters " + starts[sizes.length]);
-        }
         return new FlatStep() {
             @Override
             public void update(int offset, int length) {
                 if (length == 0) {
                     return;
                 }
-                int i = parameterAt(starts, offset);
+                int i = parameterAt(offset);
                 for (int at = offset; at < offset + length; i++) {
                     int from = (int) (at - starts[i]);
                     int to = (int) Math.min(starts[i + 1], offset + length) - (int) starts[i];
@@ -107,7 +111,7 @@ final class HostAdam implements Adam {
     }
 
     /** The index of the parameter whose flat range holds {@code offset}. */
-    private static int parameterAt(long[] starts, int offset) {
+    private int parameterAt(int offset) {
         int found = Arrays.binarySearch(starts, offset);
         int i = found >= 0 ? found : -found - 2;
         while (starts[i + 1] == starts[i]) {

@@ -14,18 +14,13 @@ final class Bfloat16 {
     private Bfloat16() {}
 
     private static boolean lanesAvailable() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return false;
-        }
-        try {
+        return VectorModule.usable(() -> {
             float[] ones = new float[64]; // more than one vector's lanes, so the probe runs on them
             java.util.Arrays.fill(ones, 1f);
             short[] probe = new short[ones.length];
             Bfloat16Lanes.round(ones, 0, probe, 0, ones.length);
             return probe[0] == (short) 0x3f80 && probe[ones.length - 1] == (short) 0x3f80;
-        } catch (LinkageError unavailable) {
-            return false;
-        }
+        });
     }
 
     /** {@code to[at + i] = round(from[start + i])} for {@code i < count}, on SIMD lanes where available. */

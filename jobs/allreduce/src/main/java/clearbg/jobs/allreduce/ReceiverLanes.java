@@ -16,10 +16,7 @@ final class ReceiverLanes {
     private ReceiverLanes() {}
 
     private static boolean probe() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return false;
-        }
-        try {
+        return VectorModule.usable(() -> {
             ByteBuffer twos = ByteBuffer.allocate(64 * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             while (twos.hasRemaining()) {
                 twos.putFloat(2f);
@@ -28,8 +25,6 @@ final class ReceiverLanes {
             java.util.Arrays.fill(ones, 1f);
             Float32Lanes.add(twos, ones, 0, ones.length);
             return ones[0] == 3f && ones[ones.length - 1] == 3f;
-        } catch (LinkageError unavailable) {
-            return false;
-        }
+        });
     }
 }
