@@ -126,7 +126,7 @@ p(f"{count} generated {size} JPEGs cycled through; weights: {arch}, Glorot-initi
 p("given to rembg as ONNX exported through the original model code (`u2net_custom`, `extras={\"model_path\": ...}`).")
 p(f"Masks only (`om=true`), loopback, one new connection per request (bench/reference/serve_load.py). {threads} cores")
 p(f"each: `rembg s --threads {threads}` with `OMP_NUM_THREADS={threads}`; `clearbg serve` with its defaults (one")
-p("worker per core, each pass on one ONNX Runtime thread, micro-batches of up to 4 gathered within 5 ms).\n")
+p("worker per core, each pass on one thread; passes of one image on CPUs, of up to 4 gathered within 5 ms on a GPU).\n")
 p("| side | clients | requests | ok | images/s | p50 s | p99 s |")
 p("|---|---|---|---|---|---|---|")
 for side in ("rembg", "clearbg") + (("clearbg-bf16",) if bf16 else ()):

@@ -18,25 +18,24 @@ final class SkimageResize {
      */
     static FloatImage bilinear(FloatImage in, int outW, int outH) {
         int w = in.width();
-        int h = in.height();
         int ch = in.channels();
         float[] src = in.data();
         float[] out = new float[outW * outH * ch];
-        double sy = (double) h / outH;
-        double sx = (double) w / outW;
+        LinearTaps columns = LinearTaps.of(w, outW, ch);
+        LinearTaps rows = LinearTaps.of(in.height(), outH, w * ch);
         for (int y = 0; y < outH; y++) {
-            double fy = (y + 0.5) * sy - 0.5;
-            int y0 = (int) Math.floor(fy);
-            double ty = fy - y0;
+            int top0 = rows.first[y];
+            int top1 = rows.second[y];
+            double ty = rows.fraction[y];
             for (int x = 0; x < outW; x++) {
-                double fx = (x + 0.5) * sx - 0.5;
-                int x0 = (int) Math.floor(fx);
-                double tx = fx - x0;
+                int left = columns.first[x];
+                int right = columns.second[x];
+                double tx = columns.fraction[x];
+                int o = (y * outW + x) * ch;
                 for (int c = 0; c < ch; c++) {
-                    double top = (1 - tx) * at(src, w, h, ch, x0, y0, c) + tx * at(src, w, h, ch, x0 + 1, y0, c);
-                    double bottom =
-                            (1 - tx) * at(src, w, h, ch, x0, y0 + 1, c) + tx * at(src, w, h, ch, x0 + 1, y0 + 1, c);
-                    out[(y * outW + x) * ch + c] = (float) ((1 - ty) * top + ty * bottom);
+                    double top = (1 - tx) * at(src, top0, left, c) + tx * at(src, top0, right, c);
+                    double bottom = (1 - tx) * at(src, top1, left, c) + tx * at(src, top1, right, c);
+                    out[o + c] = (float) ((1 - ty) * top + ty * bottom);
                 }
             }
         }
@@ -72,10 +71,36 @@ final class SkimageResize {
         return idx;
     }
 
-    private static double at(float[] src, int w, int h, int ch, int x, int y, int c) {
-        if (x < 0 || y < 0 || x >= w || y >= h) {
-            return 0.0;
+    /** The sample at row offset {@code row} and column offset {@code column}, 0 where either is outside. */
+    private static double at(float[] src, int row, int column, int c) {
+        return row < 0 || column < 0 ? 0.0 : src[row + column + c];
+    }
+
+    /**
+     * Along one axis of input length {@code n} and output length {@code m}: per output index the offsets
+     * (index times {@code stride}) of the two neighbours {@code floor(s)} and {@code floor(s) + 1} of the
+     * sample coordinate {@code s = (d + 0.5) n / m - 0.5}, -1 for a neighbour outside the image, and the
+     * fraction {@code s - floor(s)}.
+     */
+    private record LinearTaps(int[] first, int[] second, double[] fraction) {
+
+        static LinearTaps of(int n, int m, int stride) {
+            double scale = (double) n / m;
+            int[] first = new int[m];
+            int[] second = new int[m];
+            double[] fraction = new double[m];
+            for (int d = 0; d < m; d++) {
+                double s = (d + 0.5) * scale - 0.5;
+                int i = (int) Math.floor(s);
+                first[d] = offset(i, n, stride);
+                second[d] = offset(i + 1, n, stride);
+                fraction[d] = s - i;
+            }
+            return new LinearTaps(first, second, fraction);
         }
-        return src[(y * w + x) * ch + c];
+
+        private static int offset(int index, int n, int stride) {
+            return index < 0 || index >= n ? -1 : index * stride;
+        }
     }
 }

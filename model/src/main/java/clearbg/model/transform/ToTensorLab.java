@@ -35,11 +35,11 @@ public final class ToTensorLab {
         double max = in.max();
         double div = max > EPS ? max : 1.0;
         float[] out = new float[3 * plane];
-        for (int c = 0; c < 3; c++) {
-            int srcChannel = ch == 1 ? 0 : c;
-            int stat = ch == 1 ? 0 : c;
-            for (int i = 0; i < plane; i++) {
-                out[c * plane + i] = (float) ((src[i * ch + srcChannel] / div - MEAN[stat]) / STD[stat]);
+        for (int i = 0; i < plane; i++) {
+            int pixel = i * ch;
+            for (int c = 0; c < 3; c++) {
+                int stat = ch == 1 ? 0 : c;
+                out[c * plane + i] = (float) ((src[pixel + stat] / div - MEAN[stat]) / STD[stat]);
             }
         }
         return out;
