@@ -5,6 +5,9 @@
 # bfloat16 on the wire (BF16_CHUNKS). Writes bench/results/allreduce_bench.md.
 #   FLOATS=44009869 WARMUP=2 REPETITIONS=15 CHUNKS=262144,1048576,4194304 BF16_CHUNKS=4194304 bench/allreduce_bench.sh
 #   QUICK=1 (1M floats, 3 repetitions) for a smoke test
+#   LINK_RATE=10gbit  emulate a network link: shape the loopback interface to this rate for the run (tc's token
+#                     bucket filter; root and tc needed; the shaping is removed at the end). Both directions share
+#                     the rate. Writes bench/results/allreduce_bench_link.md instead.
 # Other work on the machine slows the ring and the raw transfers; the report records the load average.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,12 +17,17 @@ WARMUP="${WARMUP:-2}"
 REPETITIONS="${REPETITIONS:-15}"
 CHUNKS="${CHUNKS:-262144,1048576,4194304}"
 BF16_CHUNKS="${BF16_CHUNKS:-4194304}"
+LINK_RATE="${LINK_RATE:-}"
+REPORT=bench/results/allreduce_bench.md
+[[ -n "$LINK_RATE" ]] && REPORT=bench/results/allreduce_bench_link.md
 [[ -n "${QUICK:-}" ]] && { FLOATS=1000000; REPETITIONS=3; }
 cd "$ROOT"
 WORK="$(mktemp -d)"
 RANK1_PID=""
+SHAPED=""
 cleanup() {
   [[ -n "$RANK1_PID" ]] && kill "$RANK1_PID" 2>/dev/null || true
+  [[ -n "$SHAPED" ]] && tc qdisc del dev lo root 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -32,6 +40,13 @@ run_rank() {
     --floats "$FLOATS" --warmup "$WARMUP" --repetitions "$REPETITIONS" --chunks "$CHUNKS" \
     --bf16-chunks "$BF16_CHUNKS"
 }
+if [[ -n "$LINK_RATE" ]]; then
+  if ! tc qdisc add dev lo root tbf rate "$LINK_RATE" burst 4mb latency 100ms; then
+    echo "allreduce_bench: cannot shape the loopback interface to $LINK_RATE (root and tc needed)" >&2
+    exit 1
+  fi
+  SHAPED=1
+fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run_rank 1 > "$WORK/rank1.out" &
 RANK1_PID=$!
@@ -40,10 +55,11 @@ wait "$RANK1_PID"
 RANK1_PID=""
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-"$PYTHON" - "$WORK/rank0.out" "$load_before" "$load_after" "$WARMUP" "$REPETITIONS" \
-    > bench/results/allreduce_bench.md <<'PY'
+"$PYTHON" - "$WORK/rank0.out" "$load_before" "$load_after" "$WARMUP" "$REPETITIONS" "$LINK_RATE" \
+    > "$REPORT" <<'PY'
 import datetime, json, statistics, subprocess, sys
-raw, lb, la, warmup, reps = sys.argv[1:]
+raw, lb, la, warmup, reps, link = sys.argv[1:]
+lo = f"loopback shaped to {link} (tc tbf, both directions sharing it)" if link else "loopback"
 rows = [json.loads(l) for l in open(raw) if l.startswith("{")]
 med = lambda r: statistics.median(r["seconds"])
 cpu = lambda r: statistics.median(r["cpu_seconds"])
@@ -55,11 +71,11 @@ both = next(r for r in rows if r["kind"] == "raw-both-ways")
 ring = [r for r in rows if r["kind"] == "allreduce"]
 S, n = one["bytes"], ring[0]["world_size"]
 what = "U²-Net's 44,009,869 parameters" if S == 4 * 44009869 else f"{S // 4:,} floats"
-print("# Ring all-reduce vs raw loopback TCP\n")
-print(f"{n} ranks as {n} separate JVM processes on 127.0.0.1; gradient S = {S / 1e6:.1f} MB ({what}). "
+print(f"# Ring all-reduce vs raw TCP over {lo}\n")
+print(f"{n} ranks as {n} separate JVM processes on 127.0.0.1 ({lo}); gradient S = {S / 1e6:.1f} MB ({what}). "
       f"Times: median (and minimum) over {reps} repetitions after {warmup} warm-up calls per configuration; all "
       "connections stay open and the configurations take turns repetition by repetition. GB/s = 10^9 bytes/s.\n")
-print("## Raw loopback TCP (same run, same socket options, no conversion, no arithmetic)\n")
+print(f"## Raw TCP over {lo} (same run, same socket options, no conversion, no arithmetic)\n")
 print("| transfer | median s | min s | GB/s per direction (median) | (min) | CPU s of rank 0's process (median) |\n|---|---|---|---|---|---|")
 print(f"| one way: rank 0 sends S bytes to rank 1 | {med(one):.3f} | {best(one):.3f} | {gbs(S, med(one)):.2f} | {gbs(S, best(one)):.2f} | {cpu(one):.3f} (sending only) |")
 print(f"| both ways at once: each rank sends S and receives S (2 threads per process) | {med(both):.3f} | {best(both):.3f} | {gbs(S, med(both)):.2f} | {gbs(S, best(both)):.2f} | {cpu(both):.3f} |")
@@ -88,7 +104,13 @@ if fp32 and bf16:
               f"CPU {cpu(b):.3f} s against {cpu(f):.3f} s)")
     print()
 print("## Reading the numbers\n")
-print("On loopback the link is the CPU copying bytes through the kernel, so the raw transfers and the ring are both "
+if link:
+    print(f"The link is the token bucket at {link}: both the raw transfers and the ring wait for it, and the "
+          "ring's CPU work (copies, additions, bfloat16 conversions) overlaps with the waiting, as over a real "
+          "network. A 2-rank ring sends S bytes per rank per call, so both ranks together put 2 S through the "
+          "shared bucket, as the raw both-ways transfer does.\n")
+else:
+    print("On loopback the link is the CPU copying bytes through the kernel, so the raw transfers and the ring are both "
       "CPU-bound, and the ring does more work per byte than the raw transfers: it copies the float array into its "
       "send buffer, copies received chunks out and adds them (about 2.5 S of extra memory traffic per rank and call). "
       "The CPU columns measure that work (process CPU time, user and system, all threads; 10 ms resolution), which "
@@ -110,4 +132,4 @@ print(f"Load average {lb} before, {la} after (1, 5, 15 minutes).")
 if max(float(lb.split()[0]), float(la.split()[0])) > 0.5:
     print("The machine was shared with other work during this run, whose load was not controlled.")
 PY
-cat bench/results/allreduce_bench.md
+cat "$REPORT"
