@@ -104,7 +104,13 @@ final class ServeCommand implements Callable<Integer> {
         ServeSettings settings;
         try {
             settings = new ServeSettings(
-                    host, port, threads, queue, batchSize(network.engine()), batchWaitMillis, maxBody);
+                    host,
+                    port,
+                    threads,
+                    queue,
+                    batchSize(batch, network.engine(), CudaUtils.getGpuCount()),
+                    batchWaitMillis,
+                    maxBody);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -128,16 +134,16 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code --batch}, or by default {@value #GPU_BATCH} where libtorch runs the network on a GPU and 1 on CPUs.
-     * On a CPU a pass of several images costs at least as much per image as single passes (ONNX Runtime fp32
-     * the same, libtorch bf16 about 20% more: its larger activations are allocated afresh each pass) and holds
-     * their activations at once, so concurrent requests are served by the workers side by side instead.
+     * {@code --batch} when given (not 0); by default {@value #GPU_BATCH} where libtorch runs the network on a
+     * GPU (any engine but ONNX Runtime, with a GPU visible) and 1 on CPUs. On a CPU a pass of several images
+     * costs at least as much per image as single passes (ONNX Runtime fp32 the same, libtorch bf16 about 20%
+     * more: its larger activations are allocated afresh each pass) and holds their activations at once, so
+     * concurrent requests are served by the workers side by side instead.
      */
-    private int batchSize(InferenceEngine engine) {
-        if (batch != 0) {
-            return batch;
+    static int batchSize(int requested, InferenceEngine engine, int gpus) {
+        if (requested != 0) {
+            return requested;
         }
-        boolean gpu = engine != InferenceEngine.ONNXRUNTIME && CudaUtils.getGpuCount() > 0;
-        return gpu ? GPU_BATCH : 1;
+        return engine != InferenceEngine.ONNXRUNTIME && gpus > 0 ? GPU_BATCH : 1;
     }
 }
