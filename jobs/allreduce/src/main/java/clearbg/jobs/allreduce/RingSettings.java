@@ -21,13 +21,13 @@ public record RingSettings(int rank, int worldSize, int chunkBytes, Duration tim
         implements Serializable {
 
     /**
-     * The default chunk: 4 MiB. Per-chunk system calls and thread hand-overs cost little at this size, and a
+     * The default chunk: 1 MiB. Per-chunk system calls and thread hand-overs cost little at this size, and a
      * chunk never exceeds a rank's segment (S / n), so at large n the chunks shrink with the segments. In
-     * bench/allreduce_bench.sh on an idle 2-core Xeon VM, 4 MiB gave 84-85% of the raw both-ways loopback
-     * bandwidth against 76-77% for 1 MiB and 72-75% for 256 KiB (three runs); on a loaded EPYC VM 1 MiB had
-     * come first (72% against 67%).
+     * bench/allreduce_bench.sh on a 2-core EPYC VM, since the receiver reduces in place, 1 MiB gave 97% and 102% of
+     * the raw both-ways loopback bandwidth against 76% and 83% for 4 MiB (two runs; 81% against 72% before the
+     * in-place reduction).
      */
-    public static final int DEFAULT_CHUNK_BYTES = 4 << 20;
+    public static final int DEFAULT_CHUNK_BYTES = 1 << 20;
 
     /** The smallest allowed chunk. */
     public static final int MIN_CHUNK_BYTES = 4096;

@@ -12,7 +12,7 @@ class RingSettingsTest {
     @Test
     void defaultsAndNeighbours() {
         RingSettings settings = RingSettings.of(0, 3);
-        assertEquals(4 << 20, settings.chunkBytes());
+        assertEquals(1 << 20, settings.chunkBytes());
         assertEquals(Duration.ofSeconds(120), settings.timeout());
         assertEquals(1, settings.next());
         assertEquals(2, settings.previous());
