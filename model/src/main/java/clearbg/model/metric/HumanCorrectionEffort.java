@@ -38,43 +38,37 @@ public final class HumanCorrectionEffort {
     static int of(PreparedPair pair) {
         int w = pair.width;
         int h = pair.height;
-        boolean[] gt = pair.gt;
-        boolean[] pred = new boolean[pair.size()];
-        for (int i = 0; i < pred.length; i++) {
-            pred[i] = pair.pred[i] > 0.5;
-        }
-        boolean[] skeleton = Skeleton.of(gt, w, h);
-        boolean[] tp = BinaryMask.and(gt, pred);
-        boolean[] fp = BinaryMask.andNot(pred, gt);
-        boolean[] fn = BinaryMask.andNot(gt, pred);
-        boolean[] erodedUnion = BinaryMask.or(gt, pred);
+        PackedMask gt = PackedMask.of(pair.gt, w, h);
+        PackedMask pred = PackedMask.above(pair.pred, 0.5, w, h);
+        PackedMask skeleton = PackedMask.of(Skeleton.of(pair.gt, w, h), w, h);
+        PackedMask tp = gt.and(pred);
+        PackedMask fp = pred.andNot(gt);
+        PackedMask fn = gt.andNot(pred);
+        PackedMask erodedUnion = gt.or(pred);
         for (int k = 0; k < RELAX; k++) {
-            erodedUnion = BinaryMask.erodeCross(erodedUnion, w, h, true);
+            erodedUnion = erodedUnion.erodeCross(true);
         }
-        boolean[] relaxedFp = relax(fp, erodedUnion, gt, w, h);
-        boolean[] relaxedFn = relax(fn, erodedUnion, pred, w, h);
-        relaxedFn = BinaryMask.or(relaxedFn, BinaryMask.andNot(skeleton, tp));
+        PackedMask relaxedFp = relax(fp, erodedUnion, gt);
+        PackedMask relaxedFn = relax(fn, erodedUnion, pred).or(skeleton.andNot(tp));
 
-        boolean[] conditionFp = BinaryMask.or(tp, relaxedFn);
-        boolean[] conditionFn = new boolean[pred.length];
-        for (int i = 0; i < conditionFn.length; i++) {
-            conditionFn[i] = !(tp[i] || relaxedFp[i] || relaxedFn[i]);
-        }
+        PackedMask conditionFp = tp.or(relaxedFn);
+        PackedMask conditionFn = tp.or(relaxedFp).or(relaxedFn).not();
         return corrections(relaxedFp, conditionFp, w, h) + corrections(relaxedFn, conditionFn, w, h);
     }
 
     /** Error pixels deep inside the union, grown back {@link #RELAX} times within {@code !blocked} and the error. */
-    private static boolean[] relax(boolean[] error, boolean[] erodedUnion, boolean[] blocked, int w, int h) {
-        boolean[] relaxed = BinaryMask.and(error, erodedUnion);
+    private static PackedMask relax(PackedMask error, PackedMask erodedUnion, PackedMask blocked) {
+        PackedMask relaxed = error.and(erodedUnion);
         for (int k = 0; k < RELAX; k++) {
-            relaxed = BinaryMask.andNot(BinaryMask.dilateCross(relaxed, w, h), blocked);
+            relaxed = relaxed.dilateCross().andNot(blocked);
         }
-        return BinaryMask.and(error, relaxed);
+        return error.and(relaxed);
     }
 
     /** Control points of the boundary runs plus the independent regions of one relaxed error map. */
-    private static int corrections(boolean[] mask, boolean[] condition, int w, int h) {
-        boolean[] dilated = BinaryMask.dilateCross(condition, w, h);
+    private static int corrections(PackedMask relaxed, PackedMask condition, int w, int h) {
+        boolean[] mask = relaxed.toBooleans();
+        PackedMask dilated = condition.dilateCross();
         int[] labels = BinaryMask.label8(mask, w, h);
         int regions = labels[mask.length];
         boolean[] touched = new boolean[regions + 1];
@@ -87,7 +81,7 @@ public final class HumanCorrectionEffort {
                 int x = contour.xs()[k];
                 int y = contour.ys()[k];
                 int i = y * w + x;
-                if (!dilated[i] || visited[i]) {
+                if (!dilated.get(x, y) || visited[i]) {
                     if (run != null) {
                         runs.add(run);
                         run = null;

@@ -55,7 +55,8 @@ public record RelaxedBoundaryF(double precision, double recall, double fMeasure)
         for (int i = 0; i < mask.length; i++) {
             mask[i] = image.value(i) > THRESHOLD;
         }
-        return BinaryMask.andNot(mask, BinaryMask.erodeCross(mask, w, h, false));
+        PackedMask packed = PackedMask.of(mask, w, h);
+        return packed.andNot(packed.erodeCross(false)).toBooleans();
     }
 
     private static int count(boolean[] mask) {

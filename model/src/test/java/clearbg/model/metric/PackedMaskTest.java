@@ -8,11 +8,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link BinaryMask}'s row-wise erosion and dilation by the 3x3 cross against the per-pixel definition (OpenCV's
+ * {@link PackedMask}'s word-wise erosion and dilation by the 3x3 cross against the per-pixel definition (OpenCV's
  * borders: outside never erodes nor dilates; skimage's zero padding: outside erodes), on random masks of every
- * shape down to one pixel.
+ * shape down to one pixel and across word boundaries (widths around 64 and 128).
  */
-class BinaryMaskTest {
+class PackedMaskTest {
 
     private static boolean at(boolean[] mask, int w, int h, int x, int y, boolean outside) {
         return x < 0 || y < 0 || x >= w || y >= h ? outside : mask[y * w + x];
@@ -23,7 +23,7 @@ class BinaryMaskTest {
         SplittableRandom random = new SplittableRandom(7);
         int changed = 0;
         for (int c = 0; c < 200; c++) {
-            int w = 1 + random.nextInt(12);
+            int w = c % 2 == 0 ? 1 + random.nextInt(12) : 60 + random.nextInt(72);
             int h = 1 + random.nextInt(12);
             double density = random.nextDouble();
             boolean[] mask = new boolean[w * h];
@@ -41,7 +41,8 @@ class BinaryMaskTest {
                                 && at(mask, w, h, x, y + 1, outside);
                     }
                 }
-                assertArrayEquals(eroded, BinaryMask.erodeCross(mask, w, h, outside), "erosion, case " + c);
+                assertArrayEquals(
+                        eroded, PackedMask.of(mask, w, h).erodeCross(outside).toBooleans(), "erosion, case " + c);
             }
             boolean[] dilated = new boolean[w * h];
             for (int y = 0; y < h; y++) {
@@ -53,9 +54,42 @@ class BinaryMaskTest {
                             || at(mask, w, h, x, y + 1, false);
                 }
             }
-            assertArrayEquals(dilated, BinaryMask.dilateCross(mask, w, h), "dilation, case " + c);
+            assertArrayEquals(dilated, PackedMask.of(mask, w, h).dilateCross().toBooleans(), "dilation, case " + c);
             changed += Arrays.equals(dilated, mask) ? 0 : 1;
         }
         assertFalse(changed < 100, "most masks change under dilation: " + changed);
+    }
+
+    @Test
+    void logicalOperationsLeaveNoBitsPastTheLastColumn() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int w : new int[] {1, 63, 64, 65, 130}) {
+            int h = 3;
+            boolean[] a = new boolean[w * h];
+            boolean[] b = new boolean[w * h];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = random.nextBoolean();
+                b[i] = random.nextBoolean();
+            }
+            PackedMask pa = PackedMask.of(a, w, h);
+            PackedMask pb = PackedMask.of(b, w, h);
+            boolean[] notA = new boolean[a.length];
+            boolean[] aAndNotB = new boolean[a.length];
+            for (int i = 0; i < a.length; i++) {
+                notA[i] = !a[i];
+                aAndNotB[i] = a[i] && !b[i];
+            }
+            assertArrayEquals(notA, pa.not().toBooleans(), "not, width " + w);
+            assertArrayEquals(aAndNotB, pa.andNot(pb).toBooleans(), "andNot, width " + w);
+            // a set bit past the last column would dilate back into it
+            boolean[] neither = new boolean[a.length];
+            for (int i = 0; i < a.length; i++) {
+                neither[i] = !a[i] && !b[i];
+            }
+            assertArrayEquals(
+                    PackedMask.of(neither, w, h).dilateCross().toBooleans(),
+                    pa.or(pb).not().dilateCross().toBooleans(),
+                    "dilated complement, width " + w);
+        }
     }
 }
