@@ -32,15 +32,29 @@ public final class HumanCorrectionEffort {
 
     /** HCE of a prediction against a ground truth of the same size (8-bit maps, as PySODMetrics' {@code step}). */
     public static int of(GreyImage prediction, GreyImage groundTruth) {
-        return of(PreparedPair.of(prediction, groundTruth));
+        PreparedPair.requireSameSize(prediction, groundTruth);
+        byte[] predPixels = prediction.pixels();
+        byte[] gtPixels = groundTruth.pixels();
+        double[] values = PreparedPair.levelValues(predPixels);
+        boolean[] gt = new boolean[gtPixels.length];
+        boolean[] pred = new boolean[predPixels.length];
+        for (int i = 0; i < gt.length; i++) {
+            gt[i] = (gtPixels[i] & 0xff) > 128;
+            pred[i] = values[predPixels[i] & 0xff] > 0.5;
+        }
+        int w = prediction.width();
+        int h = prediction.height();
+        return of(gt, PackedMask.of(pred, w, h), w, h);
     }
 
     static int of(PreparedPair pair) {
-        int w = pair.width;
-        int h = pair.height;
-        PackedMask gt = PackedMask.of(pair.gt, w, h);
-        PackedMask pred = PackedMask.above(pair.pred, 0.5, w, h);
-        PackedMask skeleton = PackedMask.of(Skeleton.of(pair.gt, w, h), w, h);
+        return of(pair.gt, PackedMask.above(pair.pred, 0.5, pair.width, pair.height), pair.width, pair.height);
+    }
+
+    /** HCE of {@code gtMask} ({@code gt > 128}) and {@code pred} ({@code pred_norm > 0.5}). */
+    private static int of(boolean[] gtMask, PackedMask pred, int w, int h) {
+        PackedMask gt = PackedMask.of(gtMask, w, h);
+        PackedMask skeleton = PackedMask.of(Skeleton.of(gtMask, w, h), w, h);
         PackedMask tp = gt.and(pred);
         PackedMask fp = pred.andNot(gt);
         PackedMask fn = gt.andNot(pred);

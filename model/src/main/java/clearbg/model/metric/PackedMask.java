@@ -38,11 +38,14 @@ final class PackedMask {
         PackedMask out = empty(width, height);
         for (int y = 0; y < height; y++) {
             int row = y * width;
-            int wordRow = y * out.words;
-            for (int x = 0; x < width; x++) {
-                if (mask[row + x]) {
-                    out.bits[wordRow + (x >>> 6)] |= 1L << x;
+            for (int k = 0; k < out.words; k++) {
+                int from = row + (k << 6);
+                int n = Math.min(64, width - (k << 6));
+                long word = 0;
+                for (int b = 0; b < n; b++) {
+                    word |= (mask[from + b] ? 1L : 0L) << b;
                 }
+                out.bits[y * out.words + k] = word;
             }
         }
         return out;
@@ -53,11 +56,14 @@ final class PackedMask {
         PackedMask out = empty(width, height);
         for (int y = 0; y < height; y++) {
             int row = y * width;
-            int wordRow = y * out.words;
-            for (int x = 0; x < width; x++) {
-                if (values[row + x] > threshold) {
-                    out.bits[wordRow + (x >>> 6)] |= 1L << x;
+            for (int k = 0; k < out.words; k++) {
+                int from = row + (k << 6);
+                int n = Math.min(64, width - (k << 6));
+                long word = 0;
+                for (int b = 0; b < n; b++) {
+                    word |= (values[from + b] > threshold ? 1L : 0L) << b;
                 }
+                out.bits[y * out.words + k] = word;
             }
         }
         return out;
@@ -67,10 +73,14 @@ final class PackedMask {
     boolean[] toBooleans() {
         boolean[] out = new boolean[width * height];
         for (int y = 0; y < height; y++) {
-            int row = y * width;
-            int wordRow = y * words;
-            for (int x = 0; x < width; x++) {
-                out[row + x] = (bits[wordRow + (x >>> 6)] & (1L << x)) != 0;
+            for (int k = 0; k < words; k++) {
+                long word = bits[y * words + k];
+                int to = y * width + (k << 6);
+                // only the set bits: the masks converted are mostly empty
+                while (word != 0) {
+                    out[to + Long.numberOfTrailingZeros(word)] = true;
+                    word &= word - 1;
+                }
             }
         }
         return out;

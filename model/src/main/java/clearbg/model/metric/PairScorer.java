@@ -120,15 +120,12 @@ public final class PairScorer {
                     + " resized to the ground truth's " + gt.width() + "x" + gt.height());
             pred = PredictionResizer.resize(pred, gt.width(), gt.height());
         }
+        if (metrics == MetricSet.HCE) {
+            return new Scored(null, null, HumanCorrectionEffort.of(pred, gt), notes);
+        }
         PreparedPair pair = PreparedPair.of(pred, gt);
-        return switch (metrics) {
-            case ALL -> {
-                DisStats dis = DisStats.of(pair, pred, gt);
-                yield new Scored(ImageStats.of(pair), dis, dis.hce(), notes);
-            }
-            case SOD -> new Scored(ImageStats.of(pair), null, null, notes);
-            case HCE -> new Scored(null, null, HumanCorrectionEffort.of(pair), notes);
-        };
+        DisStats dis = metrics == MetricSet.ALL ? DisStats.of(pair, pred, gt) : null;
+        return new Scored(ImageStats.of(pair), dis, dis == null ? null : dis.hce(), notes);
     }
 
     /** Rounds a 0..255 map to 8 bits (8-bit sources are already integral); colour goes through luminance. */

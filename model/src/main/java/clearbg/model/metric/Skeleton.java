@@ -22,6 +22,15 @@ final class Skeleton {
             + "0031001300000001000000000000000131000000000000002000000000000000"
             + "2313001300000001000000000000000023010001000000003301000022002000";
 
+    /** {@link #REMOVAL} as numbers, indexed by pattern. */
+    private static final byte[] REMOVAL_CLASS = new byte[256];
+
+    static {
+        for (int pattern = 0; pattern < 256; pattern++) {
+            REMOVAL_CLASS[pattern] = (byte) (REMOVAL.charAt(pattern) - '0');
+        }
+    }
+
     private Skeleton() {}
 
     static boolean[] of(boolean[] mask, int width, int height) {
@@ -57,7 +66,7 @@ final class Skeleton {
                 for (int c = 0; c < count; c++) {
                     int i = candidates[c];
                     queued[i] = false;
-                    int kind = REMOVAL.charAt(pattern(current, i, pw)) - '0';
+                    int kind = REMOVAL_CLASS[pattern(current, i, pw)];
                     if (kind == 3 || (kind == 1 && pass == 0) || (kind == 2 && pass == 1)) {
                         removedPixels = grow(removedPixels, removed);
                         removedPixels[removed++] = i;
@@ -90,9 +99,7 @@ final class Skeleton {
         }
         boolean[] out = new boolean[mask.length];
         for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                out[y * width + x] = current[(y + 1) * pw + x + 1];
-            }
+            System.arraycopy(current, (y + 1) * pw + 1, out, y * width, width);
         }
         return out;
     }
