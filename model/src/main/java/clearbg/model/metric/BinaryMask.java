@@ -1,5 +1,7 @@
 package clearbg.model.metric;
 
+import java.util.Arrays;
+
 /**
  * Connected components of row-major boolean masks: {@link #label8} labels 8-connected components as {@code
  * skimage.measure.label} does by default for a 2-D image (connectivity 2). Morphology lives in {@link PackedMask}.
@@ -16,7 +18,7 @@ final class BinaryMask {
      */
     static int[] label8(boolean[] mask, int width, int height) {
         int[] labels = new int[mask.length + 1];
-        int[] stack = new int[Math.max(1, mask.length)];
+        int[] stack = new int[1024]; // grown on demand: the masks labelled are mostly empty
         int count = 0;
         for (int start = 0; start < mask.length; start++) {
             if (!mask[start] || labels[start] != 0) {
@@ -43,6 +45,9 @@ final class BinaryMask {
                         int j = ny * width + nx;
                         if (mask[j] && labels[j] == 0) {
                             labels[j] = count;
+                            if (top == stack.length) {
+                                stack = Arrays.copyOf(stack, 2 * top);
+                            }
                             stack[top++] = j;
                         }
                     }

@@ -55,9 +55,7 @@ final class ContourTracer {
         int[] f = new int[pw * ph];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                if (mask[y * width + x]) {
-                    f[(y + 1) * pw + x + 1] = 1;
-                }
+                f[(y + 1) * pw + x + 1] = mask[y * width + x] ? 1 : 0;
             }
         }
         int[] offsets = new int[8];
@@ -73,6 +71,15 @@ final class ContourTracer {
             int lnbd = 0; // index into f of the last labelled pixel on this row, 0 for the frame
             int x = 1;
             while (x < pw - 1) {
+                if (prev == 0) {
+                    // a run of unset pixels changes nothing: skip it (labels are only ever written on set pixels)
+                    while (x < pw - 1 && f[row + x] == 0) {
+                        x++;
+                    }
+                    if (x == pw - 1) {
+                        break;
+                    }
+                }
                 int p = f[row + x];
                 if (p != prev) {
                     boolean outer = prev == 0 && p == 1;

@@ -54,7 +54,7 @@ public final class HumanCorrectionEffort {
     /** HCE of {@code gtMask} ({@code gt > 128}) and {@code pred} ({@code pred_norm > 0.5}). */
     private static int of(boolean[] gtMask, PackedMask pred, int w, int h) {
         PackedMask gt = PackedMask.of(gtMask, w, h);
-        PackedMask skeleton = PackedMask.of(Skeleton.of(gtMask, w, h), w, h);
+        PackedMask skeleton = PackedMask.of(Skeleton.of(gt), w, h);
         PackedMask tp = gt.and(pred);
         PackedMask fp = pred.andNot(gt);
         PackedMask fn = gt.andNot(pred);

@@ -86,6 +86,60 @@ final class PackedMask {
         return out;
     }
 
+    int width() {
+        return width;
+    }
+
+    int height() {
+        return height;
+    }
+
+    /** The row-major indices ({@code y * width + x}) of the set pixels, ascending. */
+    int[] setPixels() {
+        int count = 0;
+        for (long word : bits) {
+            count += Long.bitCount(word);
+        }
+        int[] out = new int[count];
+        int n = 0;
+        for (int y = 0; y < height; y++) {
+            for (int k = 0; k < words; k++) {
+                long word = bits[y * words + k];
+                while (word != 0) {
+                    out[n++] = y * width + (k << 6) + Long.numberOfTrailingZeros(word);
+                    word &= word - 1;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One erosion by the 3x3 square: a pixel stays set when it and its eight neighbours are set; pixels beyond the
+     * image's edge count as unset.
+     */
+    PackedMask erodeSquare() {
+        long[] across = new long[bits.length];
+        for (int y = 0; y < height; y++) {
+            int row = y * words;
+            for (int k = 0; k < words; k++) {
+                int i = row + k;
+                long centre = bits[i];
+                long west = (centre << 1) | (k > 0 ? bits[i - 1] >>> 63 : 0L);
+                long east = (centre >>> 1) | (k < words - 1 ? bits[i + 1] << 63 : 0L);
+                across[i] = centre & west & east;
+            }
+        }
+        long[] out = new long[bits.length];
+        for (int y = 1; y < height - 1; y++) {
+            int row = y * words;
+            for (int k = 0; k < words; k++) {
+                out[row + k] = across[row + k] & across[row + k - words] & across[row + k + words];
+            }
+        }
+        return new PackedMask(width, height, out);
+    }
+
     /** Whether pixel (x, y) is set. */
     boolean get(int x, int y) {
         return (bits[y * words + (x >>> 6)] & (1L << x)) != 0;

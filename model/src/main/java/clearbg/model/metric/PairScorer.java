@@ -133,8 +133,8 @@ public final class PairScorer {
         float[] values = MaskDecoder.toGrey(image).data();
         byte[] pixels = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
-            // round half up; the values are non-negative, so this equals Math.round
-            pixels[i] = (byte) Math.min(255, (int) (Math.max(0f, values[i]) + 0.5f));
+            // round half up and clamp to 0..255 (NaN gives 0); integer min and max, which the JIT vectorises
+            pixels[i] = (byte) Math.min(255, Math.max(0, (int) (values[i] + 0.5f)));
         }
         return new GreyImage(image.width(), image.height(), pixels);
     }

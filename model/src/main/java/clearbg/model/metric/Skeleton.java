@@ -34,24 +34,28 @@ final class Skeleton {
     private Skeleton() {}
 
     static boolean[] of(boolean[] mask, int width, int height) {
+        return of(PackedMask.of(mask, width, height));
+    }
+
+    static boolean[] of(PackedMask mask) {
+        int width = mask.width();
+        int height = mask.height();
         int pw = width + 2;
         int ph = height + 2;
         boolean[] current = new boolean[pw * ph];
-        // Pixels to examine in the next pass: every set pixel at first; then the set neighbours of the pixels a
-        // pass removed (their pattern changed) and the pixels whose class lets a later pass remove them. A set pixel
-        // of class 0 whose neighbourhood did not change stays, so it need not be looked at again: the passes make
-        // the same decisions as full scans, on far fewer pixels.
-        int[] candidates = new int[Math.max(16, pw * ph / 4)];
-        int count = 0;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                if (mask[y * width + x]) {
-                    int i = (y + 1) * pw + x + 1;
-                    current[i] = true;
-                    candidates = grow(candidates, count);
-                    candidates[count++] = i;
-                }
-            }
+        for (int i : mask.setPixels()) {
+            current[padded(i, width)] = true;
+        }
+        // Pixels to examine in the next pass: every set pixel with an unset neighbour at first (a pixel whose eight
+        // neighbours are set has class 0); then the set neighbours of the pixels a pass removed (their pattern
+        // changed) and the pixels whose class lets a later pass remove them. A set pixel of class 0 whose
+        // neighbourhood did not change stays, so it need not be looked at again: the passes make the same
+        // decisions as full scans, on far fewer pixels.
+        int[] edge = mask.andNot(mask.erodeSquare()).setPixels();
+        int[] candidates = new int[Math.max(16, Math.max(edge.length, pw * ph / 4))];
+        int count = edge.length;
+        for (int c = 0; c < count; c++) {
+            candidates[c] = padded(edge[c], width);
         }
         boolean[] queued = new boolean[pw * ph];
         int[] next = new int[candidates.length];
@@ -97,11 +101,17 @@ final class Skeleton {
                 count = nextCount;
             }
         }
-        boolean[] out = new boolean[mask.length];
+        boolean[] out = new boolean[width * height];
         for (int y = 0; y < height; y++) {
             System.arraycopy(current, (y + 1) * pw + 1, out, y * width, width);
         }
         return out;
+    }
+
+    /** The index in the framed map (one unset pixel around the image) of image pixel {@code i}. */
+    private static int padded(int i, int width) {
+        int y = i / width;
+        return (y + 1) * (width + 2) + i - y * width + 1;
     }
 
     private static int pattern(boolean[] image, int i, int pw) {

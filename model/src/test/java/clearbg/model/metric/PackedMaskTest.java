@@ -1,6 +1,7 @@
 package clearbg.model.metric;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Arrays;
@@ -44,6 +45,27 @@ class PackedMaskTest {
                 assertArrayEquals(
                         eroded, PackedMask.of(mask, w, h).erodeCross(outside).toBooleans(), "erosion, case " + c);
             }
+            boolean[] square = new boolean[w * h];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    boolean all = true;
+                    for (int dy = -1; dy <= 1; dy++) {
+                        for (int dx = -1; dx <= 1; dx++) {
+                            all &= at(mask, w, h, x + dx, y + dy, false);
+                        }
+                    }
+                    square[y * w + x] = all;
+                }
+            }
+            assertArrayEquals(square, PackedMask.of(mask, w, h).erodeSquare().toBooleans(), "square, case " + c);
+            int[] set = PackedMask.of(mask, w, h).setPixels();
+            int k = 0;
+            for (int i = 0; i < mask.length; i++) {
+                if (mask[i]) {
+                    assertEquals(i, set[k++], "set pixels in raster order, case " + c);
+                }
+            }
+            assertEquals(k, set.length, "every set pixel, case " + c);
             boolean[] dilated = new boolean[w * h];
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
