@@ -94,13 +94,18 @@ final class PackedMask {
         return height;
     }
 
-    /** The row-major indices ({@code y * width + x}) of the set pixels, ascending. */
-    int[] setPixels() {
+    /** The number of set pixels. */
+    int count() {
         int count = 0;
         for (long word : bits) {
             count += Long.bitCount(word);
         }
-        int[] out = new int[count];
+        return count;
+    }
+
+    /** The row-major indices ({@code y * width + x}) of the set pixels, ascending. */
+    int[] setPixels() {
+        int[] out = new int[count()];
         int n = 0;
         for (int y = 0; y < height; y++) {
             for (int k = 0; k < words; k++) {
