@@ -8,7 +8,8 @@ With --relax-module (a file holding compute_align_error(gt, pd) -> (precision, r
 F-measure the BASNet / U^2-Net author posted in xuebinqin/BASNet issue #20; not part of this repository) the loop
 also runs the DIS metrics: PySODMetrics 1.6.2's HumanCorrectionEffortMeasure (relax 5, epsilon 2), FmeasureV2 with
 the IOU and DICE handlers (dynamic, adaptive, binary, sample-based) and that relaxFb, and reports the seconds each
-group of metrics spent in its step calls ("step_seconds": sod, hce, iou_dice, relax_fb).
+group of metrics spent in its step calls ("step_seconds": sod, hce, iou_dice, relax_fb; "read": the cv2 reads and
+resizes, so that one metric alone costs its steps plus "read").
 """
 import argparse
 import importlib.util
@@ -47,14 +48,16 @@ def main():
         "dice": sod.DICEHandler(with_dynamic=True, with_adaptive=True, with_binary=True, sample_based=True),
     })
     relax_f = []
-    seconds = {"sod": 0.0, "hce": 0.0, "iou_dice": 0.0, "relax_fb": 0.0}
+    seconds = {"read": 0.0, "sod": 0.0, "hce": 0.0, "iou_dice": 0.0, "relax_fb": 0.0}
     names = sorted(os.listdir(args.gt))
     for name in names:
+        t_read = time.perf_counter()
         gt = cv2.imread(os.path.join(args.gt, name), cv2.IMREAD_GRAYSCALE)
         pred = cv2.imread(os.path.join(args.pred, name), cv2.IMREAD_GRAYSCALE)
         if pred.shape != gt.shape:
             pred = cv2.resize(pred, dsize=gt.shape[::-1], interpolation=cv2.INTER_LINEAR)
         t0 = time.perf_counter()
+        seconds["read"] += t0 - t_read
         for metric in (fm, wfm, sm, em, mae):
             metric.step(pred=pred, gt=gt)
         t1 = time.perf_counter()

@@ -4,6 +4,7 @@ import clearbg.jobs.files.StemPairing;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.MetricOptions;
 import clearbg.jobs.report.DatasetResult;
+import clearbg.jobs.report.HceReport;
 import clearbg.jobs.report.MetricsReport;
 import clearbg.jobs.report.PerImageOrder;
 import clearbg.jobs.report.PerImageRow;
@@ -12,6 +13,7 @@ import clearbg.model.image.ImageDecodeException;
 import clearbg.model.image.ImageDecoder;
 import clearbg.model.io.AtomicFile;
 import clearbg.model.metric.DisAccumulator;
+import clearbg.model.metric.MetricSet;
 import clearbg.model.metric.PairScorer;
 import clearbg.model.metric.SodAccumulator;
 import clearbg.model.metric.SodResult;
@@ -36,8 +38,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code clearbg metrics}: scores a folder of predicted maps against a folder of ground truth with the
  * PySODMetrics definitions (see {@link SodResult#convention()}), and the DIS metrics (HCE, IoU / Dice,
- * relaxFb; {@link MetricsReport#DIS_CONVENTION}) unless {@code --no-dis-metrics}, on all cores. Unpaired and
- * unreadable files are reported by name and counted; they do not stop the run.
+ * relaxFb; {@link MetricsReport#DIS_CONVENTION}) unless {@code --no-dis-metrics}, on all cores; {@code --only}
+ * chooses the salient-object metrics ({@code sod}) or HCE alone ({@code hce}, reported by {@link HceReport}).
+ * Unpaired and unreadable files are reported by name and counted; they do not stop the run.
  */
 @Command(
         name = "metrics",
@@ -48,7 +51,9 @@ import picocli.CommandLine.Option;
                     + " conventions; max-F is the maximum over thresholds of the mean over images of each"
                     + " image's F curve); HCE, max/mean/adaptive/binary IoU and Dice, relaxFb (PySODMetrics"
                     + " 1.6.2, the BASNet authors' relaxed boundary F). Files pair by relative path without"
-                    + " extension; a prediction of another size is resized to its ground truth (cv2 INTER_LINEAR)."
+                    + " extension; a prediction of another size is resized to its ground truth (cv2 INTER_LINEAR).",
+            "--only sod computes the salient-object metrics alone (as --no-dis-metrics); --only hce computes HCE"
+                    + " alone: the table, --json and --per-image (dataset,name,hce, highest HCE first) hold HCE only."
         })
 final class MetricsCommand implements Callable<Integer> {
 
@@ -76,6 +81,12 @@ final class MetricsCommand implements Callable<Integer> {
     @CommandLine.Mixin
     private MetricOptions metricOptions;
 
+    @Option(
+            names = "--only",
+            paramLabel = "sod|hce",
+            description = "compute only these metrics: sod (MAE, S, weighted F, F and E curves) or hce (HCE alone)")
+    private String only;
+
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     private int threads = Runtime.getRuntime().availableProcessors();
 
@@ -92,8 +103,12 @@ final class MetricsCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new UsageException("--threads must be at least 1, got " + threads);
         }
-        PerImageOrder order = metricOptions.perImageOrder();
-        boolean disMetrics = metricOptions.dis();
+        MetricSet metrics = metricSet();
+        PerImageOrder order = metrics == MetricSet.HCE ? PerImageOrder.HCE : metricOptions.perImageOrder();
+        if (order == PerImageOrder.HCE && metrics == MetricSet.SOD) {
+            throw new UsageException("--sort-per-image hce needs the DIS metrics (drop --only sod)");
+        }
+        boolean disMetrics = metrics == MetricSet.ALL;
         PrintWriter err = spec.commandLine().getErr();
         StemPairing pairing =
                 new StemPairing(LocalFiles.relativeFiles(predictions), LocalFiles.relativeFiles(groundTruth));
@@ -103,7 +118,7 @@ final class MetricsCommand implements Callable<Integer> {
 
         DecodeLimits limits = imageLimits.limits();
         Map<String, PairScorer.Scored> scored =
-                score(pairing.pairs(), new PairScorer(limits, disMetrics), limits.maxFileBytes(), err);
+                score(pairing.pairs(), new PairScorer(limits, metrics), limits.maxFileBytes(), err);
         int unreadable = pairing.pairs().size() - scored.size();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
@@ -122,10 +137,15 @@ final class MetricsCommand implements Callable<Integer> {
             err.flush();
             return FailureHandler.FAILURE;
         }
+        String dataset = datasetName();
+        if (metrics == MetricSet.HCE) {
+            writeHce(new HceReport(dataset, hceByImage(scored)), out);
+            err.flush();
+            return 0;
+        }
         SodAccumulator total = new SodAccumulator();
         DisAccumulator disTotal = new DisAccumulator();
         List<PerImageRow> rows = new ArrayList<>();
-        String dataset = datasetName();
         scored.forEach((image, result) -> {
             total.add(result.stats());
             if (result.dis() != null) {
@@ -142,6 +162,38 @@ final class MetricsCommand implements Callable<Integer> {
         writeIfAsked(perImage, MetricsReport.perImageCsv(rows, order));
         err.flush();
         return 0;
+    }
+
+    /** The metrics to compute: {@code --only}, else all unless {@code --no-dis-metrics}. */
+    private MetricSet metricSet() {
+        if (only == null) {
+            return metricOptions.dis() ? MetricSet.ALL : MetricSet.SOD;
+        }
+        MetricSet metrics = switch (only) {
+            case "sod" -> MetricSet.SOD;
+            case "hce" -> MetricSet.HCE;
+            default -> throw new UsageException("--only: unknown metrics '" + only + "'; use sod or hce");
+        };
+        if (metrics == MetricSet.HCE && !metricOptions.dis()) {
+            throw new UsageException("--only hce is a DIS metric: drop --no-dis-metrics");
+        }
+        if (metrics == MetricSet.HCE && curves != null) {
+            throw new UsageException("--only hce has no curves: drop --curves");
+        }
+        return metrics;
+    }
+
+    private static Map<String, Integer> hceByImage(Map<String, PairScorer.Scored> scored) {
+        Map<String, Integer> hce = new TreeMap<>();
+        scored.forEach((image, result) -> hce.put(image, result.hce()));
+        return hce;
+    }
+
+    private void writeHce(HceReport report, PrintWriter out) throws IOException {
+        out.print(report.table());
+        out.flush();
+        writeIfAsked(json, report.json());
+        writeIfAsked(perImage, report.perImageCsv());
     }
 
     /** Scores every pair on the pool; returns the statistics by pair name, in name order. */

@@ -192,6 +192,103 @@ class MetricsCommandTest {
         assertTrue(unknown.err().contains("use mae or hce"), unknown.err());
     }
 
+    @Test
+    void onlyHceGivesTheReferenceHcePerImageAndNothingElse(@TempDir Path dir) throws Exception {
+        Path pred = dir.resolve("pred");
+        Path gt = dir.resolve("gt");
+        copyDisSet(pred, gt);
+        Path json = dir.resolve("m.json");
+        Path perImage = dir.resolve("p.csv");
+        CliRun run = CliRun.of(
+                "metrics",
+                "--pred",
+                pred.toString(),
+                "--gt",
+                gt.toString(),
+                "--name",
+                "dis",
+                "--only",
+                "hce",
+                "--json",
+                json.toString(),
+                "--per-image",
+                perImage.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("HCE"), run.out());
+        assertFalse(run.out().contains("maxF") || run.out().contains("relaxFb"), run.out());
+        JsonNode set = dis.get("dataset");
+        JsonNode result = new ObjectMapper().readTree(json.toFile()).get("dis");
+        assertEquals(set.get("images").size(), result.get("images").asInt());
+        assertEquals(set.get("hce").asDouble(), result.get("hce").asDouble(), TOLERANCE);
+        assertFalse(result.has("maxF") || result.has("maxIoU"), result.toString());
+
+        Map<String, Integer> hceByName = new HashMap<>();
+        dis.get("images")
+                .forEach(image -> hceByName.put(
+                        image.get("name").asText(), image.get("hce").asInt()));
+        List<String> rows = Files.readAllLines(perImage);
+        assertEquals("dataset,name,hce", rows.get(0));
+        assertEquals(1 + hceByName.size(), rows.size());
+        int previous = Integer.MAX_VALUE;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] fields = row.split(",");
+            int hce = Integer.parseInt(fields[2]);
+            assertEquals(hceByName.get(fields[1]).intValue(), hce, fields[1] + " HCE");
+            assertTrue(hce <= previous, "worst HCE first");
+            previous = hce;
+        }
+    }
+
+    @Test
+    void onlySodGivesTheSalientObjectMetricsAndUnknownNamesAreUsageErrors(@TempDir Path dir) throws Exception {
+        Path pred = dir.resolve("pred");
+        Path gt = dir.resolve("gt");
+        copyDisSet(pred, gt);
+        Path json = dir.resolve("m.json");
+        CliRun sod = CliRun.of(
+                "metrics",
+                "--pred",
+                pred.toString(),
+                "--gt",
+                gt.toString(),
+                "--only",
+                "sod",
+                "--json",
+                json.toString());
+        assertEquals(0, sod.exitCode(), sod.err());
+        JsonNode result = new ObjectMapper().readTree(json.toFile()).get("gt");
+        assertTrue(result.has("maxF"));
+        assertFalse(result.has("hce"));
+
+        CliRun unknown = CliRun.of("metrics", "--pred", pred.toString(), "--gt", gt.toString(), "--only", "iou");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("unknown metrics 'iou'; use sod or hce"), unknown.err());
+        CliRun curves = CliRun.of(
+                "metrics",
+                "--pred",
+                pred.toString(),
+                "--gt",
+                gt.toString(),
+                "--only",
+                "hce",
+                "--curves",
+                dir.resolve("c.csv").toString());
+        assertEquals(2, curves.exitCode());
+        assertTrue(curves.err().contains("no curves"), curves.err());
+        CliRun sortByHce = CliRun.of(
+                "metrics",
+                "--pred",
+                pred.toString(),
+                "--gt",
+                gt.toString(),
+                "--only",
+                "sod",
+                "--sort-per-image",
+                "hce");
+        assertEquals(2, sortByHce.exitCode());
+        assertTrue(sortByHce.err().contains("needs the DIS metrics"), sortByHce.err());
+    }
+
     private static void copyRegularSet(Path pred, Path gt) throws Exception {
         Files.createDirectories(pred);
         Files.createDirectories(gt);

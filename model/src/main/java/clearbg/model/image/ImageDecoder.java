@@ -109,7 +109,11 @@ public final class ImageDecoder {
      */
     public FloatImage decode(byte[] bytes, String sourceName) {
         try {
-            return RasterConverter.toFloat(withReader(bytes, sourceName, this::readFirstImage));
+            // 8-bit grey PNGs (most masks) decode without ImageIO, to the same values; the rest go through ImageIO
+            FloatImage grey = bytes != null && bytes.length <= limits.maxFileBytes()
+                    ? GreyPng.decode(bytes, limits.maxPixels())
+                    : null;
+            return grey != null ? grey : RasterConverter.toFloat(withReader(bytes, sourceName, this::readFirstImage));
         } catch (OutOfMemoryError e) {
             throw new ImageDecodeException(sourceName, "ran out of memory while decoding (" + e.getMessage() + ")");
         }

@@ -55,9 +55,7 @@ final class ContourTracer {
         int[] f = new int[pw * ph];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                if (mask[y * width + x]) {
-                    f[(y + 1) * pw + x + 1] = 1;
-                }
+                f[(y + 1) * pw + x + 1] = mask[y * width + x] ? 1 : 0;
             }
         }
         int[] offsets = new int[8];
@@ -68,44 +66,7 @@ final class ContourTracer {
         List<Node> nodes = new ArrayList<>();
         nodes.add(new Node(true, -1, null));
         for (int y = 1; y < ph - 1; y++) {
-            int row = y * pw;
-            int prev = 0;
-            int lnbd = 0; // index into f of the last labelled pixel on this row, 0 for the frame
-            int x = 1;
-            while (x < pw - 1) {
-                int p = f[row + x];
-                if (p != prev) {
-                    boolean outer = prev == 0 && p == 1;
-                    boolean hole = !outer && p == 0 && prev >= 1;
-                    if (outer || hole) {
-                        if (hole && prev > 1) {
-                            lnbd = row + x - 1;
-                        }
-                        int parent = 0;
-                        if (lnbd > 0) {
-                            int last = Math.abs(f[lnbd]) - 1;
-                            parent = nodes.get(last).hole == hole ? nodes.get(last).parent : last;
-                            if (parent < 0) {
-                                parent = 0;
-                            }
-                        }
-                        int startX = hole ? x - 1 : x;
-                        lnbd = row + startX;
-                        int nbd = nodes.size() + 1;
-                        Contour contour = follow(f, pw, offsets, row + startX, hole, nbd);
-                        nodes.add(new Node(hole, parent, contour));
-                        nodes.get(parent).children.add(nodes.size() - 1);
-                        x++;
-                        prev = f[row + x - 1];
-                        continue;
-                    }
-                }
-                prev = p;
-                if (p != 0 && p != 1) {
-                    lnbd = row + x;
-                }
-                x++;
-            }
+            scanRow(f, pw, offsets, y * pw, nodes);
         }
         List<Contour> out = new ArrayList<>(nodes.size() - 1);
         int[] stack = new int[nodes.size()];
@@ -122,6 +83,60 @@ final class ContourTracer {
             }
         }
         return out;
+    }
+
+    /**
+     * One row of Suzuki's raster scan: follows every border that starts on row {@code row} (an index into
+     * {@code f}), adding its node. A method of its own so that the JIT compiles this small loop once, not the whole
+     * trace again for every long image.
+     */
+    private static void scanRow(int[] f, int pw, int[] offsets, int row, List<Node> nodes) {
+        int prev = 0;
+        int lnbd = 0; // index into f of the last labelled pixel on this row, 0 for the frame
+        int x = 1;
+        while (x < pw - 1) {
+            if (prev == 0) {
+                // a run of unset pixels changes nothing: skip it (labels are only ever written on set pixels)
+                while (x < pw - 1 && f[row + x] == 0) {
+                    x++;
+                }
+                if (x == pw - 1) {
+                    break;
+                }
+            }
+            int p = f[row + x];
+            if (p != prev) {
+                boolean outer = prev == 0 && p == 1;
+                boolean hole = !outer && p == 0 && prev >= 1;
+                if (outer || hole) {
+                    if (hole && prev > 1) {
+                        lnbd = row + x - 1;
+                    }
+                    int parent = 0;
+                    if (lnbd > 0) {
+                        int last = Math.abs(f[lnbd]) - 1;
+                        parent = nodes.get(last).hole == hole ? nodes.get(last).parent : last;
+                        if (parent < 0) {
+                            parent = 0;
+                        }
+                    }
+                    int startX = hole ? x - 1 : x;
+                    lnbd = row + startX;
+                    int nbd = nodes.size() + 1;
+                    Contour contour = follow(f, pw, offsets, row + startX, hole, nbd);
+                    nodes.add(new Node(hole, parent, contour));
+                    nodes.get(parent).children.add(nodes.size() - 1);
+                    x++;
+                    prev = f[row + x - 1];
+                    continue;
+                }
+            }
+            prev = p;
+            if (p != 0 && p != 1) {
+                lnbd = row + x;
+            }
+            x++;
+        }
     }
 
     /** Follows one border from padded index {@code start}; labels it {@code nbd}; returns its points. */

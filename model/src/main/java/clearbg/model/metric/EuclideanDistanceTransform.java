@@ -1,5 +1,7 @@
 package clearbg.model.metric;
 
+import java.util.Arrays;
+
 /**
  * Exact Euclidean feature transform of a 2-D mask in linear time: for every pixel, the row-major index of its
  * nearest seed pixel. This is the algorithm of Maurer, Qi and Raghavan (IEEE PAMI 25, 2003), the one
@@ -29,20 +31,11 @@ public final class EuclideanDistanceTransform {
             throw new IllegalArgumentException("mask has " + seed.length + " pixels, not " + width + "x" + height);
         }
         int n = seed.length;
-        int[] colRow = new int[n];
+        int[] colRow = nearestInColumn(seed, width, height);
         int len = Math.max(width, height);
         Envelope env = new Envelope(len);
         long[] heights = new long[len];
         int[] nearest = new int[len];
-        for (int x = 0; x < width; x++) {
-            for (int y = 0; y < height; y++) {
-                env.present[y] = seed[y * width + x];
-            }
-            env.solve(height, heights, nearest);
-            for (int y = 0; y < height; y++) {
-                colRow[y * width + x] = nearest[y];
-            }
-        }
         int[] result = new int[n];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -57,6 +50,42 @@ public final class EuclideanDistanceTransform {
             }
         }
         return result;
+    }
+
+    /**
+     * Pass 1: for each pixel the row of the nearest seed in its column, the upper one on a tie, or -1 if the
+     * column has none. With every height 0 the lower envelope keeps every seed, so this is the nearer of the
+     * last seed at or above the pixel and the first at or below it; two sweeps over whole rows (bottom-up for the
+     * seed below, top-down for the seed above) read memory in order.
+     */
+    private static int[] nearestInColumn(boolean[] seed, int width, int height) {
+        int[] rows = new int[seed.length];
+        int[] seen = new int[width];
+        Arrays.fill(seen, -1);
+        for (int y = height - 1; y >= 0; y--) {
+            int base = y * width;
+            for (int x = 0; x < width; x++) {
+                if (seed[base + x]) {
+                    seen[x] = y;
+                }
+                rows[base + x] = seen[x];
+            }
+        }
+        Arrays.fill(seen, -1);
+        for (int y = 0; y < height; y++) {
+            int base = y * width;
+            for (int x = 0; x < width; x++) {
+                if (seed[base + x]) {
+                    seen[x] = y;
+                }
+                int above = seen[x];
+                int below = rows[base + x];
+                if (above >= 0 && (below < 0 || y - above <= below - y)) {
+                    rows[base + x] = above;
+                }
+            }
+        }
+        return rows;
     }
 
     /** Squared distance from each pixel to its nearest seed (as computed from {@link #nearestSeed}). */
@@ -97,7 +126,7 @@ public final class EuclideanDistanceTransform {
                 kept[++last] = w;
             }
             if (last < 0) {
-                java.util.Arrays.fill(out, 0, len, -1);
+                Arrays.fill(out, 0, len, -1);
                 return;
             }
             int l = 0;

@@ -32,49 +32,57 @@ public final class HumanCorrectionEffort {
 
     /** HCE of a prediction against a ground truth of the same size (8-bit maps, as PySODMetrics' {@code step}). */
     public static int of(GreyImage prediction, GreyImage groundTruth) {
-        return of(PreparedPair.of(prediction, groundTruth));
+        PreparedPair.requireSameSize(prediction, groundTruth);
+        byte[] predPixels = prediction.pixels();
+        byte[] gtPixels = groundTruth.pixels();
+        double[] values = PreparedPair.levelValues(predPixels);
+        boolean[] gt = new boolean[gtPixels.length];
+        boolean[] pred = new boolean[predPixels.length];
+        for (int i = 0; i < gt.length; i++) {
+            gt[i] = (gtPixels[i] & 0xff) > 128;
+            pred[i] = values[predPixels[i] & 0xff] > 0.5;
+        }
+        int w = prediction.width();
+        int h = prediction.height();
+        return of(gt, PackedMask.of(pred, w, h), w, h);
     }
 
     static int of(PreparedPair pair) {
-        int w = pair.width;
-        int h = pair.height;
-        boolean[] gt = pair.gt;
-        boolean[] pred = new boolean[pair.size()];
-        for (int i = 0; i < pred.length; i++) {
-            pred[i] = pair.pred[i] > 0.5;
-        }
-        boolean[] skeleton = Skeleton.of(gt, w, h);
-        boolean[] tp = BinaryMask.and(gt, pred);
-        boolean[] fp = BinaryMask.andNot(pred, gt);
-        boolean[] fn = BinaryMask.andNot(gt, pred);
-        boolean[] erodedUnion = BinaryMask.or(gt, pred);
-        for (int k = 0; k < RELAX; k++) {
-            erodedUnion = BinaryMask.erodeCross(erodedUnion, w, h, true);
-        }
-        boolean[] relaxedFp = relax(fp, erodedUnion, gt, w, h);
-        boolean[] relaxedFn = relax(fn, erodedUnion, pred, w, h);
-        relaxedFn = BinaryMask.or(relaxedFn, BinaryMask.andNot(skeleton, tp));
+        return of(pair.gt, PackedMask.above(pair.pred, 0.5, pair.width, pair.height), pair.width, pair.height);
+    }
 
-        boolean[] conditionFp = BinaryMask.or(tp, relaxedFn);
-        boolean[] conditionFn = new boolean[pred.length];
-        for (int i = 0; i < conditionFn.length; i++) {
-            conditionFn[i] = !(tp[i] || relaxedFp[i] || relaxedFn[i]);
+    /** HCE of {@code gtMask} ({@code gt > 128}) and {@code pred} ({@code pred_norm > 0.5}). */
+    private static int of(boolean[] gtMask, PackedMask pred, int w, int h) {
+        PackedMask gt = PackedMask.of(gtMask, w, h);
+        PackedMask skeleton = PackedMask.of(Skeleton.of(gt), w, h);
+        PackedMask tp = gt.and(pred);
+        PackedMask fp = pred.andNot(gt);
+        PackedMask fn = gt.andNot(pred);
+        PackedMask erodedUnion = gt.or(pred);
+        for (int k = 0; k < RELAX; k++) {
+            erodedUnion = erodedUnion.erodeCross(true);
         }
+        PackedMask relaxedFp = relax(fp, erodedUnion, gt);
+        PackedMask relaxedFn = relax(fn, erodedUnion, pred).or(skeleton.andNot(tp));
+
+        PackedMask conditionFp = tp.or(relaxedFn);
+        PackedMask conditionFn = tp.or(relaxedFp).or(relaxedFn).not();
         return corrections(relaxedFp, conditionFp, w, h) + corrections(relaxedFn, conditionFn, w, h);
     }
 
     /** Error pixels deep inside the union, grown back {@link #RELAX} times within {@code !blocked} and the error. */
-    private static boolean[] relax(boolean[] error, boolean[] erodedUnion, boolean[] blocked, int w, int h) {
-        boolean[] relaxed = BinaryMask.and(error, erodedUnion);
+    private static PackedMask relax(PackedMask error, PackedMask erodedUnion, PackedMask blocked) {
+        PackedMask relaxed = error.and(erodedUnion);
         for (int k = 0; k < RELAX; k++) {
-            relaxed = BinaryMask.andNot(BinaryMask.dilateCross(relaxed, w, h), blocked);
+            relaxed = relaxed.dilateCross().andNot(blocked);
         }
-        return BinaryMask.and(error, relaxed);
+        return error.and(relaxed);
     }
 
     /** Control points of the boundary runs plus the independent regions of one relaxed error map. */
-    private static int corrections(boolean[] mask, boolean[] condition, int w, int h) {
-        boolean[] dilated = BinaryMask.dilateCross(condition, w, h);
+    private static int corrections(PackedMask relaxed, PackedMask condition, int w, int h) {
+        boolean[] mask = relaxed.toBooleans();
+        PackedMask dilated = condition.dilateCross();
         int[] labels = BinaryMask.label8(mask, w, h);
         int regions = labels[mask.length];
         boolean[] touched = new boolean[regions + 1];
@@ -87,7 +95,7 @@ public final class HumanCorrectionEffort {
                 int x = contour.xs()[k];
                 int y = contour.ys()[k];
                 int i = y * w + x;
-                if (!dilated[i] || visited[i]) {
+                if (!dilated.get(x, y) || visited[i]) {
                     if (run != null) {
                         runs.add(run);
                         run = null;

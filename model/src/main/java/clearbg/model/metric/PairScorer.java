@@ -13,21 +13,22 @@ import java.util.List;
  * Scores one encoded prediction against its encoded ground truth the way the reference evaluation
  * scripts of PySODMetrics do: both read as 8-bit grey ({@code cv2.IMREAD_GRAYSCALE}; a colour map is
  * converted to luminance, see {@link MaskDecoder}), the prediction resized to the ground truth's size with
- * {@link PredictionResizer} ({@code cv2.resize}, INTER_LINEAR) when the sizes differ, then
- * {@link ImageStats#of}, and {@link DisStats#of} (HCE, IoU / Dice, relaxFb) when the scorer is made with
- * {@code dis} set. Maps are decoded within the {@link DecodeLimits} and the JVM's image memory budget.
- * Thread-safe.
+ * {@link PredictionResizer} ({@code cv2.resize}, INTER_LINEAR) when the sizes differ, then the metrics of its
+ * {@link MetricSet}: {@link ImageStats#of} (SOD, ALL), {@link DisStats#of} (HCE, IoU / Dice, relaxFb; ALL) or
+ * {@link HumanCorrectionEffort} alone (HCE). Maps are decoded within the {@link DecodeLimits} and the JVM's
+ * image memory budget. Thread-safe.
  */
 public final class PairScorer {
 
     /**
      * The statistics of one pair and what was noticed on the way.
      *
-     * @param stats the per-image statistics
+     * @param stats the per-image statistics, or null when the scorer does not compute them
      * @param dis the per-image DIS statistics, or null when the scorer does not compute them
+     * @param hce the image's HCE (also in {@code dis}), or null when the scorer computes neither
      * @param notes human-readable remarks (a colour ground truth converted, a prediction resized)
      */
-    public record Scored(ImageStats stats, DisStats dis, List<String> notes) {
+    public record Scored(ImageStats stats, DisStats dis, Integer hce, List<String> notes) {
         public Scored {
             notes = List.copyOf(notes);
         }
@@ -47,7 +48,7 @@ public final class PairScorer {
     public static final long DIS_WORK_BYTES_PER_PIXEL = 96;
 
     private final BudgetedDecoder decoder;
-    private final boolean dis;
+    private final MetricSet metrics;
 
     /** A scorer that refuses maps over {@code limits} and decodes within this JVM's image memory budget. */
     public PairScorer(DecodeLimits limits) {
@@ -59,14 +60,24 @@ public final class PairScorer {
      * when {@code dis} is set.
      */
     public PairScorer(DecodeLimits limits, boolean dis) {
+        this(limits, dis ? MetricSet.ALL : MetricSet.SOD);
+    }
+
+    /** A scorer as {@link #PairScorer(DecodeLimits)} that computes the given metrics. */
+    public PairScorer(DecodeLimits limits, MetricSet metrics) {
         this.decoder = new BudgetedDecoder(
-                limits, dis ? Math.max(WORK_BYTES_PER_PIXEL, DIS_WORK_BYTES_PER_PIXEL) : WORK_BYTES_PER_PIXEL);
-        this.dis = dis;
+                limits,
+                switch (metrics) {
+                    case ALL -> Math.max(WORK_BYTES_PER_PIXEL, DIS_WORK_BYTES_PER_PIXEL);
+                    case SOD -> WORK_BYTES_PER_PIXEL;
+                    case HCE -> DIS_WORK_BYTES_PER_PIXEL;
+                });
+        this.metrics = metrics;
     }
 
     /** Whether this scorer computes the DIS statistics. */
     public boolean dis() {
-        return dis;
+        return metrics == MetricSet.ALL;
     }
 
     /**
@@ -109,8 +120,12 @@ public final class PairScorer {
                     + " resized to the ground truth's " + gt.width() + "x" + gt.height());
             pred = PredictionResizer.resize(pred, gt.width(), gt.height());
         }
+        if (metrics == MetricSet.HCE) {
+            return new Scored(null, null, HumanCorrectionEffort.of(pred, gt), notes);
+        }
         PreparedPair pair = PreparedPair.of(pred, gt);
-        return new Scored(ImageStats.of(pair), dis ? DisStats.of(pair, pred, gt) : null, notes);
+        DisStats dis = metrics == MetricSet.ALL ? DisStats.of(pair, pred, gt) : null;
+        return new Scored(ImageStats.of(pair), dis, dis == null ? null : dis.hce(), notes);
     }
 
     /** Rounds a 0..255 map to 8 bits (8-bit sources are already integral); colour goes through luminance. */
@@ -118,8 +133,8 @@ public final class PairScorer {
         float[] values = MaskDecoder.toGrey(image).data();
         byte[] pixels = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
-            // round half up; the values are non-negative, so this equals Math.round
-            pixels[i] = (byte) Math.min(255, (int) (Math.max(0f, values[i]) + 0.5f));
+            // round half up and clamp to 0..255 (NaN gives 0); integer min and max, which the JIT vectorises
+            pixels[i] = (byte) Math.min(255, Math.max(0, (int) (values[i] + 0.5f)));
         }
         return new GreyImage(image.width(), image.height(), pixels);
     }

@@ -28,30 +28,11 @@ final class PreparedPair {
     }
 
     static PreparedPair of(GreyImage prediction, GreyImage groundTruth) {
-        if (prediction.width() != groundTruth.width() || prediction.height() != groundTruth.height()) {
-            throw new IllegalArgumentException("prediction " + prediction.width() + "x" + prediction.height()
-                    + " and ground truth " + groundTruth.width() + "x" + groundTruth.height()
-                    + " differ in size; resize the prediction first (PredictionResizer)");
-        }
+        requireSameSize(prediction, groundTruth);
         int n = prediction.size();
         byte[] predPixels = prediction.pixels();
         byte[] gtPixels = groundTruth.pixels();
-        int minLevel = 255;
-        int maxLevel = 0;
-        for (byte value : predPixels) {
-            int level = value & 0xff;
-            minLevel = Math.min(minLevel, level);
-            maxLevel = Math.max(maxLevel, level);
-        }
-        // Every pixel of one level normalises to the same double, so a 256-entry table gives exactly
-        // the per-pixel values (p = v / 255, then (p - min) / (max - min) when max != min).
-        double min = minLevel / 255.0;
-        double range = maxLevel / 255.0 - min;
-        double[] table = new double[256];
-        for (int level = 0; level < 256; level++) {
-            double p = level / 255.0;
-            table[level] = maxLevel != minLevel ? (p - min) / range : p;
-        }
+        double[] table = levelValues(predPixels);
         double[] pred = new double[n];
         boolean[] gt = new boolean[n];
         int foreground = 0;
@@ -64,6 +45,38 @@ final class PreparedPair {
             }
         }
         return new PreparedPair(prediction.width(), prediction.height(), pred, gt, foreground);
+    }
+
+    /** Refuses maps of different sizes. */
+    static void requireSameSize(GreyImage prediction, GreyImage groundTruth) {
+        if (prediction.width() != groundTruth.width() || prediction.height() != groundTruth.height()) {
+            throw new IllegalArgumentException("prediction " + prediction.width() + "x" + prediction.height()
+                    + " and ground truth " + groundTruth.width() + "x" + groundTruth.height()
+                    + " differ in size; resize the prediction first (PredictionResizer)");
+        }
+    }
+
+    /**
+     * The prepared value of each 8-bit level of a prediction: every pixel of one level normalises to the same
+     * double, so this 256-entry table gives exactly the per-pixel values ({@code p = v / 255}, then
+     * {@code (p - min) / (max - min)} when {@code max != min}).
+     */
+    static double[] levelValues(byte[] predPixels) {
+        int minLevel = 255;
+        int maxLevel = 0;
+        for (byte value : predPixels) {
+            int level = value & 0xff;
+            minLevel = Math.min(minLevel, level);
+            maxLevel = Math.max(maxLevel, level);
+        }
+        double min = minLevel / 255.0;
+        double range = maxLevel / 255.0 - min;
+        double[] table = new double[256];
+        for (int level = 0; level < 256; level++) {
+            double p = level / 255.0;
+            table[level] = maxLevel != minLevel ? (p - min) / range : p;
+        }
+        return table;
     }
 
     int size() {

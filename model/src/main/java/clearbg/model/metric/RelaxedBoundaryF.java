@@ -40,46 +40,38 @@ public record RelaxedBoundaryF(double precision, double recall, double fMeasure)
             throw new IllegalArgumentException("prediction " + prediction.width() + "x" + prediction.height()
                     + " and ground truth " + w + "x" + h + " differ in size; resize the prediction first");
         }
-        boolean[] predEdge = boundary(prediction);
-        boolean[] gtEdge = boundary(groundTruth);
-        double precision = near(predEdge, gtEdge, w, h) / (count(predEdge) + EPS);
-        double recall = near(gtEdge, predEdge, w, h) / (count(gtEdge) + EPS);
+        PackedMask predEdge = boundary(prediction);
+        PackedMask gtEdge = boundary(groundTruth);
+        int predCount = predEdge.count();
+        int gtCount = gtEdge.count();
+        double precision = near(predEdge, gtEdge, gtCount == 0) / (predCount + EPS);
+        double recall = near(gtEdge, predEdge, predCount == 0) / (gtCount + EPS);
         double f = (1 + BETA_SQUARED) * precision * recall / (BETA_SQUARED * precision + recall + EPS);
         return new RelaxedBoundaryF(precision, recall, f);
     }
 
-    private static boolean[] boundary(GreyImage image) {
+    private static PackedMask boundary(GreyImage image) {
         int w = image.width();
         int h = image.height();
         boolean[] mask = new boolean[image.size()];
         for (int i = 0; i < mask.length; i++) {
             mask[i] = image.value(i) > THRESHOLD;
         }
-        return BinaryMask.andNot(mask, BinaryMask.erodeCross(mask, w, h, false));
-    }
-
-    private static int count(boolean[] mask) {
-        int n = 0;
-        for (boolean b : mask) {
-            if (b) {
-                n++;
-            }
-        }
-        return n;
+        PackedMask packed = PackedMask.of(mask, w, h);
+        return packed.andNot(packed.erodeCross(false));
     }
 
     /** Pixels of {@code from} within {@link #RHO} (Euclidean) of a pixel of {@code to}. */
-    private static int near(boolean[] from, boolean[] to, int w, int h) {
-        boolean empty = count(to) == 0;
+    private static int near(PackedMask from, PackedMask to, boolean toEmpty) {
+        int w = from.width();
+        int h = from.height();
+        boolean[] target = to.toBooleans();
         int n = 0;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                if (!from[y * w + x]) {
-                    continue;
-                }
-                if (empty ? (y + 1) * (y + 1) + x * x <= RHO * RHO : within(to, w, h, x, y)) {
-                    n++;
-                }
+        for (int i : from.setPixels()) {
+            int x = i % w;
+            int y = i / w;
+            if (toEmpty ? (y + 1) * (y + 1) + x * x <= RHO * RHO : within(target, w, h, x, y)) {
+                n++;
             }
         }
         return n;

@@ -22,27 +22,40 @@ final class Skeleton {
             + "0031001300000001000000000000000131000000000000002000000000000000"
             + "2313001300000001000000000000000023010001000000003301000022002000";
 
+    /** {@link #REMOVAL} as numbers, indexed by pattern. */
+    private static final byte[] REMOVAL_CLASS = new byte[256];
+
+    static {
+        for (int pattern = 0; pattern < 256; pattern++) {
+            REMOVAL_CLASS[pattern] = (byte) (REMOVAL.charAt(pattern) - '0');
+        }
+    }
+
     private Skeleton() {}
 
     static boolean[] of(boolean[] mask, int width, int height) {
+        return of(PackedMask.of(mask, width, height));
+    }
+
+    static boolean[] of(PackedMask mask) {
+        int width = mask.width();
+        int height = mask.height();
         int pw = width + 2;
         int ph = height + 2;
         boolean[] current = new boolean[pw * ph];
-        // Pixels to examine in the next pass: every set pixel at first; then the set neighbours of the pixels a
-        // pass removed (their pattern changed) and the pixels whose class lets a later pass remove them. A set pixel
-        // of class 0 whose neighbourhood did not change stays, so it need not be looked at again: the passes make
-        // the same decisions as full scans, on far fewer pixels.
-        int[] candidates = new int[Math.max(16, pw * ph / 4)];
-        int count = 0;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                if (mask[y * width + x]) {
-                    int i = (y + 1) * pw + x + 1;
-                    current[i] = true;
-                    candidates = grow(candidates, count);
-                    candidates[count++] = i;
-                }
-            }
+        for (int i : mask.setPixels()) {
+            current[padded(i, width)] = true;
+        }
+        // Pixels to examine in the next pass: every set pixel with an unset neighbour at first (a pixel whose eight
+        // neighbours are set has class 0); then the set neighbours of the pixels a pass removed (their pattern
+        // changed) and the pixels whose class lets a later pass remove them. A set pixel of class 0 whose
+        // neighbourhood did not change stays, so it need not be looked at again: the passes make the same
+        // decisions as full scans, on far fewer pixels.
+        int[] edge = mask.andNot(mask.erodeSquare()).setPixels();
+        int[] candidates = new int[Math.max(16, Math.max(edge.length, pw * ph / 4))];
+        int count = edge.length;
+        for (int c = 0; c < count; c++) {
+            candidates[c] = padded(edge[c], width);
         }
         boolean[] queued = new boolean[pw * ph];
         int[] next = new int[candidates.length];
@@ -57,7 +70,7 @@ final class Skeleton {
                 for (int c = 0; c < count; c++) {
                     int i = candidates[c];
                     queued[i] = false;
-                    int kind = REMOVAL.charAt(pattern(current, i, pw)) - '0';
+                    int kind = REMOVAL_CLASS[pattern(current, i, pw)];
                     if (kind == 3 || (kind == 1 && pass == 0) || (kind == 2 && pass == 1)) {
                         removedPixels = grow(removedPixels, removed);
                         removedPixels[removed++] = i;
@@ -88,13 +101,17 @@ final class Skeleton {
                 count = nextCount;
             }
         }
-        boolean[] out = new boolean[mask.length];
+        boolean[] out = new boolean[width * height];
         for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                out[y * width + x] = current[(y + 1) * pw + x + 1];
-            }
+            System.arraycopy(current, (y + 1) * pw + 1, out, y * width, width);
         }
         return out;
+    }
+
+    /** The index in the framed map (one unset pixel around the image) of image pixel {@code i}. */
+    private static int padded(int i, int width) {
+        int y = i / width;
+        return (y + 1) * (width + 2) + i - y * width + 1;
     }
 
     private static int pattern(boolean[] image, int i, int pw) {

@@ -23,6 +23,15 @@ final class WeightedFMeasure {
     private static final GaussianFilter GAUSSIAN = new GaussianFilter(7, 5);
     private static final double DECAY = Math.log(0.5) / 5;
 
+    /** {@code B} of a background pixel at squared distance d2, for d2 below the table's length (the most common). */
+    private static final double[] BACKGROUND_WEIGHT = new double[1 << 16];
+
+    static {
+        for (int d2 = 0; d2 < BACKGROUND_WEIGHT.length; d2++) {
+            BACKGROUND_WEIGHT[d2] = backgroundWeight(d2);
+        }
+    }
+
     private WeightedFMeasure() {}
 
     static double of(PreparedPair pair) {
@@ -46,8 +55,9 @@ final class WeightedFMeasure {
             if (pair.gt[i]) {
                 weighted[i] = blurred[i] < error[i] ? blurred[i] : error[i];
             } else {
-                double dist = Math.sqrt(EuclideanDistanceTransform.squaredDistance(i, nearest[i], w));
-                weighted[i] = error[i] * (2 - Math.exp(DECAY * dist));
+                long d2 = EuclideanDistanceTransform.squaredDistance(i, nearest[i], w);
+                weighted[i] =
+                        error[i] * (d2 < BACKGROUND_WEIGHT.length ? BACKGROUND_WEIGHT[(int) d2] : backgroundWeight(d2));
             }
         }
         double fgSum = PairwiseSum.sum(pair.select(weighted, true));
@@ -56,5 +66,10 @@ final class WeightedFMeasure {
         double recall = 1 - fgSum / pair.foreground;
         double precision = tpw / (tpw + bgSum + EPS);
         return (1 + BETA) * recall * precision / (recall + BETA * precision + EPS);
+    }
+
+    /** {@code 2 - exp(ln(0.5) / 5 * sqrt(d2))}. */
+    private static double backgroundWeight(long d2) {
+        return 2 - Math.exp(DECAY * Math.sqrt(d2));
     }
 }

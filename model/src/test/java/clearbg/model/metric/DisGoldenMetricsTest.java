@@ -49,6 +49,11 @@ class DisGoldenMetricsTest {
             if (actual != expected) {
                 failures.add(name + ": HCE expected " + expected + ", got " + actual);
             }
+            // HCE alone, straight from the 8-bit maps (clearbg metrics --only hce)
+            int alone = HumanCorrectionEffort.of(DisGoldens.prediction(name), DisGoldens.groundTruth(name));
+            if (alone != expected) {
+                failures.add(name + ": HCE alone expected " + expected + ", got " + alone);
+            }
             images++;
         }
         assertTrue(images >= 20);

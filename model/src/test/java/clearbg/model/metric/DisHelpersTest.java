@@ -90,13 +90,14 @@ class DisHelpersTest {
     void crossMorphologyBorders() {
         boolean[] full = {true, true, true, true};
         // cv2.erode: the outside never erodes; skimage on a zero-padded map: everything on the frame erodes
-        assertArrayEquals(full, BinaryMask.erodeCross(full, 2, 2, true));
-        assertArrayEquals(new boolean[4], BinaryMask.erodeCross(full, 2, 2, false));
+        assertArrayEquals(full, PackedMask.of(full, 2, 2).erodeCross(true).toBooleans());
+        assertArrayEquals(
+                new boolean[4], PackedMask.of(full, 2, 2).erodeCross(false).toBooleans());
         boolean[] dot = new boolean[9];
         dot[4] = true;
         assertArrayEquals(
                 new boolean[] {false, true, false, true, true, true, false, true, false},
-                BinaryMask.dilateCross(dot, 3, 3));
+                PackedMask.of(dot, 3, 3).dilateCross().toBooleans());
         int[] labels =
                 BinaryMask.label8(new boolean[] {true, false, false, false, true, false, true, false, true}, 3, 3);
         assertEquals(1, labels[9], "diagonal neighbours are one 8-connected component");
