@@ -43,7 +43,7 @@ final class GreyPng {
                 if (length < 0 || length > png.length - offset - 12) {
                     return null;
                 }
-                String type = new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1);
+                String type = chunkType(png, offset);
                 int data = offset + 8;
                 if (!crcMatches(png, offset + 4, length + 4, readInt(png, data + length))) {
                     return null;
@@ -81,7 +81,7 @@ final class GreyPng {
                         return null;
                     }
                     default -> {
-                        if (Character.isUpperCase(type.charAt(0))) {
+                        if (isCritical(type)) {
                             return null; // a critical chunk this class does not know (PLTE has no place here)
                         }
                     }
@@ -93,6 +93,51 @@ final class GreyPng {
         } finally {
             inflater.end();
         }
+    }
+
+    /**
+     * The header of an 8-bit grey PNG that {@link #decode} takes, from its chunk list alone (IHDR first and
+     * supported, no chunk that makes {@link #decode} decline, IEND last; CRCs and pixels are not checked here):
+     * format "PNG", one byte and one channel per pixel, as ImageIO's reader reports it. Null otherwise.
+     */
+    static ImageHeader header(byte[] png) {
+        if (png.length < SIGNATURE.length + 12 + 13 || !startsWithSignature(png)) {
+            return null;
+        }
+        int offset = SIGNATURE.length;
+        int data = offset + 8;
+        if (readInt(png, offset) != 13
+                || !"IHDR".equals(chunkType(png, offset))
+                || !supportedHeader(png, data)
+                || readInt(png, data) <= 0
+                || readInt(png, data + 4) <= 0) {
+            return null;
+        }
+        ImageHeader header = new ImageHeader("PNG", readInt(png, data), readInt(png, data + 4), 1, 1);
+        offset = data + 13 + 4;
+        while (offset + 12 <= png.length) {
+            int length = readInt(png, offset);
+            if (length < 0 || length > png.length - offset - 12) {
+                return null;
+            }
+            String type = chunkType(png, offset);
+            if (type.equals("IEND")) {
+                return header;
+            }
+            if (!type.equals("IDAT") && (type.equals("tRNS") || type.equals("iCCP") || isCritical(type))) {
+                return null;
+            }
+            offset += length + 12;
+        }
+        return null;
+    }
+
+    private static String chunkType(byte[] png, int chunk) {
+        return new String(png, chunk + 4, 4, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isCritical(String type) {
+        return Character.isUpperCase(type.charAt(0));
     }
 
     private static boolean startsWithSignature(byte[] png) {

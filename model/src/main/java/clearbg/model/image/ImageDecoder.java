@@ -98,6 +98,17 @@ public final class ImageDecoder {
      * @throws ImageDecodeException when the bytes are refused
      */
     public ImageHeader inspect(byte[] bytes, String sourceName) {
+        // 8-bit grey PNGs (most masks): the header from the chunk list, without starting an ImageIO reader
+        ImageHeader grey = bytes != null
+                        && bytes.length > 0
+                        && bytes.length <= limits.maxFileBytes()
+                        && ByteSignatures.truncation(bytes).isEmpty()
+                ? GreyPng.header(bytes)
+                : null;
+        if (grey != null) {
+            checkPixels(grey.width(), grey.height(), sourceName);
+            return grey;
+        }
         return withReader(bytes, sourceName, (reader, source) -> header(reader, source));
     }
 
@@ -161,6 +172,12 @@ public final class ImageDecoder {
         String format = reader.getFormatName().toUpperCase(Locale.ROOT);
         long width = reader.getWidth(0);
         long height = reader.getHeight(0);
+        checkPixels(width, height, source);
+        return RasterCost.header(reader, format, width, height);
+    }
+
+    /** Check 4 of the class description: {@code width * height} within {@link DecodeLimits#maxPixels()}. */
+    private void checkPixels(long width, long height, String source) {
         long pixels = width * height;
         if (pixels > limits.maxPixels()) {
             throw new ImageDecodeException(
@@ -173,7 +190,6 @@ public final class ImageDecoder {
                             pixels,
                             limits.maxPixels()));
         }
-        return RasterCost.header(reader, format, width, height);
     }
 
     private BufferedImage readFirstImage(ImageReader reader, String source) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -23,8 +24,10 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -204,6 +207,40 @@ class GreyPngTest {
         assertNull(GreyPng.decode(badCrc, MAX_PIXELS), "CRC");
         assertNull(GreyPng.decode(good, 12 * 7 - 1), "over the pixel limit");
         assertEquals(12 * 7, GreyPng.decode(good, 12 * 7).data().length);
+    }
+
+    /** The header ImageIO's PNG reader gives, as {@link ImageDecoder#inspect} reports it from a reader. */
+    private static ImageHeader viaImageIoReader(byte[] png) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(png))) {
+            ImageReader reader = ImageIO.getImageReaders(in).next();
+            try {
+                reader.setInput(in);
+                return RasterCost.header(reader, "PNG", reader.getWidth(0), reader.getHeight(0));
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    @Test
+    void theHeaderOfAGreyPngIsReadFromItsChunksAsImageIoReadsIt() throws IOException {
+        SplittableRandom random = new SplittableRandom(11);
+        byte[] png = greyPng(randomPixels(random, 29, 13), new int[] {4}, null);
+        ImageHeader fast = GreyPng.header(png);
+        assertEquals(viaImageIoReader(png), fast);
+        assertEquals(fast, new ImageDecoder().inspect(png, "mask.png"));
+
+        ImageDecodeException over = assertThrows(
+                ImageDecodeException.class,
+                () -> new ImageDecoder(DecodeLimits.ofMaxPixels(29 * 13 - 1)).inspect(png, "mask.png"));
+        assertTrue(over.getMessage().contains("mask.png") && over.getMessage().contains("29x13"), over.getMessage());
+
+        byte[] transparent = greyPng(randomPixels(random, 12, 7), new int[] {1}, chunk("tRNS", new byte[] {0, 7}));
+        assertNull(GreyPng.header(transparent), "tRNS: ImageIO reads it");
+        assertEquals(viaImageIoReader(transparent), new ImageDecoder().inspect(transparent, "t.png"));
+        BufferedImage rgb = new BufferedImage(5, 3, BufferedImage.TYPE_3BYTE_BGR);
+        assertNull(GreyPng.header(Encoded.of(rgb, "png")), "RGB");
+        assertNull(GreyPng.header(Arrays.copyOf(png, png.length - 12)), "no IEND");
     }
 
     private static byte[] interlacedPng(BufferedImage image) throws IOException {
