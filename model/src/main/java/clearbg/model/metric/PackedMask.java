@@ -1,5 +1,7 @@
 package clearbg.model.metric;
 
+import java.util.function.IntPredicate;
+
 /**
  * A binary mask packed 64 pixels to a {@code long}: each row starts a new word, pixel (x, y) is bit {@code x % 64}
  * of word {@code y * words + x / 64}, and the bits past the last column are always 0. Morphology by the 3x3 cross
@@ -35,24 +37,16 @@ final class PackedMask {
 
     /** The mask of the set elements of a row-major {@code width x height} array. */
     static PackedMask of(boolean[] mask, int width, int height) {
-        PackedMask out = empty(width, height);
-        for (int y = 0; y < height; y++) {
-            int row = y * width;
-            for (int k = 0; k < out.words; k++) {
-                int from = row + (k << 6);
-                int n = Math.min(64, width - (k << 6));
-                long word = 0;
-                for (int b = 0; b < n; b++) {
-                    word |= (mask[from + b] ? 1L : 0L) << b;
-                }
-                out.bits[y * out.words + k] = word;
-            }
-        }
-        return out;
+        return where(width, height, i -> mask[i]);
     }
 
     /** The mask of the pixels whose value exceeds {@code threshold}, of a row-major {@code width x height} map. */
     static PackedMask above(double[] values, double threshold, int width, int height) {
+        return where(width, height, i -> values[i] > threshold);
+    }
+
+    /** The mask of the row-major pixel indices {@code i} of a {@code width x height} image for which {@code set}. */
+    private static PackedMask where(int width, int height, IntPredicate set) {
         PackedMask out = empty(width, height);
         for (int y = 0; y < height; y++) {
             int row = y * width;
@@ -61,7 +55,7 @@ final class PackedMask {
                 int n = Math.min(64, width - (k << 6));
                 long word = 0;
                 for (int b = 0; b < n; b++) {
-                    word |= (values[from + b] > threshold ? 1L : 0L) << b;
+                    word |= (set.test(from + b) ? 1L : 0L) << b;
                 }
                 out.bits[y * out.words + k] = word;
             }
