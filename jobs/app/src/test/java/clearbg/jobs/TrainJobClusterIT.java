@@ -27,6 +27,8 @@ class TrainJobClusterIT {
 
     private static final int STEPS = 12; // 24 images / (2 workers x batch 2): 6 steps per epoch, 2 epochs
     private static final int KILL_AFTER = 9; // checkpoints every 3 steps: 9 is in the second epoch, 12 is the end
+    /** Spark's own log line (log4j2 through SLF4J) about a task or executor lost. */
+    private static final Pattern SPARK_LOST_TASK = Pattern.compile("(WARN|ERROR) \\w+: Lost (task|executor)");
     private static final Pattern RESUMED =
             Pattern.compile("TrainJob: epoch 2 resumes from the checkpoint of step (\\d+)");
 
@@ -68,6 +70,9 @@ class TrainJobClusterIT {
             String output = Files.readString(log, StandardCharsets.UTF_8);
             String executorOutput = cluster.executorOutput();
             assertEquals(0, job.exitValue(), output + executorOutput);
+            assertTrue(
+                    SPARK_LOST_TASK.matcher(output).find(),
+                    "Spark's own warning about the task lost with the executor is in the job's output:\n" + output);
             assertEquals(
                     2,
                     cluster.executorFolders(1, 1).size(),

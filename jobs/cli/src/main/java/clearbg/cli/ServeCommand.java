@@ -6,8 +6,6 @@ import clearbg.cli.serve.ServeSettings;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.NetworkOptions;
 import clearbg.jobs.options.NetworkSettings;
-import clearbg.jobs.remove.RemovalPipeline;
-import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.InferenceEngine;
 import clearbg.model.predict.Predictor;
@@ -93,6 +91,22 @@ final class ServeCommand implements Callable<Integer> {
             description = "largest request body (default ${DEFAULT-VALUE})")
     private long maxBody;
 
+    @Option(
+            names = "--matting-max-pixels",
+            defaultValue = "" + ServeSettings.MattingLimits.DEFAULT_MAX_PIXELS,
+            paramLabel = "N",
+            description = "largest image alpha matting ('a') takes (default ${DEFAULT-VALUE}: a Full HD photo;"
+                    + " larger ones are refused with 422)")
+    private long mattingMaxPixels;
+
+    @Option(
+            names = "--matting-timeout",
+            defaultValue = "60",
+            paramLabel = "S",
+            description = "seconds one alpha matting may wait and run (default ${DEFAULT-VALUE}; then it stops and"
+                    + " the request is answered 504)")
+    private double mattingTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
         NetworkSettings network = networkOptions.settings();
@@ -110,17 +124,17 @@ final class ServeCommand implements Callable<Integer> {
                     queue,
                     batchSize(batch, network.engine(), CudaUtils.getGpuCount()),
                     batchWaitMillis,
-                    maxBody);
+                    maxBody,
+                    new ServeSettings.MattingLimits(mattingMaxPixels, Math.round(mattingTimeoutSeconds * 1000)));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
-        BudgetedDecoder decoder = new BudgetedDecoder(imageLimits.limits(), RemovalPipeline.WORK_BYTES_PER_PIXEL);
         CountDownLatch stopped = new CountDownLatch(1);
         try (FusedMapNetwork net = LocalNetworks.open(weights, network, threads, Math.max(1, cores / threads), err);
                 ServeServer server = new ServeServer(
                         new Predictor(net, new PredictorSettings(network.size(), settings.batchSize())),
-                        decoder,
+                        imageLimits.limits(),
                         settings,
                         weights.getFileName() + " (" + network.engine().cliName() + ", "
                                 + network.precision().cliName() + ")")) {

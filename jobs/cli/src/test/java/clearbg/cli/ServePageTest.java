@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.cli.serve.ServeServer;
 import clearbg.cli.serve.ServeSettings;
-import clearbg.jobs.remove.RemovalPipeline;
-import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.predict.EngineChoice;
 import clearbg.model.predict.FusedMapNetwork;
@@ -63,8 +61,8 @@ class ServePageTest {
                         1);
                 ServeServer server = new ServeServer(
                         new Predictor(network, new PredictorSettings(320, 4)),
-                        new BudgetedDecoder(DecodeLimits.defaults(), RemovalPipeline.WORK_BYTES_PER_PIXEL),
-                        new ServeSettings("127.0.0.1", 0, 2, 16, 4, 5, 1 << 24),
+                        DecodeLimits.defaults(),
+                        new ServeSettings("127.0.0.1", 0, 2, 16, 4, 5, 1 << 24, ServeServerTest.MATTING),
                         "page test")) {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(chromium);

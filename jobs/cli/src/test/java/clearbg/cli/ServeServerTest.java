@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.cli.serve.ServeServer;
 import clearbg.cli.serve.ServeSettings;
-import clearbg.jobs.remove.RemovalPipeline;
-import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.ImageDecoder;
 import clearbg.model.matting.AlphaMatting;
@@ -47,6 +45,8 @@ class ServeServerTest {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final long MAX_BODY = 1 << 20;
+    /** Alpha matting's limits in the tests that do not test them. */
+    static final ServeSettings.MattingLimits MATTING = new ServeSettings.MattingLimits(4_000_000, 60_000);
 
     @TempDir
     static Path shared;
@@ -66,8 +66,8 @@ class ServeServerTest {
                 weights, null, 320, EngineChoice.onThisMachine(InferenceEngine.ONNXRUNTIME, Precision.FP32), 1);
         server = new ServeServer(
                 new Predictor(network, new PredictorSettings(320, 4)),
-                new BudgetedDecoder(DecodeLimits.ofMaxPixels(4_000_000), RemovalPipeline.WORK_BYTES_PER_PIXEL),
-                new ServeSettings("127.0.0.1", 0, 2, 16, 4, 5, MAX_BODY),
+                DecodeLimits.ofMaxPixels(4_000_000),
+                new ServeSettings("127.0.0.1", 0, 2, 16, 4, 5, MAX_BODY, MATTING),
                 "test");
     }
 
@@ -216,8 +216,8 @@ class ServeServerTest {
         HeldNetwork held = new HeldNetwork();
         try (ServeServer busy = new ServeServer(
                 new Predictor(held, new PredictorSettings(32, 1)),
-                new BudgetedDecoder(DecodeLimits.defaults(), RemovalPipeline.WORK_BYTES_PER_PIXEL),
-                new ServeSettings("127.0.0.1", 0, 1, 1, 1, 0, MAX_BODY),
+                DecodeLimits.defaults(),
+                new ServeSettings("127.0.0.1", 0, 1, 1, 1, 0, MAX_BODY, MATTING),
                 "held")) {
             byte[] photo = RemoveCommandTest.encode(RemoveCommandTest.photo(40, 40), "png");
             CompletableFuture<HttpResponse<byte[]>> inPass = postAsync(busy.port(), photo);

@@ -20,6 +20,13 @@ public record AlphaMatting(int foregroundThreshold, int backgroundThreshold, int
      */
     public static final long WORK_BYTES_PER_PIXEL = 400;
 
+    /**
+     * Most pixels an image may have to be matted: the Laplacian's 25 values per pixel must fit one Java array
+     * ({@code 25 n <= Integer.MAX_VALUE - 8}), so every index stays a checked {@code int}. Services set far
+     * lower caps of their own (the work grows faster than the pixels).
+     */
+    public static final long MAX_PIXELS = (Integer.MAX_VALUE - 8) / MattingLaplacian.ENTRIES_PER_PIXEL;
+
     /** rembg's defaults: {@code af=240, ab=10, ae=10}. */
     public static final AlphaMatting REMBG_DEFAULTS = new AlphaMatting(240, 10, 10);
 
@@ -44,11 +51,26 @@ public record AlphaMatting(int foregroundThreshold, int backgroundThreshold, int
      */
     public record Cutout(FloatImage colour, byte[] alpha) {}
 
-    /** Applies the recipe. */
+    /** Applies the recipe to the end. */
     public Cutout apply(FloatImage photo, byte[] mask) {
+        return apply(photo, mask, MattingStop.NEVER);
+    }
+
+    /**
+     * Applies the recipe, polling {@code stop} as it goes.
+     *
+     * @throws IllegalArgumentException when the photo has more than {@link #MAX_PIXELS} pixels
+     * @throws MattingStoppedException when {@code stop} gave a reason before the cut-out was done
+     */
+    public Cutout apply(FloatImage photo, byte[] mask, MattingStop stop) {
         int w = photo.width();
         int h = photo.height();
-        int n = w * h;
+        long pixels = (long) w * h;
+        if (pixels > MAX_PIXELS) {
+            throw new IllegalArgumentException(
+                    "a " + w + "x" + h + " image is too large for alpha matting (at most " + MAX_PIXELS + " pixels)");
+        }
+        int n = (int) pixels;
         double[] rgb = new double[n * 3];
         float[] rgbFloat = new float[n * 3];
         for (int i = 0; i < n; i++) {
@@ -59,14 +81,15 @@ public record AlphaMatting(int foregroundThreshold, int backgroundThreshold, int
             }
         }
         byte[] trimap = Trimap.of(mask, w, h, foregroundThreshold, backgroundThreshold, erodeSize);
-        double[] alpha = ClosedFormMatting.alpha(rgb, trimap, w, h);
+        stop.check();
+        double[] alpha = ClosedFormMatting.alpha(rgb, trimap, w, h, stop);
         float[] alphaFloat = new float[n];
         byte[] alpha8 = new byte[n];
         for (int i = 0; i < n; i++) {
             alphaFloat[i] = (float) alpha[i];
             alpha8[i] = (byte) Math.min(255, (int) (alpha[i] * 255));
         }
-        float[] foreground = ForegroundEstimation.foreground(rgbFloat, alphaFloat, w, h);
+        float[] foreground = ForegroundEstimation.foreground(rgbFloat, alphaFloat, w, h, stop);
         float[] colour = new float[n * 3];
         for (int i = 0; i < colour.length; i++) {
             colour[i] = (float) Math.min(255, Math.floor(foreground[i] * 255.0));

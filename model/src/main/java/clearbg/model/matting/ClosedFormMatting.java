@@ -5,6 +5,8 @@ import org.apache.commons.math3.linear.ConjugateGradient;
 import org.apache.commons.math3.linear.JacobiPreconditioner;
 import org.apache.commons.math3.linear.RealLinearOperator;
 import org.apache.commons.math3.linear.RealVector;
+import org.apache.commons.math3.util.IterationEvent;
+import org.apache.commons.math3.util.IterationListener;
 
 /**
  * The closed-form alpha matte, as pymatting's {@code estimate_alpha_cf(image, trimap)}: solve
@@ -26,10 +28,13 @@ public final class ClosedFormMatting {
     private ClosedFormMatting() {}
 
     /**
-     * The alpha matte of {@code rgb} (HWC, 0..1) for {@code trimap} (0, 128 or 255 per pixel), row by row.
+     * The alpha matte of {@code rgb} (HWC, 0..1) for {@code trimap} (0, 128 or 255 per pixel), row by row,
+     * polling {@code stop} once per row of the Laplacian and once per solver iteration.
+     *
+     * @throws MattingStoppedException when {@code stop} gave a reason first
      */
-    public static double[] alpha(double[] rgb, byte[] trimap, int width, int height) {
-        MattingLaplacian laplacian = MattingLaplacian.of(rgb, width, height, EPSILON);
+    public static double[] alpha(double[] rgb, byte[] trimap, int width, int height, MattingStop stop) {
+        MattingLaplacian laplacian = MattingLaplacian.of(rgb, width, height, EPSILON, stop);
         int n = width * height;
         double[] known = new double[n];
         double[] b = new double[n];
@@ -64,12 +69,36 @@ public final class ClosedFormMatting {
         if (rhs.getNorm() == 0) {
             return new double[n];
         }
-        RealVector x = new ConjugateGradient(MAX_ITERATIONS, RELATIVE_TOLERANCE, false)
-                .solve(a, new JacobiPreconditioner(diagonal, false), rhs);
+        ConjugateGradient solver = new ConjugateGradient(MAX_ITERATIONS, RELATIVE_TOLERANCE, false);
+        solver.getIterationManager().addIterationListener(new StopListener(stop));
+        RealVector x = solver.solve(a, new JacobiPreconditioner(diagonal, false), rhs);
         double[] alpha = x.toArray();
         for (int i = 0; i < n; i++) {
             alpha[i] = Math.max(0, Math.min(1, alpha[i]));
         }
         return alpha;
+    }
+
+    /** Polls the stop after each iteration of the solver (its exception ends {@code solve}). */
+    private record StopListener(MattingStop stop) implements IterationListener {
+        @Override
+        public void initializationPerformed(IterationEvent e) {
+            stop.check();
+        }
+
+        @Override
+        public void iterationStarted(IterationEvent e) {
+            // polled once per iteration, when it is done
+        }
+
+        @Override
+        public void iterationPerformed(IterationEvent e) {
+            stop.check();
+        }
+
+        @Override
+        public void terminationPerformed(IterationEvent e) {
+            // the solver ended on its own
+        }
     }
 }

@@ -23,8 +23,13 @@ public final class ForegroundEstimation {
 
     private ForegroundEstimation() {}
 
-    /** The foreground colours (HWC, 0..1) of {@code rgb} (HWC, 0..1) under {@code alpha}. */
-    public static float[] foreground(float[] rgb, float[] alpha, int w0, int h0) {
+    /**
+     * The foreground colours (HWC, 0..1) of {@code rgb} (HWC, 0..1) under {@code alpha}, polling {@code stop}
+     * before each sweep.
+     *
+     * @throws MattingStoppedException when {@code stop} gave a reason first
+     */
+    public static float[] foreground(float[] rgb, float[] alpha, int w0, int h0, MattingStop stop) {
         float[] fMean = new float[3];
         float[] bMean = new float[3];
         int fCount = 0;
@@ -62,6 +67,7 @@ public final class ForegroundEstimation {
             float[] b = resize(bPrev, wPrev, hPrev, 3, w, h);
             int iterations = w <= SMALL_SIZE && h <= SMALL_SIZE ? SMALL_ITERATIONS : BIG_ITERATIONS;
             for (int it = 0; it < iterations; it++) {
+                stop.check();
                 sweep(image, a, f, b, w, h);
             }
             fPrev = f;

@@ -11,6 +11,9 @@ package clearbg.model.matting;
 final class MattingLaplacian {
 
     static final int SPAN = 5;
+    /** Values stored per pixel (its row of the matrix). */
+    static final int ENTRIES_PER_PIXEL = SPAN * SPAN;
+
     private static final int REACH = 2;
     private static final int AREA = 9;
 
@@ -24,11 +27,21 @@ final class MattingLaplacian {
         this.values = values;
     }
 
-    /** The Laplacian of {@code rgb} (HWC, 0..1). */
-    static MattingLaplacian of(double[] rgb, int w, int h, double epsilon) {
-        double[] values = new double[w * h * SPAN * SPAN];
+    /**
+     * The Laplacian of {@code rgb} (HWC, 0..1), polling {@code stop} once per row.
+     *
+     * @throws IllegalArgumentException when its {@code 25 w h} values would not fit one array
+     */
+    static MattingLaplacian of(double[] rgb, int w, int h, double epsilon, MattingStop stop) {
+        long entries = (long) w * h * ENTRIES_PER_PIXEL;
+        if (entries > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(
+                    "a " + w + "x" + h + " image is too large for the matting Laplacian (" + entries + " values)");
+        }
+        double[] values = new double[(int) entries];
         double[][] c = new double[AREA][3];
         for (int y = 1; y < h - 1; y++) {
+            stop.check();
             for (int x = 1; x < w - 1; x++) {
                 for (int ch = 0; ch < 3; ch++) {
                     double s = 0;

@@ -34,6 +34,7 @@ final class AcceptorHandshake {
 
     private final RingHandshake handshake;
     private final SocketChannel channel;
+    private long progressNanos = System.nanoTime();
     private Step step = Step.HELLO_HEAD;
     private ByteBuffer incoming = ByteBuffer.allocate(RingHandshake.HELLO_HEAD_BYTES);
     private ByteBuffer outgoing;
@@ -51,6 +52,15 @@ final class AcceptorHandshake {
 
     SocketChannel channel() {
         return channel;
+    }
+
+    /**
+     * When the connection last made progress ({@link System#nanoTime()}): when it was accepted, or when the
+     * last whole message was received from it. A real peer sends each message within a round trip of the
+     * previous one.
+     */
+    long progressNanos() {
+        return progressNanos;
     }
 
     /** Why the connection was dropped, for messages; null unless {@link State#DROPPED}. */
@@ -86,6 +96,7 @@ final class AcceptorHandshake {
                     return State.PENDING;
                 }
                 incoming.flip();
+                progressNanos = System.nanoTime();
                 State state = received();
                 if (state != State.PENDING) {
                     return state;

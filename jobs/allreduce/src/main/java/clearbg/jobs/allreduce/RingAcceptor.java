@@ -8,6 +8,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -20,15 +21,33 @@ import java.util.concurrent.TimeUnit;
  * <p>Anyone may connect: every accepted connection runs its own {@link AcceptorHandshake}, all of them
  * driven by one selector, so a stranger that connects first and then says nothing, trickles bytes or sends
  * a guessed greeting holds up nobody. A connection that fails the handshake is closed and the wait goes
- * on; the first one that authenticates as the previous rank ends it, and every other is closed. At most
- * {@value #MAX_PENDING} connections are in their handshake at once; one more closes the oldest (a real
- * neighbour finishes within a few round trips, so the oldest is the likeliest stranger). The whole wait has
- * one deadline, the set-up's.
+ * on; the first one that authenticates as the previous rank ends it, and every other is closed. The whole
+ * wait has one deadline, the set-up's.
+ *
+ * <p>A flood of connections cannot crowd out the real neighbour:
+ * <ul>
+ *   <li>each round of the selector first advances the connections that have bytes to read, then accepts at
+ *       most {@value #ACCEPTS_PER_ROUND} new ones, so a hello that has arrived is read before more strangers
+ *       are let in;</li>
+ *   <li>at most {@value #MAX_PENDING} connections are in their handshake at once; to make room, the connection
+ *       that has gone longest without sending a whole message, if that is at least {@value #GRACE_MILLIS} ms,
+ *       is closed. A connection that has just been accepted or has just sent a message is never closed to
+ *       make room, so the real neighbour, which sends each message within a round trip, is never crowded
+ *       out;</li>
+ *   <li>while no connection can be closed, no more are accepted: new ones wait in the kernel's backlog
+ *       ({@value #BACKLOG}) and are accepted as room is made.</li>
+ * </ul>
  */
 final class RingAcceptor implements AutoCloseable {
 
     /** Most connections in their handshake at once. */
-    static final int MAX_PENDING = 16;
+    static final int MAX_PENDING = 256;
+    /** The listening socket's backlog: connections the kernel holds while none are accepted. */
+    static final int BACKLOG = 1024;
+    /** Most connections accepted in one round of the selector. */
+    static final int ACCEPTS_PER_ROUND = 32;
+    /** How long a connection may stay before it can be closed to make room for others. */
+    static final long GRACE_MILLIS = 1000;
 
     private final ServerSocketChannel server;
     private final RingHandshake handshake;
@@ -104,9 +123,10 @@ final class RingAcceptor implements AutoCloseable {
         try (Selector opened = Selector.open()) {
             selector = opened;
             server.configureBlocking(false);
-            server.register(opened, SelectionKey.OP_ACCEPT);
+            SelectionKey accepting = server.register(opened, SelectionKey.OP_ACCEPT);
             while (authenticated == null) {
-                long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                long now = System.nanoTime();
+                long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - now);
                 if (stopped) {
                     throw new IOException("stopped waiting for " + previousPeer);
                 }
@@ -114,7 +134,9 @@ final class RingAcceptor implements AutoCloseable {
                     throw new IOException(previousPeer + " did not connect and pass the handshake within "
                             + timeoutMillis + " ms" + dropSummary());
                 }
-                opened.select(leftMillis);
+                long roomInMillis = millisUntilRoom(now);
+                accepting.interestOps(roomInMillis == 0 ? SelectionKey.OP_ACCEPT : 0);
+                opened.select(Math.max(1, Math.min(leftMillis, roomInMillis == 0 ? leftMillis : roomInMillis)));
                 authenticated = handleReady(opened);
             }
             return authenticated;
@@ -128,14 +150,37 @@ final class RingAcceptor implements AutoCloseable {
         }
     }
 
-    /** Accepts new connections and advances the ready ones; returns the authenticated one, if any. */
+    /**
+     * 0 when a connection can be accepted now (there is room, or a connection that may be closed to make
+     * room); else how long until the connection that has gone longest without progress has had its grace.
+     */
+    private long millisUntilRoom(long now) {
+        if (pending.size() < MAX_PENDING) {
+            return 0;
+        }
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(now - stalest().progressNanos());
+        return Math.max(0, GRACE_MILLIS - idleMillis);
+    }
+
+    /** The pending connection that has gone longest without progress. */
+    private AcceptorHandshake stalest() {
+        return pending.stream()
+                .min(Comparator.comparingLong(AcceptorHandshake::progressNanos))
+                .orElseThrow();
+    }
+
+    /**
+     * Advances the connections with something to read or write, then accepts new ones; returns the
+     * authenticated connection, if any.
+     */
     private SocketChannel handleReady(Selector opened) throws IOException {
+        boolean acceptable = false;
         for (SelectionKey key : opened.selectedKeys()) {
             if (!key.isValid()) {
                 continue;
             }
             if (key.isAcceptable()) {
-                acceptAll(opened);
+                acceptable = true;
                 continue;
             }
             AcceptorHandshake connection = (AcceptorHandshake) key.attachment();
@@ -151,15 +196,18 @@ final class RingAcceptor implements AutoCloseable {
             }
         }
         opened.selectedKeys().clear();
+        if (acceptable) {
+            acceptSome(opened);
+        }
         return null;
     }
 
-    private void acceptAll(Selector opened) throws IOException {
-        for (SocketChannel channel = server.accept(); channel != null; channel = server.accept()) {
-            if (pending.size() >= MAX_PENDING) {
-                drop(
-                        pending.peekFirst(),
-                        "was closed to make room: " + MAX_PENDING + " connections were in their handshake");
+    /** Accepts up to {@value #ACCEPTS_PER_ROUND} connections while there is room or room can be made. */
+    private void acceptSome(Selector opened) throws IOException {
+        for (int accepted = 0; accepted < ACCEPTS_PER_ROUND && makeRoom(); accepted++) {
+            SocketChannel channel = server.accept();
+            if (channel == null) {
+                return;
             }
             try {
                 channel.configureBlocking(false);
@@ -170,6 +218,23 @@ final class RingAcceptor implements AutoCloseable {
                 closeQuietly(channel);
             }
         }
+    }
+
+    /**
+     * Whether a connection can be added: there is room, or the connection that has gone longest without
+     * progress, past its grace, was closed to make it.
+     */
+    private boolean makeRoom() {
+        if (millisUntilRoom(System.nanoTime()) > 0) {
+            return false;
+        }
+        if (pending.size() >= MAX_PENDING) {
+            drop(
+                    stalest(),
+                    "was closed to make room: " + MAX_PENDING + " connections were in their handshake and it had"
+                            + " sent nothing for " + GRACE_MILLIS + " ms or more");
+        }
+        return true;
     }
 
     private void drop(AcceptorHandshake connection, String reason) {

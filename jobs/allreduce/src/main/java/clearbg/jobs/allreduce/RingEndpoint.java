@@ -76,7 +76,7 @@ public final class RingEndpoint implements AutoCloseable {
             // Set before bind so that accepted sockets start with large windows.
             server.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
             try {
-                server.bind(new InetSocketAddress(host, 0));
+                server.bind(new InetSocketAddress(host, 0), RingAcceptor.BACKLOG);
             } catch (IOException e) {
                 throw new IOException(
                         "cannot listen on " + host.getHostAddress() + " (the advertised host '" + advertisedHost

@@ -19,7 +19,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +40,8 @@ class RingAuthenticationTest {
     private static final int LENGTH = 10_007;
     private static final int STRANGER_READ_TIMEOUT_MILLIS = 30_000;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Connections of the flood test, over both ranks. */
+    private static final int FLOOD = 1000;
 
     @Test
     void strangersThatConnectFirstAndStallNeitherFailTheRingNorChangeTheSum() throws Exception {
@@ -142,6 +150,52 @@ class RingAuthenticationTest {
         } finally {
             closeAll(strangers);
         }
+    }
+
+    @Test
+    void aThousandConnectionsDuringTheSetUpDoNotFailIt() throws Exception {
+        List<RingEndpoint> endpoints = listen(2);
+        List<SocketChannel> strangers = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch flooding = new CountDownLatch(RingAcceptor.MAX_PENDING);
+        ExecutorService flood = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> floods = new ArrayList<>();
+            for (int target = 0; target < 2; target++) {
+                RingEndpoint endpoint = endpoints.get(target);
+                floods.add(flood.submit(() -> floodWith(endpoint, FLOOD / 2, strangers, flooding)));
+            }
+            assertTrue(flooding.await(60, TimeUnit.SECONDS), "the flood started");
+            assertRingSums(endpoints); // each rank's first set-up, while the flood goes on
+            int opened = 0;
+            for (Future<Integer> each : floods) {
+                opened += each.get(120, TimeUnit.SECONDS);
+            }
+            assertTrue(opened >= RingAcceptor.MAX_PENDING, "the flood opened " + opened + " connections");
+        } finally {
+            flood.shutdownNow();
+            closeAll(new ArrayList<>(strangers));
+        }
+    }
+
+    /**
+     * Opens up to {@code count} connections to {@code endpoint}, one in three sending garbage, the rest
+     * silent, until the endpoint stops listening; returns how many it opened.
+     */
+    private static int floodWith(
+            RingEndpoint endpoint, int count, List<SocketChannel> strangers, CountDownLatch flooding) {
+        for (int i = 0; i < count; i++) {
+            try {
+                SocketChannel stranger = connectTo(endpoint);
+                strangers.add(stranger);
+                if (i % 3 == 0) {
+                    write(stranger, ByteBuffer.wrap(randomBytes(64)));
+                }
+                flooding.countDown();
+            } catch (IOException e) {
+                return i; // the ring formed and stopped listening (or closed this stranger)
+            }
+        }
+        return count;
     }
 
     @Test

@@ -5,47 +5,121 @@ import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.Predictor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
- * Gathers concurrent requests into forward passes. Images wait in a bounded queue; each of {@code workers}
- * threads takes the oldest image, then whatever else arrives within {@code maxWait} up to {@code batchSize}
- * images, and predicts them in one call. A full queue refuses at once ({@link QueueFullException}), so a
- * burst is answered with "try later" instead of growing memory.
+ * The server's worker pool: {@code workers} threads take jobs from one queue, in order. A job is either an
+ * image for a forward pass (a worker takes the oldest image, then whatever images arrive within
+ * {@code maxWait} up to {@code batchSize}, and predicts them in one call) or a task of its own (alpha
+ * matting), which runs alone on the worker that takes it.
+ *
+ * <p>Admission comes first: a request takes a {@link Ticket} before it decodes anything, and at most
+ * {@code workers + queueCapacity} tickets are out at once (requests being worked on plus requests waiting);
+ * one more is refused at once ({@link QueueFullException}), so a burst is answered with "try later" instead
+ * of decoding images or growing memory. A request holds at most one job in the queue at a time, so the queue
+ * never holds more jobs than tickets are out.
  */
 final class MicroBatcher implements AutoCloseable {
 
-    /** The queue had no room for another image. */
+    /** No room for another request. */
     static final class QueueFullException extends Exception {
-        QueueFullException(int capacity) {
-            super("the queue is full (" + capacity + " images waiting)");
+        private static final long serialVersionUID = 1L;
+
+        QueueFullException(int requests) {
+            super("the queue is full (" + requests + " requests in progress or waiting)");
         }
     }
 
-    private record Job(FloatImage image, CompletableFuture<MaskImage> mask) {}
+    /** One admitted request's place; closing it gives the place back. Idempotent. */
+    final class Ticket implements AutoCloseable {
+        private boolean open = true;
+
+        @Override
+        public void close() {
+            if (open) {
+                open = false;
+                tickets.release();
+            }
+        }
+    }
+
+    /**
+     * A task queued by {@link #run}: its result, and whether it has ended (run to the end, failed, or been
+     * skipped because it was abandoned before a worker took it).
+     */
+    static final class Running<T> {
+        private final Supplier<T> body;
+        private final CompletableFuture<T> result = new CompletableFuture<>();
+        private final CountDownLatch ended = new CountDownLatch(1);
+
+        private Running(Supplier<T> body) {
+            this.body = body;
+        }
+
+        /** Completes with the task's result or its exception. */
+        CompletableFuture<T> result() {
+            return result;
+        }
+
+        /**
+         * Abandons the task with {@code why}: a task no worker has taken yet will be skipped; a running one
+         * must end by itself (through the stop signal its caller gave it), and this waits up to
+         * {@code graceMillis} for that.
+         *
+         * @return whether the task has ended
+         */
+        boolean abandon(RuntimeException why, long graceMillis) throws InterruptedException {
+            result.completeExceptionally(why);
+            return ended.await(graceMillis, TimeUnit.MILLISECONDS);
+        }
+
+        private void runHere() {
+            try {
+                if (!result.isDone()) {
+                    result.complete(body.get());
+                }
+            } catch (RuntimeException | OutOfMemoryError e) {
+                result.completeExceptionally(e);
+            } finally {
+                ended.countDown();
+            }
+        }
+    }
+
+    private interface Job {}
+
+    private record Forward(FloatImage image, CompletableFuture<MaskImage> mask) implements Job {}
+
+    private record Task(Running<?> running) implements Job {}
 
     private final Predictor predictor;
-    private final BlockingQueue<Job> queue;
-    private final int capacity;
+    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Semaphore tickets;
+    private final int admitted;
     private final int batchSize;
     private final long maxWaitNanos;
     private final List<Thread> workers = new ArrayList<>();
     private final LongAdder batches = new LongAdder();
     private final LongAdder batchedImages = new LongAdder();
+    private final AtomicInteger tasksRunning = new AtomicInteger();
     private volatile boolean closed;
 
     MicroBatcher(Predictor predictor, ServeSettings settings) {
         this.predictor = predictor;
-        this.capacity = settings.queueCapacity();
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.admitted = settings.workers() + settings.queueCapacity();
+        this.tickets = new Semaphore(admitted);
         this.batchSize = settings.batchSize();
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(settings.batchWaitMillis());
         for (int i = 0; i < settings.workers(); i++) {
-            Thread worker = new Thread(this::work, "clearbg-serve-forward-" + i);
+            Thread worker = new Thread(this::work, "clearbg-serve-worker-" + i);
             worker.setDaemon(true);
             workers.add(worker);
             worker.start();
@@ -53,24 +127,49 @@ final class MicroBatcher implements AutoCloseable {
     }
 
     /**
-     * Queues {@code image}; the future completes with its mask at the image's size.
+     * Admits one request, before it reads or decodes its image.
      *
-     * @throws QueueFullException when the queue holds {@code capacity} images already
+     * @throws QueueFullException when {@code workers + queue} requests are in progress or waiting already
      */
-    CompletableFuture<MaskImage> submit(FloatImage image) throws QueueFullException {
+    Ticket admit() throws QueueFullException {
         if (closed) {
             throw new IllegalStateException("the server is stopping");
         }
-        Job job = new Job(image, new CompletableFuture<>());
-        if (!queue.offer(job)) {
-            throw new QueueFullException(capacity);
+        if (!tickets.tryAcquire()) {
+            throw new QueueFullException(admitted);
         }
+        return new Ticket();
+    }
+
+    /** Queues {@code image} for a forward pass; the future completes with its mask at the image's size. */
+    CompletableFuture<MaskImage> predict(Ticket ticket, FloatImage image) {
+        Forward job = new Forward(image, new CompletableFuture<>());
+        enqueue(ticket, job);
         return job.mask();
     }
 
-    /** Images waiting for a forward pass now. */
+    /** Queues {@code task} to run alone on a worker. */
+    <T> Running<T> run(Ticket ticket, Supplier<T> task) {
+        Running<T> running = new Running<>(task);
+        enqueue(ticket, new Task(running));
+        return running;
+    }
+
+    private void enqueue(Ticket ticket, Job job) {
+        if (closed || !ticket.open) {
+            throw new IllegalStateException(closed ? "the server is stopping" : "the request's ticket is closed");
+        }
+        queue.add(job);
+    }
+
+    /** Jobs (images and tasks) waiting for a worker now. */
     int queued() {
         return queue.size();
+    }
+
+    /** Tasks running on workers now. */
+    int tasksRunning() {
+        return tasksRunning.get();
     }
 
     /** Forward passes run so far. */
@@ -84,43 +183,57 @@ final class MicroBatcher implements AutoCloseable {
     }
 
     private void work() {
-        List<Job> jobs = new ArrayList<>(batchSize);
+        List<Forward> pass = new ArrayList<>(batchSize);
+        Job next = null;
         while (!closed) {
             try {
-                jobs.add(queue.take());
+                Job job = next != null ? next : queue.take();
+                next = null;
+                if (job instanceof Task task) {
+                    tasksRunning.incrementAndGet();
+                    try {
+                        task.running().runHere();
+                    } finally {
+                        tasksRunning.decrementAndGet();
+                    }
+                    continue;
+                }
+                pass.add((Forward) job);
                 long deadline = System.nanoTime() + maxWaitNanos;
-                while (jobs.size() < batchSize) {
-                    Job next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    if (next == null) {
+                while (pass.size() < batchSize) {
+                    Job more = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (more instanceof Forward forward) {
+                        pass.add(forward);
+                    } else {
+                        next = more; // a task (run after this pass) or nothing more within the wait
                         break;
                     }
-                    jobs.add(next);
                 }
-                predict(jobs);
+                predict(pass);
             } catch (InterruptedException e) {
-                jobs.forEach(job -> job.mask().completeExceptionally(e));
+                pass.forEach(job -> job.mask().completeExceptionally(e));
                 return;
             } finally {
-                jobs.clear();
+                pass.clear();
             }
         }
     }
 
-    private void predict(List<Job> jobs) {
+    private void predict(List<Forward> pass) {
         try {
             List<MaskImage> masks =
-                    predictor.predict(jobs.stream().map(Job::image).toList());
+                    predictor.predict(pass.stream().map(Forward::image).toList());
             batches.increment();
-            batchedImages.add(jobs.size());
-            for (int i = 0; i < jobs.size(); i++) {
-                jobs.get(i).mask().complete(masks.get(i));
+            batchedImages.add(pass.size());
+            for (int i = 0; i < pass.size(); i++) {
+                pass.get(i).mask().complete(masks.get(i));
             }
         } catch (RuntimeException | OutOfMemoryError e) {
-            jobs.forEach(job -> job.mask().completeExceptionally(e));
+            pass.forEach(job -> job.mask().completeExceptionally(e));
         }
     }
 
-    /** Stops the workers; images still queued fail. */
+    /** Stops the workers; jobs still queued fail. */
     @Override
     public void close() {
         closed = true;
@@ -133,8 +246,13 @@ final class MicroBatcher implements AutoCloseable {
             }
         }
         Job left;
+        IllegalStateException stopped = new IllegalStateException("the server stopped");
         while ((left = queue.poll()) != null) {
-            left.mask().completeExceptionally(new IllegalStateException("the server stopped"));
+            if (left instanceof Forward forward) {
+                forward.mask().completeExceptionally(stopped);
+            } else if (left instanceof Task task) {
+                task.running().result().completeExceptionally(stopped);
+            }
         }
     }
 }

@@ -1,10 +1,15 @@
 package clearbg.cli.serve;
 
 import clearbg.jobs.remove.CutoutEncoder;
+import clearbg.jobs.remove.RemovalPipeline;
 import clearbg.model.image.BudgetedDecoder;
+import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.DecodedImage;
 import clearbg.model.image.ImageDecodeException;
+import clearbg.model.image.ImageDecoder;
 import clearbg.model.image.PngEncoder;
+import clearbg.model.matting.AlphaMatting;
+import clearbg.model.matting.MattingStoppedException;
 import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.MaskPostProcess;
 import io.javalin.http.Context;
@@ -12,18 +17,32 @@ import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * rembg's {@code POST /api/remove}: the multipart field {@code file} in, a PNG out (the cut-out, or the
  * mask with {@code om}, composited on {@code bgc} when given). Statuses: 400 for a missing file, a
  * {@code url} (the server makes no outbound requests) or a malformed field; 413 for a body over the limit;
- * 422 for an image that cannot be decoded or is over the pixel, size or memory limits; 503 with
- * {@code Retry-After} when the queue is full. With {@code a}, the cut-out is alpha-matted as rembg does
- * ({@link clearbg.model.matting.AlphaMatting}); the mask ({@code om}) is not, as in rembg.
+ * 422 for an image that cannot be decoded or is over the pixel, size or memory limits (or over
+ * {@link ServeSettings.MattingLimits#maxPixels()} with {@code a}); 503 with {@code Retry-After} when the
+ * workers and the queue are full (checked before the image is decoded); 504 when alpha matting passes its
+ * deadline (and 499, for the log and metrics only, when the client went away). With {@code a}, the cut-out
+ * is alpha-matted as rembg does ({@link AlphaMatting}) as a task on the worker pool, with matting's memory
+ * reserved before it starts, and stopped when the client goes away or the deadline passes; the mask
+ * ({@code om}) is not matted, as in rembg.
  */
 final class RemoveApi {
+
+    /** How often the request's thread looks at the client and the deadline while matting runs. */
+    private static final long POLL_MILLIS = 100;
+    /** How long a stopped matting may take to notice (it polls between rows and solver iterations). */
+    private static final long STOP_GRACE_MILLIS = 10_000;
+
+    /** The status logged for a request whose client closed the connection before its answer (nginx's 499). */
+    static final int CLIENT_CLOSED = 499;
 
     /** The answer of one request: status, content type and body. */
     record Answer(int status, String contentType, byte[] body) {
@@ -33,13 +52,26 @@ final class RemoveApi {
     }
 
     private final BudgetedDecoder decoder;
+    private final BudgetedDecoder mattingDecoder;
+    private final ImageDecoder headers;
+    private final long mattingMaxPixels;
     private final MicroBatcher batcher;
     private final long maxBodyBytes;
+    private final ServeSettings.MattingLimits matting;
 
-    RemoveApi(BudgetedDecoder decoder, MicroBatcher batcher, long maxBodyBytes) {
-        this.decoder = decoder;
+    /**
+     * @param limits the limits of every upload; requests with {@code a} also reserve {@link
+     *     AlphaMatting#WORK_BYTES_PER_PIXEL} per pixel in the same budget and are capped at the matting limit
+     */
+    RemoveApi(DecodeLimits limits, MicroBatcher batcher, ServeSettings settings) {
+        this.decoder = new BudgetedDecoder(limits, RemovalPipeline.WORK_BYTES_PER_PIXEL);
+        this.mattingDecoder =
+                new BudgetedDecoder(limits, RemovalPipeline.WORK_BYTES_PER_PIXEL + AlphaMatting.WORK_BYTES_PER_PIXEL);
+        this.matting = settings.matting();
+        this.headers = new ImageDecoder(limits);
+        this.mattingMaxPixels = Math.min(matting.maxPixels(), AlphaMatting.MAX_PIXELS);
         this.batcher = batcher;
-        this.maxBodyBytes = maxBodyBytes;
+        this.maxBodyBytes = settings.maxBodyBytes();
     }
 
     /** Answers a request to {@code /api/remove}. */
@@ -70,10 +102,14 @@ final class RemoveApi {
         if (file == null) {
             return Answer.text(400, "no multipart field 'file' (the image to remove the background of)");
         }
-        return remove(file, fields);
+        try (MicroBatcher.Ticket ticket = batcher.admit()) {
+            return remove(ticket, file, fields, ClientPresence.of(ctx));
+        } catch (MicroBatcher.QueueFullException e) {
+            return Answer.text(503, e.getMessage() + "; try again shortly");
+        }
     }
 
-    private Answer remove(UploadedFile file, RemoveFields fields) {
+    private Answer remove(MicroBatcher.Ticket ticket, UploadedFile file, RemoveFields fields, ClientPresence client) {
         String name = file.filename() == null || file.filename().isBlank() ? "file" : file.filename();
         byte[] bytes;
         try (InputStream in = file.content()) {
@@ -84,30 +120,90 @@ final class RemoveApi {
         if (bytes.length > maxBodyBytes) {
             return tooLarge(bytes.length);
         }
+        boolean matted = fields.alphaMatting() != null && !fields.maskOnly();
         DecodedImage image;
         try {
-            image = decoder.decode(name, bytes, () -> {});
+            if (matted) {
+                checkMattingCap(name, bytes);
+            }
+            image = (matted ? mattingDecoder : decoder).decode(name, bytes, () -> {});
         } catch (ImageDecodeException e) {
             return Answer.text(422, e.getMessage());
         }
         try (image) {
-            CompletableFuture<MaskImage> pending;
-            try {
-                pending = batcher.submit(image.image());
-            } catch (MicroBatcher.QueueFullException e) {
-                return Answer.text(503, e.getMessage() + "; try again shortly");
+            MaskImage mask = batcher.predict(ticket, image.image()).get();
+            if (fields.postProcess()) {
+                mask = MaskPostProcess.apply(mask);
             }
-            MaskImage mask = fields.postProcess() ? MaskPostProcess.apply(pending.get()) : pending.get();
             if (fields.maskOnly()) {
                 return png(PngEncoder.encodeGrey(mask.values(), mask.width(), mask.height()));
             }
-            return png(CutoutEncoder.encode(image.image(), mask, fields.alphaMatting(), fields.background()));
+            if (!matted) {
+                return png(CutoutEncoder.encode(image.image(), mask, null, fields.background()));
+            }
+            return matte(ticket, name, image, mask, fields, client);
         } catch (ExecutionException e) {
             return Answer.text(
                     500, name + ": prediction failed: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Answer.text(503, "the server is stopping");
+        }
+    }
+
+    /**
+     * Refuses an image over matting's own pixel cap before it is decoded.
+     *
+     * @throws ImageDecodeException naming the image, its size and the option
+     */
+    private void checkMattingCap(String name, byte[] bytes) {
+        long pixels = headers.inspect(bytes, name).pixels();
+        if (pixels > mattingMaxPixels) {
+            throw new ImageDecodeException(
+                    name,
+                    "image of " + pixels + " pixels, over alpha matting's limit of " + mattingMaxPixels
+                            + " pixels (--matting-max-pixels; leave out 'a')");
+        }
+    }
+
+    /**
+     * Mattes on a worker, waiting for the result while the client is there and the deadline has not passed;
+     * otherwise stops the matting and waits for its worker to let go of the image before the memory is freed.
+     */
+    private Answer matte(
+            MicroBatcher.Ticket ticket,
+            String name,
+            DecodedImage image,
+            MaskImage mask,
+            RemoveFields fields,
+            ClientPresence client)
+            throws InterruptedException {
+        AtomicReference<String> stop = new AtomicReference<>();
+        MicroBatcher.Running<byte[]> running = batcher.run(
+                ticket,
+                () -> CutoutEncoder.encode(image.image(), mask, fields.alphaMatting(), fields.background(), stop::get));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(matting.timeoutMillis());
+        while (true) {
+            try {
+                return png(running.result().get(POLL_MILLIS, TimeUnit.MILLISECONDS));
+            } catch (TimeoutException e) {
+                boolean gone = client.gone();
+                if (gone || System.nanoTime() - deadline >= 0) {
+                    String reason = gone
+                            ? "the client closed the connection"
+                            : "it did not finish within " + matting.timeoutMillis() + " ms (--matting-timeout)";
+                    stop.set(reason);
+                    running.abandon(new MattingStoppedException(reason), STOP_GRACE_MILLIS);
+                    return Answer.text(
+                            gone ? CLIENT_CLOSED : 504,
+                            name + ": alpha matting stopped: " + reason
+                                    + (gone ? "" : "; send a smaller image or leave out 'a'"));
+                }
+            } catch (ExecutionException e) {
+                return Answer.text(
+                        e.getCause() instanceof IllegalArgumentException ? 422 : 500,
+                        name + ": alpha matting failed: " + e.getCause().getMessage());
+            }
         }
     }
 

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
  * The server's request metrics in Prometheus' text exposition format (version 0.0.4):
  * {@code clearbg_requests_total{status}}, the latency histogram {@code clearbg_request_seconds} of
  * {@code /api/remove} (cumulative buckets, sum, count), {@code clearbg_rejected_total} (503: queue full),
- * {@code clearbg_queue_length} and the forward passes with the images they held.
+ * {@code clearbg_queue_length}, {@code clearbg_tasks_running} (alpha matting on the workers) and the forward
+ * passes with the images they held. A request whose client went away before its answer counts as status 499
+ * (as nginx logs it).
  */
 final class ServeMetrics {
 
@@ -74,7 +76,13 @@ final class ServeMetrics {
                 "counter",
                 "Requests refused with 503 because the queue was full.",
                 rejected.sum());
-        gauge(out, "clearbg_queue_length", "gauge", "Images waiting for a forward pass.", batcher.queued());
+        gauge(
+                out,
+                "clearbg_queue_length",
+                "gauge",
+                "Jobs (images, matting tasks) waiting for a worker.",
+                batcher.queued());
+        gauge(out, "clearbg_tasks_running", "gauge", "Alpha-matting tasks running on workers.", batcher.tasksRunning());
         gauge(out, "clearbg_forward_passes_total", "counter", "Forward passes run.", batcher.batches());
         gauge(out, "clearbg_forward_images_total", "counter", "Images in those passes.", batcher.batchedImages());
         return out.toString();

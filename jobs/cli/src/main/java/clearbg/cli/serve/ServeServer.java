@@ -1,6 +1,6 @@
 package clearbg.cli.serve;
 
-import clearbg.model.image.BudgetedDecoder;
+import clearbg.model.image.DecodeLimits;
 import clearbg.model.predict.Predictor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -31,12 +31,13 @@ public final class ServeServer implements AutoCloseable {
     /**
      * Starts listening.
      *
+     * @param limits the limits of uploaded images
      * @param description one line for {@code /health} (model, engine, precision)
      */
-    public ServeServer(Predictor predictor, BudgetedDecoder decoder, ServeSettings settings, String description) {
+    public ServeServer(Predictor predictor, DecodeLimits limits, ServeSettings settings, String description) {
         this.batcher = new MicroBatcher(predictor, settings);
         this.metrics = new ServeMetrics(batcher);
-        this.api = new RemoveApi(decoder, batcher, settings.maxBodyBytes());
+        this.api = new RemoveApi(limits, batcher, settings);
         this.description = description;
         this.page = resource(PAGE);
         this.app = Javalin.create(config -> {
