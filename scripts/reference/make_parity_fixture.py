@@ -16,6 +16,12 @@ Outputs (into --out, default model/src/test/resources/parity):
                           a backward pass to ~0.4% and to tell real gradients from rounding noise)
   expected.json           losses of that step (total and per output) and the settings used
 
+PyTorch's float32 kernels differ between CPU kinds enough to matter for the training-mode outputs and
+gradients (an AVX2-only CPU against an AVX-512 one: 5.6% of the gradient norm), so the fixture is made twice:
+on an AVX-512 CPU into the default folder, and on an AVX2-only CPU with --out .../parity-avx2, keeping there
+only io.safetensors, gradients.safetensors, after_step.safetensors and expected.json (the seeded weights and
+the input are the same). ReferenceParityTest picks the one of the CPU it runs on.
+
 Usage: python scripts/reference/make_parity_fixture.py --u2net-repo PATH/TO/U-2-Net [--seed 20201] [--out DIR]
 Needs the packages of scripts/reference/requirements.txt.
 """
