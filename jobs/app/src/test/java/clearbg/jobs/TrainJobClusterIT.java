@@ -29,6 +29,7 @@ class TrainJobClusterIT {
     private static final int KILL_AFTER = 9; // checkpoints every 3 steps: 9 is in the second epoch, 12 is the end
     /** Spark's own log line (log4j2 through SLF4J) about a task or executor lost. */
     private static final Pattern SPARK_LOST_TASK = Pattern.compile("(WARN|ERROR) \\w+: Lost (task|executor)");
+
     private static final Pattern RESUMED =
             Pattern.compile("TrainJob: epoch 2 resumes from the checkpoint of step (\\d+)");
 

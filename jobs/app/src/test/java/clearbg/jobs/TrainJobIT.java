@@ -8,12 +8,14 @@ import clearbg.model.io.HostTensor;
 import clearbg.model.io.SafetensorsReader;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.TensorType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,10 +63,45 @@ class TrainJobIT {
         assertTrue(
                 bf16Relative > 0 && bf16Relative <= 1e-2,
                 "bf16 vs fp32 wire after " + STEPS / 2 + " steps: ||a - b|| / ||b|| = " + bf16Relative);
+        Path elastic = dir.resolve("elastic");
+        copyTree(half, elastic); // the 2-worker run after STEPS / 2 steps, checkpoints included
         Path resumed = train("local[2]", "resumed", 2, 2, STEPS);
         assertTrue(
                 Files.readString(resumed.resolve("steps.csv")).lines().count() == STEPS + 1, "each step logged once");
         TrainJobFixture.assertSameWeights(two, resumed, "after resume");
+
+        // the same checkpoint resumed by 1 worker (its --batch 2 raised to 4: the global batch is kept)
+        SparkSubmit.Result oneWorker = SparkSubmit.run(
+                "local[1]",
+                "clearbg.jobs.TrainJob",
+                600,
+                dir.resolve("elastic.log"),
+                args(elastic, "u2netp", 1, 2, STEPS));
+        assertEquals(0, oneWorker.exitCode(), oneWorker.output());
+        assertTrue(
+                oneWorker
+                        .output()
+                        .contains("(2 workers x batch 2) with 1 workers x batch 4: the global batch 4 is kept"),
+                oneWorker.output());
+        assertTrue(
+                Files.readString(elastic.resolve("steps.csv")).lines().count() == STEPS + 1, "each step logged once");
+        double elasticRelative = relativeDifference(elastic, two);
+        assertTrue(
+                elasticRelative <= 1e-4,
+                "2 x 2 resumed by 1 x 4 vs 2 x 2 throughout: ||a - b|| / ||b|| = " + elasticRelative);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import clearbg.cli.serve.ServeSettings;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.NetworkOptions;
 import clearbg.jobs.options.NetworkSettings;
+import clearbg.model.image.DecodeLimits;
 import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.InferenceEngine;
 import clearbg.model.predict.Predictor;
@@ -30,10 +31,19 @@ import picocli.CommandLine.Option;
             "Serve background removal over HTTP: a try-it page at /, rembg's API (POST /api/remove with the"
                     + " multipart field 'file' and the fields om, ppm, bgc), /health and Prometheus /metrics.",
             "Concurrent requests are gathered into forward passes (--batch, --batch-wait); a full queue answers"
-                    + " 503, a body over --max-body 413, an image that cannot be decoded or is over the limits 422."
-                    + " Runs until stopped (Ctrl-C, SIGTERM)."
+                    + " 503, a body over --max-body 413, an image that cannot be decoded or is over the limits 422"
+                    + " (uploads: 50 megapixels unless --max-pixels says otherwise).",
+            "Bound to 127.0.0.1 (the default) it answers only requests addressed to this machine and not sent by"
+                    + " other web pages; uploads slower than 4 KiB/s are cut off (408); one access-log line per"
+                    + " request goes to standard output. Runs until stopped (Ctrl-C, SIGTERM)."
         })
 final class ServeCommand implements Callable<Integer> {
+
+    /**
+     * The default pixel limit of uploads: 50 megapixels (an 8192x6144 photo; phones take up to 50 MP), where the
+     * other commands take 100 MP; {@code --max-pixels} sets another.
+     */
+    static final long UPLOAD_MAX_PIXELS = 50_000_000;
 
     /** Images per pass by default where the network runs on a GPU. */
     static final int GPU_BATCH = 4;
@@ -134,10 +144,15 @@ final class ServeCommand implements Callable<Integer> {
         try (FusedMapNetwork net = LocalNetworks.open(weights, network, threads, Math.max(1, cores / threads), err);
                 ServeServer server = new ServeServer(
                         new Predictor(net, new PredictorSettings(network.size(), settings.batchSize())),
-                        imageLimits.limits(),
+                        uploadLimits(),
                         settings,
                         weights.getFileName() + " (" + network.engine().cliName() + ", "
-                                + network.precision().cliName() + ")")) {
+                                + network.precision().cliName() + ")",
+                        line -> {
+                            PrintWriter log = spec.commandLine().getOut();
+                            log.println(line);
+                            log.flush();
+                        })) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             PrintWriter out = spec.commandLine().getOut();
             out.println("clearbg serve: listening on http://" + host + ":" + server.port() + "/ (Ctrl-C stops)");
@@ -145,6 +160,17 @@ final class ServeCommand implements Callable<Integer> {
             stopped.await();
         }
         return 0;
+    }
+
+    /**
+     * The image limits, with {@link #UPLOAD_MAX_PIXELS} instead of the general default when {@code --max-pixels} is
+     * not given: a server takes images from anyone.
+     */
+    private DecodeLimits uploadLimits() {
+        DecodeLimits limits = imageLimits.limits();
+        return spec.commandLine().getParseResult().hasMatchedOption("--max-pixels")
+                ? limits
+                : new DecodeLimits(UPLOAD_MAX_PIXELS, limits.maxFileBytes(), limits.imageMemoryPercent());
     }
 
     /**

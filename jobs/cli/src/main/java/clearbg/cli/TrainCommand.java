@@ -96,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         String root = out.toAbsolutePath().normalize().toUri().toString().replaceAll("/+$", "");
-        TrainSettings settings = new TrainSettings(
+        TrainSettings requested = new TrainSettings(
                 recipe.recipe(),
                 adam.settings(),
                 new TrainData(data.toAbsolutePath().normalize().toString(), splits, null, 0),
@@ -108,7 +108,8 @@ final class TrainCommand implements Callable<Integer> {
                 steps.prefetch());
         FileStore files = new LocalFileStore();
         List<String> ids = List.copyOf(samples.keySet());
-        TrainingLoop loop = new TrainingLoop(settings, files, ids);
+        TrainingLoop loop = new TrainingLoop(requested, files, ids);
+        TrainSettings settings = loop.settings(); // a checkpoint of several workers resumes with their global batch
         loop.run(
                 tracking.settings(),
                 Map.of("runner", "clearbg train"),

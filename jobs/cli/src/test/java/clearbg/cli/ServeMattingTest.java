@@ -65,7 +65,8 @@ class ServeMattingTest {
                         0,
                         64L << 20,
                         new ServeSettings.MattingLimits(mattingMaxPixels, timeoutMillis)),
-                "ramp");
+                "ramp",
+                line -> {});
     }
 
     @Test

@@ -63,7 +63,8 @@ class ServePageTest {
                         new Predictor(network, new PredictorSettings(320, 4)),
                         DecodeLimits.defaults(),
                         new ServeSettings("127.0.0.1", 0, 2, 16, 4, 5, 1 << 24, ServeServerTest.MATTING),
-                        "page test")) {
+                        "page test",
+                        line -> {})) {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(chromium);
             options.addArguments(List.of(

@@ -31,7 +31,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
@@ -45,6 +47,8 @@ class ServeServerTest {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final long MAX_BODY = 1 << 20;
+    /** The access log of the shared server. */
+    private static final Queue<String> ACCESS_LOG = new ConcurrentLinkedQueue<>();
     /** Alpha matting's limits in the tests that do not test them. */
     static final ServeSettings.MattingLimits MATTING = new ServeSettings.MattingLimits(4_000_000, 60_000);
 
@@ -68,7 +72,8 @@ class ServeServerTest {
                 new Predictor(network, new PredictorSettings(320, 4)),
                 DecodeLimits.ofMaxPixels(4_000_000),
                 new ServeSettings("127.0.0.1", 0, 2, 16, 4, 5, MAX_BODY, MATTING),
-                "test");
+                "test",
+                ACCESS_LOG::add);
     }
 
     @AfterAll
@@ -180,6 +185,12 @@ class ServeServerTest {
                 CLIENT.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(metrics.body().contains("clearbg_requests_total{status=\"413\"}"), metrics.body());
         assertTrue(metrics.body().contains("clearbg_request_seconds_bucket{le=\"+Inf\"}"), metrics.body());
+        String log = String.join("\n", ACCESS_LOG);
+        assertTrue(
+                ACCESS_LOG.stream()
+                        .anyMatch(line -> line.contains(" POST /api/remove 422 ") && line.contains("not an image")),
+                "one access-log line per request, with the reason of an error:\n" + log);
+        assertTrue(ACCESS_LOG.stream().noneMatch(line -> line.contains("example.invalid")), "no query string:\n" + log);
         HttpResponse<String> health =
                 CLIENT.send(HttpRequest.newBuilder(uri("/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode());
@@ -218,7 +229,8 @@ class ServeServerTest {
                 new Predictor(held, new PredictorSettings(32, 1)),
                 DecodeLimits.defaults(),
                 new ServeSettings("127.0.0.1", 0, 1, 1, 1, 0, MAX_BODY, MATTING),
-                "held")) {
+                "held",
+                line -> {})) {
             byte[] photo = RemoveCommandTest.encode(RemoveCommandTest.photo(40, 40), "png");
             CompletableFuture<HttpResponse<byte[]>> inPass = postAsync(busy.port(), photo);
             assertTrue(held.entered.await(30, TimeUnit.SECONDS), "the first request reached the network");

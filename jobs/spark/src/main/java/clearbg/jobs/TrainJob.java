@@ -155,16 +155,18 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
 
     /**
      * Trains on {@code spark}, tracked as {@code tracking} says (a resumed training logs into the MLflow run
-     * recorded in its checkpoint); returns the exit code.
+     * recorded in its checkpoint); returns the exit code. A resume with another number of workers than the
+     * checkpoint's keeps its global batch ({@link TrainingLoop#settings()}).
      */
-    public static int run(SparkSession spark, TrainSettings settings, TrackingSettings tracking, RingChoice ring)
+    public static int run(SparkSession spark, TrainSettings requested, TrackingSettings tracking, RingChoice ring)
             throws Exception {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        BarrierSlots.requireSlots(context.getConf(), settings.workers());
+        BarrierSlots.requireSlots(context.getConf(), requested.workers());
         HadoopFiles files = new HadoopFiles(context.hadoopConfiguration());
         TrainingTable table =
-                TrainingTable.open(spark, files, settings.table(), settings.trainSplits(), settings.evalSplit());
-        TrainingLoop loop = new TrainingLoop(settings, files, table.ids());
+                TrainingTable.open(spark, files, requested.table(), requested.trainSplits(), requested.evalSplit());
+        TrainingLoop loop = new TrainingLoop(requested, files, table.ids());
+        TrainSettings settings = loop.settings(); // a resume with other workers keeps the global batch
         JavaRDD<TableSample> samples = table.samples().persist(StorageLevel.MEMORY_AND_DISK_SER());
         BarrierEpochs epochs = new BarrierEpochs(context, samples);
         try {

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.BadMessageException;
 
 /**
  * rembg's {@code POST /api/remove}: the multipart field {@code file} in, a PNG out (the cut-out, or the
@@ -29,10 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * 422 for an image that cannot be decoded or is over the pixel, size or memory limits (or over
  * {@link ServeSettings.MattingLimits#maxPixels()} with {@code a}); 503 with {@code Retry-After} when the
  * workers and the queue are full (checked before the image is decoded); 504 when alpha matting passes its
- * deadline (and 499, for the log and metrics only, when the client went away). With {@code a}, the cut-out
- * is alpha-matted as rembg does ({@link AlphaMatting}) as a task on the worker pool, with matting's memory
- * reserved before it starts, and stopped when the client goes away or the deadline passes; the mask
- * ({@code om}) is not matted, as in rembg.
+ * deadline; 408 for an upload slower than the server's minimum rate (and 499, for the log and metrics only,
+ * when the client went away). With {@code a}, the cut-out is alpha-matted as rembg does ({@link AlphaMatting})
+ * as a task on the worker pool, with matting's memory reserved before it starts, and stopped when the client
+ * goes away or the deadline passes; the mask ({@code om}) is not matted, as in rembg.
  */
 final class RemoveApi {
 
@@ -96,8 +97,8 @@ final class RemoveApi {
             file = ctx.uploadedFile("file");
         } catch (IllegalArgumentException e) {
             return Answer.text(400, e.getMessage());
-        } catch (IllegalStateException e) {
-            return tooLarge(declared);
+        } catch (Exception e) { // Jetty's IOException comes through Javalin unchecked
+            return unreadableBody(e, declared);
         }
         if (file == null) {
             return Answer.text(400, "no multipart field 'file' (the image to remove the background of)");
@@ -222,6 +223,27 @@ final class RemoveApi {
                 400,
                 "url: fetching an image from a URL is not offered (this server makes no outbound requests);"
                         + " POST the image as the multipart field 'file'");
+    }
+
+    /**
+     * The answer when Jetty could not read or parse the multipart body: Jetty's own status where it gives one
+     * (408 for an upload slower than the server's minimum rate), 413 for a part or a body over the limit (Jetty
+     * says "exceeds"), else 400 with what was wrong (no or the wrong boundary, no closing boundary, a body
+     * shorter than its Content-Length).
+     */
+    private Answer unreadableBody(Exception e, long declared) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof BadMessageException)) {
+            cause = cause.getCause();
+        }
+        String reason = String.valueOf(cause.getMessage());
+        if (cause instanceof BadMessageException bad && bad.getCode() != 400) {
+            return Answer.text(bad.getCode(), "the request body could not be read: " + bad.getReason());
+        }
+        if (reason.contains("exceeds")) {
+            return tooLarge(declared);
+        }
+        return Answer.text(400, "malformed multipart/form-data body: " + reason);
     }
 
     private Answer tooLarge(long bytes) {

@@ -11,8 +11,8 @@ import java.util.Set;
  * @param keep checkpoints kept
  * @param resume continue from the newest checkpoint when there is one
  * @param initWeights weights to start from (.pth, safetensors or a checkpoint), or null for the seeded initialisation
- * @param allowedChanges training parameters ({@link ResumeCheck#KEYS}) that may differ from the checkpoint's when
- *     resuming; any other difference refuses the resume
+ * @param allowedChanges training parameters ({@link ResumeCheck#KEYS}, but none of {@link ResumeCheck#FIXED}) that
+ *     may differ from the checkpoint's when resuming; any other difference refuses the resume
  */
 public record CheckpointPolicy(
         String folder, int interval, int keep, boolean resume, String initWeights, Set<String> allowedChanges)
@@ -20,12 +20,7 @@ public record CheckpointPolicy(
 
     public CheckpointPolicy {
         allowedChanges = Set.copyOf(allowedChanges);
-        for (String key : allowedChanges) {
-            TrainSettings.require(
-                    ResumeCheck.KEYS.contains(key),
-                    "--allow-changed-params: " + key + " is not a training parameter (one of " + ResumeCheck.KEYS
-                            + ")");
-        }
+        ResumeCheck.requireAllowable(allowedChanges);
         TrainSettings.require(interval >= 1, "--checkpoint-interval must be at least 1, got " + interval);
         TrainSettings.require(keep >= 1, "--keep-checkpoints must be at least 1, got " + keep);
     }

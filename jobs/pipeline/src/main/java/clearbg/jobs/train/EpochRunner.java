@@ -194,21 +194,7 @@ public final class EpochRunner {
             return Optional.empty();
         }
         TrainCheckpoint checkpoint = store.read(latest.get());
-        CheckpointInfo info = checkpoint.info();
-        if (info.arch() != settings.arch()) {
-            throw new IllegalArgumentException(
-                    latest.get() + " holds a " + info.arch().cliName() + " checkpoint, but this run trains "
-                            + settings.arch().cliName() + "; use another --checkpoints folder or --arch "
-                            + info.arch().cliName());
-        }
-        if (info.workers() * info.batch() != settings.workers() * settings.batch() || info.seed() != settings.seed()) {
-            throw new IllegalArgumentException(
-                    latest.get() + " was written with global batch " + info.workers() * info.batch()
-                            + " and seed " + info.seed() + "; this run has global batch "
-                            + settings.workers() * settings.batch()
-                            + " and seed " + settings.seed()
-                            + ", so its data order would differ; use another --checkpoints folder");
-        }
+        ResumeCheck.require(checkpoint.info().paramsJson(), paramsJson, settings.allowedChanges(), latest.get());
         return Optional.of(checkpoint);
     }
 

@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Whether a training may resume from a checkpoint written with other parameters. The parameters that define
- * what is trained ({@link #KEYS}: architecture, data, global batch, augmentation, optimiser, BatchNorm mode, seed)
- * must equal the checkpoint's, unless the user allowed a change by name; the others (steps, epochs, intervals,
- * evaluation) may change freely. Without this a resume with, say, another learning rate or crop would go on
- * silently with a mixture of two recipes.
+ * Whether a training may resume from a checkpoint written with other parameters: the one rule, applied by the
+ * driver before any task starts ({@link TrainingLoop}) and by every replica on the checkpoint it reads
+ * ({@link EpochRunner}). The parameters that define what is trained ({@link #KEYS}: architecture, data, global
+ * batch, augmentation, optimiser, BatchNorm mode, seed) must equal the checkpoint's, unless the user allowed a
+ * change by name; the others (steps, epochs, intervals, evaluation, and the number of workers with their batch
+ * as long as the global batch stays) may change freely. Three keys can never be allowed ({@link #FIXED}): the
+ * architecture (the checkpoint's tensors have its shapes), the global batch and the seed (together they fix
+ * the epoch's sample order, which the checkpoint's data cursor counts into). Without this a resume with, say,
+ * another learning rate or crop would go on silently with a mixture of two recipes.
  */
 final class ResumeCheck {
 
@@ -33,9 +37,32 @@ final class ResumeCheck {
             "batch_norm",
             "seed");
 
+    /** Keys of {@link #KEYS} that {@code --allow-changed-params} cannot name: no resume can absorb their change. */
+    static final Set<String> FIXED = Set.of("arch", "global_batch", "seed");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ResumeCheck() {}
+
+    /**
+     * Checks that {@code allowed} names only keys that may change.
+     *
+     * @throws IllegalArgumentException naming the first key that is not a training parameter or is fixed
+     */
+    static void requireAllowable(Set<String> allowed) {
+        for (String key : allowed.stream().sorted().toList()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(
+                        "--allow-changed-params: " + key + " is not a training parameter (one of "
+                                + KEYS.stream().sorted().toList() + ")");
+            }
+            if (FIXED.contains(key)) {
+                throw new IllegalArgumentException("--allow-changed-params: " + key + " cannot change on resume ("
+                        + FIXED.stream().sorted().toList() + " fix the weights' shapes and the order of the"
+                        + " samples the checkpoint's cursor counts into); use another --checkpoints folder");
+            }
+        }
+    }
 
     /**
      * Checks the current parameters against the checkpoint's.

@@ -40,6 +40,11 @@ public record TrainRecipe(
                 "need --crop >= 32 and --rescale >= --crop, got " + crop + " and " + rescale);
     }
 
+    /** This recipe with another per-replica batch. */
+    public TrainRecipe withBatch(int otherBatch) {
+        return new TrainRecipe(arch, epochs, maxSteps, otherBatch, rescale, crop, flip, batchNorm, seed);
+    }
+
     /** The training transform (its seed is replaced per sample). */
     public TrainingTransform transform() {
         return new TrainingTransform(rescale, crop, flip, seed);

@@ -46,6 +46,20 @@ public record TrainSettings(
         require(logInterval >= 1 && hashInterval >= 1, "--log-interval and --hash-interval must be at least 1");
     }
 
+    /** These settings with another per-replica batch. */
+    public TrainSettings withBatch(int batch) {
+        return new TrainSettings(
+                recipe.withBatch(batch),
+                optimizer,
+                data,
+                checkpointing,
+                workers,
+                out,
+                logInterval,
+                hashInterval,
+                prefetch);
+    }
+
     public Arch arch() {
         return recipe.arch();
     }

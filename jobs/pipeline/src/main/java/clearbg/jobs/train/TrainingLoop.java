@@ -51,17 +51,13 @@ public final class TrainingLoop {
     /**
      * @param sortedIds every training sample's id, sorted
      * @throws IllegalArgumentException when the samples do not fill one global batch, checkpoints exist and resuming
-     *     is off, or the newest intact checkpoint was written with other training parameters ({@link ResumeCheck})
+     *     is off, the newest intact checkpoint was written with other training parameters ({@link ResumeCheck}),
+     *     or its global batch cannot be split over this run's workers
      */
     public TrainingLoop(TrainSettings settings, FileStore files, List<String> sortedIds) throws java.io.IOException {
-        this.settings = settings;
         this.files = files;
         this.sortedIds = List.copyOf(sortedIds);
         this.store = new CheckpointStore(files, settings.checkpoints(), settings.keepCheckpoints());
-        this.stepsPerEpoch = EpochPlan.of(this.sortedIds, settings.seed(), 0, settings.workers(), settings.batch())
-                .stepsPerEpoch();
-        long all = (long) stepsPerEpoch * settings.epochs();
-        this.totalSteps = settings.maxSteps() > 0 ? Math.min(all, settings.maxSteps()) : all;
         Optional<String> latest = store.latest();
         if (!settings.resume() && latest.isPresent()) {
             throw new IllegalArgumentException(
@@ -69,13 +65,28 @@ public final class TrainingLoop {
                             + "use another --checkpoints folder or remove them");
         }
         this.resumed = settings.resume() ? store.newestIntact(System.err) : Optional.empty();
+        this.settings = resumed.map(info -> ElasticResume.settings(settings, info, System.out))
+                .orElse(settings);
         if (resumed.isPresent()) {
             ResumeCheck.require(
                     resumed.get().paramsJson(),
-                    settings.paramsJson(),
-                    settings.allowedChanges(),
-                    settings.checkpoints() + " (step " + resumed.get().step() + ")");
+                    this.settings.paramsJson(),
+                    this.settings.allowedChanges(),
+                    this.settings.checkpoints() + " (step " + resumed.get().step() + ")");
         }
+        this.stepsPerEpoch = EpochPlan.of(
+                        this.sortedIds, this.settings.seed(), 0, this.settings.workers(), this.settings.batch())
+                .stepsPerEpoch();
+        long all = (long) stepsPerEpoch * this.settings.epochs();
+        this.totalSteps = this.settings.maxSteps() > 0 ? Math.min(all, this.settings.maxSteps()) : all;
+    }
+
+    /**
+     * The settings the training runs with: those given, except that a resume with another number of workers
+     * keeps the checkpoint's global batch ({@link ElasticResume}). The replicas must be given these.
+     */
+    public TrainSettings settings() {
+        return settings;
     }
 
     /** Optimiser steps per epoch. */
