@@ -17,8 +17,10 @@ import java.util.stream.Stream;
  * Inside folders only files with an image extension are taken (the others are counted as unsupported);
  * a file named on the command line is always tried. Two inputs that map to the same output are a
  * conflict: the first wins, the second is reported. Inputs are never written: an output folder inside an
- * input folder is refused (symbolic links resolved on both sides), and an input whose output would be an
- * input file itself ({@code clearbg remove dir/a.png --out dir}) is reported and left out.
+ * input folder is refused (symbolic links resolved on both sides), an input whose output would be an input
+ * file itself ({@code clearbg remove dir/a.png --out dir}) or would land inside an input folder through a
+ * symbolic link in the output folder ({@code OUT/a -> IN}) is reported and left out, and a symbolic link in
+ * an input folder that points nowhere is reported.
  */
 final class InputCollector {
 
@@ -28,6 +30,7 @@ final class InputCollector {
     private final List<String> problems = new ArrayList<>();
     private final Set<Path> targets = new HashSet<>();
     private final Set<Path> sources = new HashSet<>();
+    private final List<Path> inputFolders = new ArrayList<>();
     private int unsupported;
 
     /**
@@ -49,6 +52,7 @@ final class InputCollector {
                 throw new UsageException("--out " + outputRoot + " is inside the input folder " + absolute
                         + ": choose an output folder outside the inputs, they are never modified");
             }
+            inputFolders.add(real(absolute));
             walk(absolute);
         } else {
             addTask(
@@ -59,8 +63,12 @@ final class InputCollector {
 
     private void walk(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            files.filter(Files::isRegularFile).sorted().forEach(file -> {
-                if (FileNames.isImage(file.getFileName().toString())) {
+            files.sorted().forEach(file -> {
+                if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+                    problems.add(file + ": a symbolic link to a file that does not exist");
+                } else if (!Files.isRegularFile(file)) {
+                    return; // a folder (walked), or a device, pipe or socket
+                } else if (FileNames.isImage(file.getFileName().toString())) {
                     Path relative = folder.relativize(file);
                     String name = FileNames.stem(relative.getFileName().toString()) + suffix;
                     Path parent = relative.getParent();
@@ -113,12 +121,21 @@ final class InputCollector {
      */
     void finish() {
         tasks.removeIf(task -> {
-            boolean overwritesAnInput = sources.contains(real(task.target()));
-            if (overwritesAnInput) {
+            Path target = real(task.target());
+            if (sources.contains(target)) {
                 problems.add(task.source() + ": its output " + task.target()
                         + " is an input file, which is never overwritten");
+                return true;
             }
-            return overwritesAnInput;
+            for (Path folder : inputFolders) {
+                if (target.startsWith(folder)) {
+                    problems.add(task.source() + ": its output " + task.target() + " resolves to " + target
+                            + ", inside the input folder " + folder + " (a symbolic link in the output folder);"
+                            + " inputs are never modified");
+                    return true;
+                }
+            }
+            return false;
         });
     }
 

@@ -11,6 +11,7 @@ import clearbg.jobs.remove.RemovalPipeline;
 import clearbg.jobs.remove.RemoveOutcome;
 import clearbg.jobs.remove.RemoveRequest;
 import clearbg.jobs.remove.RemoveSettings;
+import clearbg.jobs.report.Printable;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.Rgba;
 import clearbg.model.predict.FusedMapNetwork;
@@ -140,7 +141,7 @@ final class RemoveCommand implements Callable<Integer> {
         inputs.forEach(collector::add);
         collector.finish();
         timer.stop(Phase.LIST, listStart);
-        collector.problems().forEach(problem -> err.println("clearbg: skipped " + problem));
+        collector.problems().forEach(problem -> err.println("clearbg: skipped " + Printable.of(problem)));
         List<RemoveTask> tasks = collector.tasks();
         RemoveTally tally = new RemoveTally(collector.problems().size(), collector.unsupported());
         if (tasks.isEmpty()) {
@@ -256,7 +257,7 @@ final class RemoveCommand implements Callable<Integer> {
                 case RemoveOutcome.SKIPPED -> tally.countSkipped();
                 default -> {
                     tally.countFailed();
-                    err.println("clearbg: skipped " + outcome.reason());
+                    err.println("clearbg: skipped " + Printable.of(outcome.reason()));
                 }
             }
         }

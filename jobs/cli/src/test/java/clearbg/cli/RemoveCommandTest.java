@@ -162,6 +162,29 @@ class RemoveCommandTest {
     }
 
     @Test
+    void aLinkInTheOutputFolderIntoTheInputsADanglingLinkAndAControlCharacterAreReported(@TempDir Path dir)
+            throws Exception {
+        Path in = dir.resolve("in");
+        write(in.resolve("sub/b.png"), photo(40, 30), "png");
+        write(in.resolve("c.png"), photo(40, 30), "png");
+        Files.writeString(in.resolve("fake\nclearbg: done 999.png"), "not an image"); // its error names it
+        Files.createSymbolicLink(in.resolve("gone.png"), in.resolve("never-there.png"));
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        Files.createSymbolicLink(out.resolve("sub"), in); // OUT/sub/b.png would be IN/b.png
+        Map<String, String> before = hashes(in);
+        CliRun run = CliRun.of("remove", "--weights", weights.toString(), in.toString(), "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("inside the input folder"), run.err());
+        assertTrue(run.err().contains("gone.png: a symbolic link to a file that does not exist"), run.err());
+        assertEquals(before, hashes(in), "nothing was written into the input folder");
+        assertTrue(Files.exists(out.resolve("c.png")), "the other inputs were done");
+        assertTrue(run.out().lines().noneMatch(line -> line.startsWith("clearbg: done 999")), run.out());
+        assertTrue(run.err().lines().noneMatch(line -> line.startsWith("clearbg: done 999")), run.err());
+        assertTrue(run.err().contains("fake\\nclearbg: done 999.png"), "the name, escaped: " + run.err());
+    }
+
+    @Test
     void exitsWithOneWhenNothingCouldBeProcessedAndTwoOnUsageErrors(@TempDir Path dir) throws Exception {
         Path in = dir.resolve("in");
         Files.createDirectories(in);

@@ -10,6 +10,8 @@ import clearbg.model.predict.MaskPostProcess;
 import clearbg.model.predict.Phase;
 import clearbg.model.predict.PhaseTimer;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -140,8 +142,8 @@ public final class RemovalPipeline {
                 masks = predictor.predict(
                         images.stream().map(DecodedImage::image).toList(), timer);
             } catch (RuntimeException | OutOfMemoryError e) {
-                batch.forEach(request ->
-                        outcomes.add(RemoveOutcome.failedKey(request.key(), "prediction failed: " + e.getMessage())));
+                batch.forEach(request -> outcomes.add(RemoveOutcome.failedKey(
+                        request.key(), request.key() + ": prediction failed: " + e.getMessage())));
                 return;
             }
             long predictEach = (System.nanoTime() - start) / batch.size();
@@ -167,14 +169,21 @@ public final class RemovalPipeline {
             long encodeNanos = timer.stop(Phase.ENCODE, encodeStart);
             long writeStart = System.nanoTime();
             for (int k = 0; k < encoded.size(); k++) {
-                store.write(request.outputs().get(k).location(), encoded.get(k));
+                String location = request.outputs().get(k).location();
+                try {
+                    store.write(location, encoded.get(k));
+                } catch (IOException | RuntimeException e) {
+                    return RemoveOutcome.failedKey(
+                            request.key(), request.key() + ": cannot write " + location + ": " + writeFailure(e));
+                }
             }
             long writeNanos = timer.stop(Phase.WRITE, writeStart);
             return new RemoveOutcome(request.key(), RemoveOutcome.DONE, "", decode, predict, encodeNanos, writeNanos);
-        } catch (IOException | RuntimeException e) {
-            return RemoveOutcome.failedKey(request.key(), "cannot write output: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return RemoveOutcome.failedKey(request.key(), request.key() + ": cannot encode its outputs: " + e);
         } catch (OutOfMemoryError e) {
-            return RemoveOutcome.failedKey(request.key(), "ran out of memory while encoding the outputs");
+            return RemoveOutcome.failedKey(
+                    request.key(), request.key() + ": ran out of memory while encoding the outputs");
         }
     }
 
@@ -189,5 +198,19 @@ public final class RemovalPipeline {
         batch.clear();
         images.clear();
         decodeNanos.clear();
+    }
+
+    /**
+     * Why a write failed, in words: "permission denied" (the JDK's message is only the path), the file system's
+     * reason ("No space left on device"), or the message.
+     */
+    static String writeFailure(Exception e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 }
