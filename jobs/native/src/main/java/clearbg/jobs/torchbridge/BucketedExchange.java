@@ -3,6 +3,7 @@ package clearbg.jobs.torchbridge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import clearbg.model.optim.FlatGradients;
+import clearbg.model.train.BackwardExchange;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -25,9 +26,10 @@ import java.util.concurrent.Future;
  * averaging the whole flat array.
  *
  * <p>Per step: {@link #begin(float[])}, the backward pass, {@link #finish()}. Not thread-safe beyond that: the
- * notifications come from the backward pass, everything else from one thread.
+ * notifications come from the backward pass, everything else from one thread. A {@code U2NetTrainer} made with
+ * {@code parameters -> new BucketedExchange(bridge, parameters, bytes, window)} does that in each step.
  */
-public final class BucketedExchange implements AutoCloseable {
+public final class BucketedExchange implements BackwardExchange {
 
     /** DDP's default bucket size: 25 MiB of gradients. */
     public static final long DEFAULT_BUCKET_BYTES = 25L * 1024 * 1024;
@@ -85,6 +87,7 @@ public final class BucketedExchange implements AutoCloseable {
      * Prepares for one backward pass whose gradients go into {@code flat} (all gradients in parameter order, as
      * {@link FlatGradients#read} lays them out).
      */
+    @Override
     public synchronized void begin(float[] flat) {
         if (this.flat != null) {
             throw new IllegalStateException("begin() twice without finish()");
@@ -104,6 +107,7 @@ public final class BucketedExchange implements AutoCloseable {
      *
      * @throws IOException the first exchange failure (after every started exchange has ended)
      */
+    @Override
     public void finish() throws IOException {
         List<Future<?>> all;
         synchronized (this) {
