@@ -18,10 +18,10 @@ final class LibraryLocator {
     /** The one platform the library is built for, as {@code scripts/native-build} names it. */
     static final String PLATFORM = "linux-x86_64";
 
-    static final String LIBRARY_RESOURCE = "/native/" + PLATFORM + "/libclearbg_torch.so";
+    static final String LIBRARY_RESOURCE = "/clearbg-native/" + PLATFORM + "/libclearbg_torch.so";
 
     /** One line written by {@code scripts/native-build}: {@code built ...} or {@code not built: REASON}. */
-    static final String STATUS_RESOURCE = "/native/build-status.txt";
+    static final String STATUS_RESOURCE = "/clearbg-native/build-status.txt";
 
     private static Path extracted;
 

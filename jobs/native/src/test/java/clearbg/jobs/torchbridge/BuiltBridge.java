@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The bridge for tests that need it. Where the build made the library ({@code native/build-status.txt} says
+ * The bridge for tests that need it. Where the build made the library ({@code clearbg-native/build-status.txt} says
  * {@code built}) it must load, or the test fails; where the build could not make it, such tests are skipped with
  * the build's reason, unless {@code -Dclearbg.native.required=true} makes that a failure too.
  */
