@@ -29,7 +29,8 @@ class ArchitectureTest {
         "clearbg.jobs.remove..",
         "clearbg.jobs.tracking..",
         "clearbg.jobs.report..",
-        "clearbg.jobs.allreduce.."
+        "clearbg.jobs.allreduce..",
+        "clearbg.jobs.torchbridge.."
     };
 
     private static JavaClasses classes;

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TrainJob through spark-submit on local[N] with a generated DUTS table: data parallelism is exact with
  * frozen BatchNorm (2 workers x batch 2 = 1 worker x batch 4 after 20 steps, ||a - b|| / ||b|| <= 1e-4 over
- * all weights), a run stopped and submitted again ends with the weights of an uninterrupted run (bit for
+ * all weights), the gradients exchanged in buckets during backward give the weights of the exchange after it (bit
+ * for bit), a run stopped and submitted again ends with the weights of an uninterrupted run (bit for
  * bit), and bad input gets a clear message with nothing overwritten.
  *
  * <p>The runs use Adam eps 1e-2 instead of 1e-8: Adam divides by sqrt(v), so an element whose true gradient
@@ -56,6 +57,14 @@ class TrainJobIT {
                 "2 x batch 2 vs 1 x batch 4 after " + STEPS + " steps: ||a - b|| / ||b|| = " + relative);
 
         Path half = train("local[2]", "resumed", 2, 2, STEPS / 2);
+        // the default exchanges the gradients in buckets during backward (the native bridge, built with the jar);
+        // the exchange after backward gives the same weights, bit for bit
+        assertTrue(
+                Files.readString(dir.resolve("resumed-" + STEPS / 2 + ".log"))
+                        .contains("TrainJob: gradients averaged during backward in buckets of 25 MiB"),
+                "the bucketed exchange ran");
+        Path afterBackward = train("local[2]", "after-backward", 2, 2, STEPS / 2, "--bucket-mb", "0");
+        TrainJobFixture.assertSameWeights(half, afterBackward, "buckets during backward against after backward");
         // bfloat16 on the wire: the replicas' weight hashes (every 5 steps) still agree, and the weights stay
         // close to, but not equal to, the float32 ring's after the same steps
         Path bf16 = train("local[2]", "bf16", 2, 2, STEPS / 2, "--allreduce-precision", "bf16");

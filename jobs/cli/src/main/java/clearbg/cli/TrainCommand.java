@@ -105,7 +105,8 @@ final class TrainCommand implements Callable<Integer> {
                 root,
                 steps.logInterval(),
                 Integer.MAX_VALUE,
-                steps.prefetch());
+                steps.prefetch(),
+                steps.bucketMb());
         FileStore files = new LocalFileStore();
         List<String> ids = List.copyOf(samples.keySet());
         TrainingLoop loop = new TrainingLoop(requested, files, ids);

@@ -150,7 +150,8 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
                 root,
                 steps.logInterval(),
                 hashInterval,
-                steps.prefetch());
+                steps.prefetch(),
+                steps.bucketMb());
     }
 
     /**

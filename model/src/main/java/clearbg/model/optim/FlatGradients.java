@@ -32,7 +32,12 @@ public final class FlatGradients {
 
     /** Copies every gradient into {@code flat}, one after the other in list order. */
     public static void read(List<Parameter> parameters, float[] flat) {
-        int offset = 0;
+        read(parameters, flat, 0);
+    }
+
+    /** As {@link #read(List, float[])}, the first gradient going to {@code flat[start]}. */
+    private static void read(List<Parameter> parameters, float[] flat, int start) {
+        int offset = start;
         for (Parameter parameter : parameters) {
             try (NDArray gradient = parameter.getArray().getGradient()) {
                 int size = Math.toIntExact(gradient.size());
@@ -47,7 +52,15 @@ public final class FlatGradients {
      * gradients), as an optimiser step would.
      */
     public static void readAndZero(List<Parameter> parameters, float[] flat) {
-        read(parameters, flat);
+        readAndZero(parameters, flat, 0);
+    }
+
+    /**
+     * As {@link #readAndZero(List, float[])}, the first gradient going to {@code flat[start]}: for a run of the
+     * parameters whose gradients are final (a bucket of them, during backward).
+     */
+    public static void readAndZero(List<Parameter> parameters, float[] flat, int start) {
+        read(parameters, flat, start);
         for (Parameter parameter : parameters) {
             try (NDArray gradient = parameter.getArray().getGradient()) {
                 if (Device.Type.CPU.equals(gradient.getDevice().getDeviceType())) {

@@ -5,9 +5,10 @@ package clearbg.model.train;
  *
  * @param total the summed multi-output BCE
  * @param perOutput the BCE of each output, fused first (seven values)
- * @param forwardBackwardNanos forward pass, loss and backward pass
+ * @param forwardBackwardNanos forward pass, loss and backward pass (with a {@link BackwardExchange}, the part of the
+ *     exchange that overlaps backward included)
  * @param gradientHookNanos the {@link GradientExchange} (the all-reduce in data-parallel training; the optimiser
- *     overlaps it)
+ *     overlaps it), or the part of a {@link BackwardExchange} left after backward (its exposed time)
  * @param optimizerNanos the Adam update and the zeroing of the gradients (with an exchange: what is left of the
  *     update after the exchange ends)
  */

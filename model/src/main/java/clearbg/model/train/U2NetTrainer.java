@@ -28,7 +28,8 @@ import java.util.Map;
  * One replica's training loop body, as the original {@code u2net_train.py}: forward in training mode, the
  * summed multi-output BCE, backward, then one Adam step and zeroed gradients. With several replicas the
  * gradients are averaged by a {@link GradientExchange} first, and Adam updates each range of the weights as
- * soon as its average is final ({@link OverlappedOptimizer}). Autograd is switched on for the calling thread
+ * soon as its average is final ({@link OverlappedOptimizer}); or, with a {@link BackwardExchange}, during backward,
+ * with Adam after it. Autograd is switched on for the calling thread
  * during forward and backward only ({@link ThreadGradMode}), so replicas on different threads of one JVM
  * train side by side, each on its own graph (PyTorch's autograd engine runs a CPU backward on the calling
  * thread). Not thread-safe; one trainer per model.
@@ -46,6 +47,7 @@ public final class U2NetTrainer implements AutoCloseable {
     private final Adam adam;
     private final BatchNormMode batchNorm;
     private final GradientExchange exchange;
+    private final BackwardExchange duringBackward; // null: the exchange runs after backward
     private final OverlappedOptimizer overlapped = new OverlappedOptimizer();
     private float[] flatGradients;
 
@@ -56,6 +58,25 @@ public final class U2NetTrainer implements AutoCloseable {
      * @param exchange averages the gradients over the replicas ({@link GradientExchange#SINGLE_REPLICA} for none)
      */
     public U2NetTrainer(U2NetModel model, AdamSettings settings, BatchNormMode batchNorm, GradientExchange exchange) {
+        this(model, settings, batchNorm, exchange, null);
+    }
+
+    /**
+     * A trainer whose gradients are averaged during backward.
+     *
+     * @param duringBackward makes the exchange for the trainer's parameters; the trainer closes it
+     */
+    public U2NetTrainer(
+            U2NetModel model, AdamSettings settings, BatchNormMode batchNorm, BackwardExchange.Factory duringBackward) {
+        this(model, settings, batchNorm, null, duringBackward);
+    }
+
+    private U2NetTrainer(
+            U2NetModel model,
+            AdamSettings settings,
+            BatchNormMode batchNorm,
+            GradientExchange exchange,
+            BackwardExchange.Factory duringBackward) {
         this.model = model;
         this.batchNorm = batchNorm;
         this.exchange = exchange;
@@ -67,6 +88,7 @@ public final class U2NetTrainer implements AutoCloseable {
             }
         });
         this.adam = Adam.create(settings, parameters);
+        this.duringBackward = duringBackward == null ? null : duringBackward.create(List.copyOf(parameters));
     }
 
     /**
@@ -81,6 +103,9 @@ public final class U2NetTrainer implements AutoCloseable {
     public StepResult step(NDArray images, NDArray labels, double learningRate) {
         long start = System.nanoTime();
         double[] values;
+        if (duringBackward != null) {
+            duringBackward.begin(flatGradients());
+        }
         try (ThreadGradMode recording = ThreadGradMode.recording()) {
             NDList outputs = model.forward(images, batchNorm == BatchNormMode.BATCH_STATISTICS);
             NDList losses = MultiOutputBce.compute(outputs, labels);
@@ -96,7 +121,13 @@ public final class U2NetTrainer implements AutoCloseable {
         long backwardDone = System.nanoTime();
         long hookDone;
         try (ThreadGradMode off = ThreadGradMode.off()) {
-            if (exchange.exchanges()) {
+            if (duringBackward != null) {
+                duringBackward.finish(); // the exchange's part that backward did not hide
+                hookDone = System.nanoTime();
+                Adam.FlatStep update = adam.beginFlatStep(learningRate, flatGradients);
+                update.update(0, flatGradients.length);
+                update.finish();
+            } else if (exchange.exchanges()) {
                 float[] flat = flatGradients();
                 FlatGradients.readAndZero(parameters, flat);
                 hookDone = overlapped.exchangeAndUpdate(exchange, flat, adam.beginFlatStep(learningRate, flat));
@@ -188,6 +219,9 @@ public final class U2NetTrainer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (duringBackward != null) {
+            duringBackward.close();
+        }
         overlapped.close();
         adam.close();
     }

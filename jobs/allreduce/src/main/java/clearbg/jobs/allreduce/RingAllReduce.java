@@ -77,7 +77,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <h2>Failures</h2>
  *
  * Every wait is bounded by {@link RingSettings#timeout()} (no progress for that long fails). Any failure —
- * a peer that closed or died, a time-out, a call with a different length or operation on the previous
+ * a peer that closed or died, a time-out, a call with a different length, window or operation on the previous
  * rank, an interrupt of the calling thread (as when Spark kills a task; the interrupt flag stays set) —
  * throws an {@link IOException} naming this rank and the peer, with the first failure as its cause, and
  * closes both connections, so the neighbours fail at once too instead of waiting for their time-out. A
@@ -149,7 +149,7 @@ public final class RingAllReduce implements AutoCloseable {
      * @throws IOException on any failure, after which this ring is closed
      */
     public void sumInPlace(float[] data) throws IOException {
-        reduce(data, SUM, FinalRanges.NONE);
+        reduce(Objects.requireNonNull(data, "data"), 0, data.length, SUM, FinalRanges.NONE);
     }
 
     /**
@@ -159,7 +159,7 @@ public final class RingAllReduce implements AutoCloseable {
      * @throws IOException on any failure, after which this ring is closed
      */
     public void averageInPlace(float[] data) throws IOException {
-        reduce(data, AVERAGE, FinalRanges.NONE);
+        reduce(Objects.requireNonNull(data, "data"), 0, data.length, AVERAGE, FinalRanges.NONE);
     }
 
     /**
@@ -170,20 +170,40 @@ public final class RingAllReduce implements AutoCloseable {
      * @throws IOException on any failure, after which this ring is closed
      */
     public void averageInPlace(float[] data, FinalRanges finished) throws IOException {
-        reduce(data, AVERAGE, Objects.requireNonNull(finished, "finished"));
+        reduce(
+                Objects.requireNonNull(data, "data"),
+                0,
+                data.length,
+                AVERAGE,
+                Objects.requireNonNull(finished, "finished"));
     }
 
-    private void reduce(float[] data, int operation, FinalRanges finished) throws IOException {
-        Objects.requireNonNull(data, "data");
+    /**
+     * As {@link #averageInPlace(float[], FinalRanges)} for the elements {@code [from, to)} of {@code data} only
+     * (every rank calls it with the same array length and window): each of them ends bit for bit as a call on the
+     * whole array would leave it, because the window keeps the whole array's segments (clipped to the window) and
+     * with them each element's summation order. So a sequence of calls on windows that cover the array, as buckets
+     * of gradients that become ready one after another, gives exactly the whole call's result, for every world
+     * size and wire precision. The other elements are left alone.
+     *
+     * @throws IllegalArgumentException when the window is not within the array
+     * @throws IOException on any failure, after which this ring is closed
+     */
+    public void averageInPlace(float[] data, int from, int to, FinalRanges finished) throws IOException {
+        reduce(Objects.requireNonNull(data, "data"), from, to, AVERAGE, Objects.requireNonNull(finished, "finished"));
+    }
+
+    private void reduce(float[] data, int from, int to, int operation, FinalRanges finished) throws IOException {
+        RingSegments segments = new RingSegments(data.length, settings.worldSize(), from, to);
         if (closed) {
             throw new IOException(where() + "the ring is closed");
         }
         if (sender == null) {
-            finished.ready(0, data.length); // one rank: the sum and the mean are the data itself
+            finished.ready(from, to - from); // one rank: the sum and the mean are the data itself
             return;
         }
-        RingSchedule schedule = new RingSchedule(settings.rank(), settings.worldSize(), data.length);
-        CallHeader header = new CallHeader(operation, settings.wire(), data.length);
+        RingSchedule schedule = new RingSchedule(settings.rank(), settings.worldSize(), segments);
+        CallHeader header = new CallHeader(operation, settings.wire(), data.length, from, to);
         progress.reset();
         Future<?> sending;
         try {
@@ -199,7 +219,8 @@ public final class RingAllReduce implements AutoCloseable {
             awaitEndQuietly(sending);
             Exception cause = firstFailure.get();
             throw new IOException(
-                    where() + "all-reduce of " + data.length + " floats failed: " + Failures.describe(cause), cause);
+                    where() + "all-reduce of " + window(data.length, from, to) + " failed: " + Failures.describe(cause),
+                    cause);
         }
     }
 
@@ -286,7 +307,11 @@ public final class RingAllReduce implements AutoCloseable {
             case AVERAGE -> "averageInPlace";
             default -> "operation " + header.operation();
         };
-        return name + " with " + header.length() + " floats as " + header.wire();
+        return name + " with " + window(header.length(), header.from(), header.to()) + " as " + header.wire();
+    }
+
+    private static String window(long length, long from, long to) {
+        return from == 0 && to == length ? length + " floats" : "[" + from + ", " + to + ") of " + length + " floats";
     }
 
     private String where() {

@@ -24,11 +24,13 @@ final class RingReceiver implements AutoCloseable {
      *
      * @param operation the operation's code
      * @param wire what the elements travel as
-     * @param length the number of elements
+     * @param length the number of elements of the array
+     * @param from the first element of the window the call reduces
+     * @param to the end of that window (exclusive)
      */
-    record CallHeader(int operation, WirePrecision wire, long length) {
+    record CallHeader(int operation, WirePrecision wire, long length, long from, long to) {
 
-        static final int BYTES = Integer.BYTES + Integer.BYTES + Long.BYTES;
+        static final int BYTES = Integer.BYTES + Integer.BYTES + 3 * Long.BYTES;
     }
 
     /** What to do with each received element {@code x} and the destination element {@code d}. */
@@ -72,10 +74,12 @@ final class RingReceiver implements AutoCloseable {
         int operation = header.getInt();
         int wireCode = header.getInt();
         long length = header.getLong();
+        long from = header.getLong();
+        long to = header.getLong();
         if (wireCode < 0 || wireCode >= WirePrecision.values().length) {
             throw new IOException(previousPeer + " sent an unknown wire precision " + wireCode);
         }
-        return new CallHeader(operation, WirePrecision.values()[wireCode], length);
+        return new CallHeader(operation, WirePrecision.values()[wireCode], length, from, to);
     }
 
     /**

@@ -23,9 +23,14 @@ final class RingSchedule {
     private final long[] receivedBefore;
 
     RingSchedule(int rank, int worldSize, int length) {
+        this(rank, worldSize, new RingSegments(length, worldSize));
+    }
+
+    /** The steps of a call on {@code segments} (a window of an array, or all of it), one per rank. */
+    RingSchedule(int rank, int worldSize, RingSegments segments) {
         this.rank = rank;
         this.worldSize = worldSize;
-        this.segments = new RingSegments(length, worldSize);
+        this.segments = segments;
         this.receivedBefore = new long[steps() + 1];
         for (int step = 0; step < steps(); step++) {
             receivedBefore[step + 1] = receivedBefore[step] + segments.size(receiveSegment(step));

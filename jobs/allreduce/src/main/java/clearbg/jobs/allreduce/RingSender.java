@@ -46,6 +46,8 @@ final class RingSender implements AutoCloseable {
         header.putInt(mine.operation())
                 .putInt(mine.wire().ordinal())
                 .putLong(mine.length())
+                .putLong(mine.from())
+                .putLong(mine.to())
                 .flip();
         drain(header);
     }

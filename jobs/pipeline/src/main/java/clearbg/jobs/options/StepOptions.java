@@ -18,6 +18,14 @@ public final class StepOptions {
                     + "background threads; 0: in the step's thread (default ${DEFAULT-VALUE})")
     int prefetch;
 
+    @Option(
+            names = "--bucket-mb",
+            defaultValue = "25",
+            description = "with several workers and the native bridge: MiB of gradients per bucket, each bucket's "
+                    + "all-reduce started during backward as soon as its gradients are ready (as DDP); 0: the "
+                    + "whole exchange after backward (default ${DEFAULT-VALUE})")
+    int bucketMb;
+
     /** Steps between progress lines. */
     public int logInterval() {
         return logInterval;
@@ -26,5 +34,10 @@ public final class StepOptions {
     /** Batches prepared ahead. */
     public int prefetch() {
         return prefetch;
+    }
+
+    /** MiB of gradients per bucket exchanged during backward; 0 for the exchange after backward. */
+    public int bucketMb() {
+        return bucketMb;
     }
 }

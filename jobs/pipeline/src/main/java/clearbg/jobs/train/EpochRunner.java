@@ -6,6 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import clearbg.jobs.files.FileStore;
 import clearbg.jobs.files.LocationRedaction;
+import clearbg.jobs.torchbridge.BridgeLoad;
+import clearbg.jobs.torchbridge.BucketedExchange;
+import clearbg.jobs.torchbridge.TorchBridge;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.TensorSource;
 import clearbg.model.io.Weights;
@@ -33,14 +36,18 @@ import java.util.function.Consumer;
  * One replica's part of one epoch. It starts from the newest checkpoint (or, for the first epoch of a new
  * run, from the initial weights or a seeded initialisation, the same on every replica), skips the batches
  * the checkpoint already covers, and trains step by step: backward, the gradients averaged over the
- * replicas, Adam. Every {@code hashInterval} steps the replicas compare a SHA-256 of their weights and fail
- * if they differ. At every checkpoint (every {@code checkpointInterval} steps and at the end) the BatchNorm
- * running statistics are averaged over the replicas, so that all hold the same model, and replica 0 writes
- * the checkpoint. Because the data order and every augmentation follow from (seed, epoch, sample id) and the
- * checkpoint holds the weights, Adam's state and the data cursor, an epoch resumed from a checkpoint ends
- * with the weights an uninterrupted one has.
+ * replicas (in buckets during backward where every replica has the native bridge, else after backward), Adam.
+ * Every {@code hashInterval} steps the replicas compare a SHA-256 of their weights and fail if they differ. At
+ * every checkpoint (every {@code checkpointInterval} steps and at the end) the BatchNorm running statistics are
+ * averaged over the replicas, so that all hold the same model, and replica 0 writes the checkpoint. Because the
+ * data order and every augmentation follow from (seed, epoch, sample id) and the checkpoint holds the weights,
+ * Adam's state and the data cursor, an epoch resumed from a checkpoint ends with the weights an uninterrupted one
+ * has.
  */
 public final class EpochRunner {
+
+    /** What a replica tells the others when its native bridge loaded. */
+    private static final String BRIDGE_LOADED = "native bridge loaded";
 
     private final TrainSettings settings;
     private final FileStore files;
@@ -101,8 +108,7 @@ public final class EpochRunner {
             System.out.printf("TrainJob: epoch %d resumes from the checkpoint of step %d%n", epoch + 1, step);
         }
         try (U2NetModel model = startingModel(checkpoint);
-                U2NetTrainer trainer =
-                        new U2NetTrainer(model, settings.adam(), settings.batchNorm(), gradientExchange())) {
+                U2NetTrainer trainer = trainer(model)) {
             if (checkpoint.isPresent()) {
                 trainer.restoreOptimizerState(checkpoint.get().optimizer(), "the checkpoint at step " + step);
             }
@@ -217,6 +223,47 @@ public final class EpochRunner {
                             + " weights, but --arch is " + settings.arch().cliName());
         }
         return U2NetModel.fromStateDict(settings.arch(), device, weights, settings.initWeights());
+    }
+
+    /**
+     * The trainer. With several replicas and {@code --bucket-mb} above 0, where every replica loads the native
+     * bridge (they agree through an all-gather, so that all make the same all-reduce calls), the gradients are
+     * averaged in buckets during backward; else after backward, and replica 0 says why. Both give the same weights.
+     */
+    private U2NetTrainer trainer(U2NetModel model) throws IOException {
+        if (group.size() > 1 && settings.bucketMb() > 0) {
+            BridgeLoad bridge = TorchBridge.load();
+            List<String> outcomes = group.allGather(bridge.isLoaded() ? BRIDGE_LOADED : bridge.description());
+            Optional<String> missing =
+                    outcomes.stream().filter(o -> !o.equals(BRIDGE_LOADED)).findFirst();
+            if (missing.isEmpty()) {
+                if (group.rank() == 0) {
+                    System.out.printf(
+                            "TrainJob: gradients averaged during backward in buckets of %d MiB (%s)%n",
+                            settings.bucketMb(), bridge.description());
+                }
+                long bucketBytes = settings.bucketMb() * 1024L * 1024L;
+                return new U2NetTrainer(
+                        model,
+                        settings.adam(),
+                        settings.batchNorm(),
+                        parameters ->
+                                new BucketedExchange(bridge.require(), parameters, bucketBytes, this::averageWindow));
+            }
+            if (group.rank() == 0) {
+                System.out.println("TrainJob: gradients averaged after backward (replica "
+                        + outcomes.indexOf(missing.get()) + ": " + missing.get() + ")");
+            }
+        }
+        return new U2NetTrainer(model, settings.adam(), settings.batchNorm(), gradientExchange());
+    }
+
+    private void averageWindow(float[] flat, int from, int to) throws IOException {
+        try {
+            group.averageInPlace(flat, from, to);
+        } catch (IOException e) {
+            throw new IOException("gradient all-reduce failed on replica " + group.rank() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The gradient exchange: the mean over the replicas by the group's all-reduce (none for a single replica). */

@@ -30,4 +30,11 @@ public interface ReplicaGroup {
      * holds its final mean (on the calling thread; it must return quickly and not write to {@code values}).
      */
     void averageInPlace(float[] values, GradientExchange.ReadyRanges ready) throws IOException;
+
+    /**
+     * Replaces {@code values[from, to)} by its element-wise mean over the replicas, each element bit for bit as
+     * {@link #averageInPlace(float[])} on the whole array would leave it (a bucket of gradients exchanged during
+     * backward); the rest of {@code values} is left alone.
+     */
+    void averageInPlace(float[] values, int from, int to) throws IOException;
 }

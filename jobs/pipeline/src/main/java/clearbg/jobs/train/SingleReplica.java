@@ -30,4 +30,9 @@ public final class SingleReplica implements ReplicaGroup {
     public void averageInPlace(float[] values, GradientExchange.ReadyRanges ready) {
         ready.ready(0, values.length);
     }
+
+    @Override
+    public void averageInPlace(float[] values, int from, int to) {
+        // the mean over one replica is the replica's own values
+    }
 }

@@ -27,6 +27,8 @@ import java.util.Set;
  * @param logInterval steps between progress lines
  * @param hashInterval steps between the replicas' parameter-hash comparisons
  * @param prefetch batches each replica prepares ahead, each on a background thread (0: in the step's thread)
+ * @param bucketMb MiB of gradients per bucket exchanged during backward where every replica has the native bridge
+ *     (0: the exchange after backward)
  */
 public record TrainSettings(
         TrainRecipe recipe,
@@ -37,12 +39,14 @@ public record TrainSettings(
         String out,
         int logInterval,
         int hashInterval,
-        int prefetch)
+        int prefetch,
+        int bucketMb)
         implements Serializable {
 
     public TrainSettings {
         require(workers >= 1, "--workers must be at least 1, got " + workers);
         require(prefetch >= 0, "--prefetch must be >= 0, got " + prefetch);
+        require(bucketMb >= 0 && bucketMb <= 1024, "--bucket-mb must be 0 to 1024, got " + bucketMb);
         require(logInterval >= 1 && hashInterval >= 1, "--log-interval and --hash-interval must be at least 1");
     }
 

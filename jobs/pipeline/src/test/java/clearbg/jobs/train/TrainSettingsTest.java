@@ -30,7 +30,8 @@ class TrainSettingsTest {
                 "s3a://bucket/run",
                 10,
                 10,
-                2);
+                2,
+                25);
         String json = settings.paramsJson();
         for (String secret : List.of("PLANTED-SECRET", "PLANTED-SIG", "PLANTED-TOKEN", "AKIA")) {
             assertFalse(json.contains(secret), secret + " in " + json);

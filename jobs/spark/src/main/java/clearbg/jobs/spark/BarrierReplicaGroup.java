@@ -1,5 +1,6 @@
 package clearbg.jobs.spark;
 
+import clearbg.jobs.allreduce.FinalRanges;
 import clearbg.jobs.allreduce.RingAllReduce;
 import clearbg.jobs.allreduce.RingEndpoint;
 import clearbg.jobs.allreduce.RingSettings;
@@ -73,6 +74,11 @@ public final class BarrierReplicaGroup implements ReplicaGroup, AutoCloseable {
     @Override
     public void averageInPlace(float[] values, GradientExchange.ReadyRanges ready) throws IOException {
         ring.averageInPlace(values, ready::ready);
+    }
+
+    @Override
+    public void averageInPlace(float[] values, int from, int to) throws IOException {
+        ring.averageInPlace(values, from, to, FinalRanges.NONE);
     }
 
     @Override

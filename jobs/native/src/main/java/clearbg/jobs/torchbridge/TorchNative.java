@@ -1,0 +1,25 @@
+package clearbg.jobs.torchbridge;
+
+/**
+ * The functions of {@code libclearbg_torch.so} (src/main/cpp/clearbg_torch.cpp). Callable only after {@link
+ * TorchBridge#load()} has loaded the library; tensor handles are DJL's {@code PtNDArray} handles.
+ */
+final class TorchNative {
+
+    private TorchNative() {}
+
+    /** {@code major.minor.patch} of the torch headers the library was compiled against. */
+    static native String headerVersion();
+
+    /**
+     * Adds a post hook to the gradient accumulator of each tensor that calls {@code target.onReady(i)} for {@code
+     * tensors[i]} once its gradient has been accumulated.
+     *
+     * @return the registration, for {@link #removeGradientReadyHooks(long)}
+     * @throws IllegalArgumentException when a tensor is not a leaf that requires a gradient; no hook is left then
+     */
+    static native long addGradientReadyHooks(long[] tensors, GradientReadyHooks target);
+
+    /** Removes the hooks of a registration and frees it; never during a backward pass. */
+    static native void removeGradientReadyHooks(long registration);
+}
