@@ -61,7 +61,8 @@ public record TrainSettings(
                 out,
                 logInterval,
                 hashInterval,
-                prefetch);
+                prefetch,
+                bucketMb);
     }
 
     public Arch arch() {

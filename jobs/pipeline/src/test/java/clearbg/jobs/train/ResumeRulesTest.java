@@ -98,6 +98,7 @@ class ResumeRulesTest {
                 "file:/tmp/run",
                 10,
                 10,
+                0,
                 0);
     }
 
