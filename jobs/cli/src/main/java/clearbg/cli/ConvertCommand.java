@@ -51,7 +51,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(
             names = "--arch",
             converter = ArchOption.class,
-            description = ".onnx only: u2net or u2netp (default: detected from the weights)")
+            description = ".onnx only: u2net, u2netp or isnet (default: detected from the weights)")
     private Arch arch;
 
     @Option(

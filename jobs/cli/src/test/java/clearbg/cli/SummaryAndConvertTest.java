@@ -53,7 +53,7 @@ class SummaryAndConvertTest {
     void usageErrorsExitWithTwo() {
         CliRun unknownArch = CliRun.of("summary", "--arch", "resnet");
         assertEquals(2, unknownArch.exitCode());
-        assertTrue(unknownArch.err().contains("expected u2net or u2netp"), unknownArch.err());
+        assertTrue(unknownArch.err().contains("expected one of [u2net, u2netp, isnet]"), unknownArch.err());
         assertEquals(
                 2, CliRun.of("summary", "--arch", "u2netp", "--height", "16").exitCode());
         assertEquals(2, CliRun.of("frobnicate").exitCode());

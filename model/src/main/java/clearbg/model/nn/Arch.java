@@ -4,11 +4,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The two published U²-Net variants as stage tables (architecture as data).
+ * The published U²-Net variants and IS-Net as stage tables (architecture as data).
  *
  * <p>Encoder stages {@code stage1..stage6} and decoder stages {@code stage5d..stage1d} follow Qin et al.
  * 2020, Table 1. Side output {@code i} (1..5) is a 3x3 conv to one channel on decoder stage {@code i}; side
- * output 6 is on encoder stage 6.
+ * output 6 is on encoder stage 6. U²-Net fuses the six side outputs with a 1x1 conv ({@code outconv}), its
+ * prediction; IS-Net (Qin et al. 2022, "Highly Accurate Dichotomous Image Segmentation") puts a stride-2 3x3
+ * conv {@code conv_in} (3 to 64 channels, with bias, no BatchNorm) in front of U²-Net's stage table with a
+ * 64-channel first stage, has no fuse conv, and predicts with side output 1.
  */
 public enum Arch {
     /** U²-Net (full), 44,009,869 parameters. */
@@ -40,17 +43,62 @@ public enum Arch {
                     RsuSpec.pooled(4, 128, 16, 64),
                     RsuSpec.pooled(5, 128, 16, 64),
                     RsuSpec.pooled(6, 128, 16, 64),
-                    RsuSpec.pooled(7, 128, 16, 64)));
+                    RsuSpec.pooled(7, 128, 16, 64))),
+    /** IS-Net ({@code ISNetDIS}), 44,046,790 parameters. */
+    ISNET(
+            64,
+            false,
+            List.of(
+                    RsuSpec.pooled(7, 64, 32, 64),
+                    RsuSpec.pooled(6, 64, 32, 128),
+                    RsuSpec.pooled(5, 128, 64, 256),
+                    RsuSpec.pooled(4, 256, 128, 512),
+                    RsuSpec.dilatedBlock(4, 512, 256, 512),
+                    RsuSpec.dilatedBlock(4, 512, 256, 512)),
+            U2NET.decoder);
 
     /** Number of encoder stages; also the number of side outputs. */
     public static final int STAGES = 6;
 
+    private final int stemChannels;
+    private final boolean fused;
     private final List<RsuSpec> encoder;
     private final List<RsuSpec> decoder;
 
     Arch(List<RsuSpec> encoder, List<RsuSpec> decoder) {
+        this(0, true, encoder, decoder);
+    }
+
+    Arch(int stemChannels, boolean fused, List<RsuSpec> encoder, List<RsuSpec> decoder) {
+        this.stemChannels = stemChannels;
+        this.fused = fused;
         this.encoder = encoder;
         this.decoder = decoder;
+    }
+
+    /** Output channels of the stride-2 input conv {@code conv_in}, or 0 where there is none (U²-Net). */
+    public int stemChannels() {
+        return stemChannels;
+    }
+
+    /** Whether a 1x1 conv ({@code outconv}) fuses the side outputs into the prediction (U²-Net, not IS-Net). */
+    public boolean fused() {
+        return fused;
+    }
+
+    /** The network's outputs: the fused map then the six side maps, or (IS-Net) the six side maps. */
+    public int outputs() {
+        return STAGES + (fused ? 1 : 0);
+    }
+
+    /** The smallest input side the network takes: 32, or 64 behind a stride-2 input conv. */
+    public int minInputSize() {
+        return stemChannels > 0 ? 64 : 32;
+    }
+
+    /** The input side its published weights were trained and are run at: 320 for U²-Net, 1024 for IS-Net. */
+    public int defaultInputSize() {
+        return stemChannels > 0 ? 1024 : 320;
     }
 
     /** Encoder stages, {@code stage1} first. */
@@ -73,18 +121,19 @@ public enum Arch {
                 : decoder.get(STAGES - 1 - side).outChannels();
     }
 
-    /** The lower-case name used on the command line and in params: {@code u2net} or {@code u2netp}. */
+    /** The lower-case name used on the command line and in params: {@code u2net}, {@code u2netp} or {@code isnet}. */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code u2net} / {@code u2netp} (case-insensitive), with an error naming the valid values. */
+    /** Parses a {@link #cliName()} (case-insensitive), with an error naming the valid values. */
     public static Arch parse(String name) {
         for (Arch arch : values()) {
             if (arch.cliName().equalsIgnoreCase(name.trim())) {
                 return arch;
             }
         }
-        throw new IllegalArgumentException("unknown architecture '" + name + "': expected u2net or u2netp");
+        throw new IllegalArgumentException("unknown architecture '" + name + "': expected one of "
+                + java.util.Arrays.stream(values()).map(Arch::cliName).toList());
     }
 }

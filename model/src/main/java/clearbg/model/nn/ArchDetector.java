@@ -9,6 +9,8 @@ import clearbg.model.io.StateDict;
 public final class ArchDetector {
 
     static final String PROBE_KEY = "stage2.rebnconvin.conv_s1.weight";
+    /** The key only IS-Net has: its stride-2 input conv. */
+    static final String STEM_KEY = "conv_in.weight";
 
     private ArchDetector() {}
 
@@ -23,13 +25,15 @@ public final class ArchDetector {
                     sourceName + ": not a U²-Net state_dict (no key " + PROBE_KEY + "; " + weights.size() + " keys)");
         }
         long channels = weights.get(PROBE_KEY).shape()[0];
+        boolean stem = weights.contains(STEM_KEY);
         for (Arch arch : Arch.values()) {
-            if (arch.encoder().get(1).outChannels() == channels) {
+            if (arch.encoder().get(1).outChannels() == channels && (arch.stemChannels() > 0) == stem) {
                 return arch;
             }
         }
-        throw new IllegalArgumentException(sourceName + ": " + PROBE_KEY + " has " + channels
-                + " output channels, which is neither u2net (128) nor u2netp (64)");
+        throw new IllegalArgumentException(sourceName + ": " + PROBE_KEY + " has " + channels + " output channels"
+                + (stem ? " behind a " + STEM_KEY : "") + ", which is none of u2net (128), u2netp (64) or isnet"
+                + " (128 behind conv_in)");
     }
 
     /**

@@ -15,16 +15,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * U²-Net (Qin et al. 2020) as a DJL block, built from an {@link Arch} stage table.
+ * U²-Net (Qin et al. 2020) and IS-Net (Qin et al. 2022) as a DJL block, built from an {@link Arch} stage table.
  *
  * <pre>
- *   e_1 = stage1(x),  e_i = stage{i}(pool(e_{i-1}))              i = 2..6
+ *   x' = conv_in(x) (IS-Net: 3x3, stride 2, padding 1),  x' = x (U²-Net)
+ *   e_1 = stage1(x'),  e_i = stage{i}(pool(e_{i-1}))             i = 2..6
  *   d_5 = stage5d(cat(up(e_6, e_5), e_5))
  *   d_i = stage{i}d(cat(up(d_{i+1}, e_i), e_i))                  i = 4..1
  *   s_i = up(side{i}(d_i), x),  s_6 = up(side6(e_6), x)          (3x3 conv to one channel)
- *   s_0 = outconv(cat(s_1..s_6))                                  (1x1 conv, the fused map)
- *   output = [sigmoid(s_0), sigmoid(s_1), ..., sigmoid(s_6)]     each N x 1 x H x W
+ *   s_0 = outconv(cat(s_1..s_6))                                  (1x1 conv, the fused map; U²-Net only)
+ *   output = [sigmoid(s_0), sigmoid(s_1), ..., sigmoid(s_6)]     each N x 1 x H x W (U²-Net)
+ *   output = [sigmoid(s_1), ..., sigmoid(s_6)]                    (IS-Net, whose prediction is side 1)
  * </pre>
+ *
+ * Either way output 0 is the prediction.
  *
  * {@code pool} is 2x2 max-pooling in ceil mode and {@code up} bilinear resizing to the other tensor's size
  * ({@code align_corners=False}), so any input of at least 32x32, odd sizes included, works. Children carry
@@ -35,9 +39,9 @@ import java.util.List;
  */
 public final class U2Net extends AbstractBlock {
 
-    /** Number of outputs: the fused map then the six side maps. */
+    /** Number of outputs of U²-Net: the fused map then the six side maps ({@link Arch#outputs()} in general). */
     public static final int OUTPUTS = Arch.STAGES + 1;
-    /** The smallest input side length the network accepts. */
+    /** The smallest input side length U²-Net accepts ({@link Arch#minInputSize()} in general). */
     public static final int MIN_INPUT_SIZE = 32;
 
     private final Arch arch;
@@ -45,6 +49,7 @@ public final class U2Net extends AbstractBlock {
     private final List<Rsu> encoder = new ArrayList<>();
     private final List<Rsu> decoder = new ArrayList<>();
     private final List<Conv2d> sides = new ArrayList<>();
+    private final Conv2d stem;
     private final Conv2d fuse;
 
     /**
@@ -54,6 +59,16 @@ public final class U2Net extends AbstractBlock {
     public U2Net(Arch arch, Upsampler upsampler) {
         this.arch = arch;
         this.upsampler = upsampler;
+        stem = arch.stemChannels() > 0
+                ? addChildBlock(
+                        "conv_in",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(3, 3))
+                                .optStride(new Shape(2, 2))
+                                .optPadding(new Shape(1, 1))
+                                .setFilters(arch.stemChannels())
+                                .build())
+                : null;
         for (int i = 0; i < Arch.STAGES; i++) {
             encoder.add(addChildBlock("stage" + (i + 1), new Rsu(arch.encoder().get(i), upsampler)));
         }
@@ -65,7 +80,7 @@ public final class U2Net extends AbstractBlock {
         for (int side = 1; side <= Arch.STAGES; side++) {
             sides.add(addChildBlock("side" + side, conv(3, 1)));
         }
-        fuse = addChildBlock("outconv", conv(1, 0));
+        fuse = arch.fused() ? addChildBlock("outconv", conv(1, 0)) : null;
     }
 
     private static Conv2d conv(int kernel, int padding) {
@@ -87,7 +102,9 @@ public final class U2Net extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         requireInputShape(x.getShape());
         NDArray[] enc = new NDArray[Arch.STAGES];
-        NDArray h = x;
+        NDArray h = stem == null
+                ? x
+                : stem.forward(store, new NDList(x), training, params).singletonOrThrow();
         for (int i = 0; i < Arch.STAGES; i++) {
             if (i > 0) {
                 h = Resampling.maxPoolCeil(h);
@@ -116,16 +133,18 @@ public final class U2Net extends AbstractBlock {
                     .singletonOrThrow();
             sideLogits.add(Resampling.upsampleLike(logit, x, upsampler));
         }
-        NDArray fused = fuse.forward(
-                        store,
-                        new NDList(sideLogits.stream()
-                                .reduce(Resampling::concatChannels)
-                                .orElseThrow()),
-                        training,
-                        params)
-                .singletonOrThrow();
-        NDList outputs = new NDList(OUTPUTS);
-        outputs.add(sigmoidFp32(fused));
+        NDList outputs = new NDList(arch.outputs());
+        if (fuse != null) {
+            NDArray fused = fuse.forward(
+                            store,
+                            new NDList(sideLogits.stream()
+                                    .reduce(Resampling::concatChannels)
+                                    .orElseThrow()),
+                            training,
+                            params)
+                    .singletonOrThrow();
+            outputs.add(sigmoidFp32(fused));
+        }
         for (NDArray logit : sideLogits) {
             outputs.add(sigmoidFp32(logit));
         }
@@ -137,12 +156,13 @@ public final class U2Net extends AbstractBlock {
         return Activation.sigmoid(logit.toType(DataType.FLOAT32, false));
     }
 
-    private static void requireInputShape(Shape shape) {
+    private void requireInputShape(Shape shape) {
         if (shape.dimension() != 4 || shape.get(1) != 3) {
-            throw new IllegalArgumentException("U2Net expects an N x 3 x H x W input, got " + shape);
+            throw new IllegalArgumentException(arch.cliName() + " expects an N x 3 x H x W input, got " + shape);
         }
-        if (shape.get(2) < MIN_INPUT_SIZE || shape.get(3) < MIN_INPUT_SIZE) {
-            throw new IllegalArgumentException("U2Net needs inputs of at least " + MIN_INPUT_SIZE + "x" + MIN_INPUT_SIZE
+        int min = arch.minInputSize();
+        if (shape.get(2) < min || shape.get(3) < min) {
+            throw new IllegalArgumentException(arch.cliName() + " needs inputs of at least " + min + "x" + min
                     + ", got " + shape.get(3) + "x" + shape.get(2));
         }
     }
@@ -155,6 +175,9 @@ public final class U2Net extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape input = inputShapes[0];
+        if (stem != null) {
+            stem.initialize(manager, dataType, input);
+        }
         for (Rsu stage : encoder) {
             stage.initialize(
                     manager,
@@ -171,13 +194,15 @@ public final class U2Net extends AbstractBlock {
             sides.get(side - 1)
                     .initialize(manager, dataType, ConvBnRelu.withChannels(input, arch.sideInputChannels(side)));
         }
-        fuse.initialize(manager, dataType, ConvBnRelu.withChannels(input, Arch.STAGES));
+        if (fuse != null) {
+            fuse.initialize(manager, dataType, ConvBnRelu.withChannels(input, Arch.STAGES));
+        }
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape out = ConvBnRelu.withChannels(inputShapes[0], 1);
-        Shape[] shapes = new Shape[OUTPUTS];
+        Shape[] shapes = new Shape[arch.outputs()];
         Arrays.fill(shapes, out);
         return shapes;
     }

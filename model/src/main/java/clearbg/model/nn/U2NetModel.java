@@ -33,8 +33,6 @@ import java.util.function.BiFunction;
  */
 public final class U2NetModel implements AutoCloseable {
 
-    private static final Shape INIT_SHAPE = new Shape(1, 3, U2Net.MIN_INPUT_SIZE, U2Net.MIN_INPUT_SIZE);
-
     private final Arch arch;
     private final NDManager manager;
     private final U2Net block;
@@ -46,7 +44,7 @@ public final class U2NetModel implements AutoCloseable {
         this.arch = arch;
         this.manager = manager;
         this.block = new U2Net(arch, Upsampler.DJL);
-        block.initialize(manager, DataType.FLOAT32, INIT_SHAPE);
+        block.initialize(manager, DataType.FLOAT32, initShape(arch));
         this.names = ParameterNames.of(block);
         this.store = new ParameterStore(manager, false);
     }
@@ -70,7 +68,7 @@ public final class U2NetModel implements AutoCloseable {
             copy.freeze(true);
             copy.setInitializer((target, shape, type) -> conversion.apply(parameter.getArray(), target));
         });
-        block.initialize(manager, DataType.FLOAT32, INIT_SHAPE);
+        block.initialize(manager, DataType.FLOAT32, initShape(arch));
         this.store = new ParameterStore(manager, false);
     }
 
@@ -119,13 +117,19 @@ public final class U2NetModel implements AutoCloseable {
         return arch;
     }
 
+    /** The input shape the parameters are initialised for: one image of the architecture's smallest size. */
+    private static Shape initShape(Arch arch) {
+        return new Shape(1, 3, arch.minInputSize(), arch.minInputSize());
+    }
+
     /** The manager that owns the parameters. */
     public NDManager manager() {
         return manager;
     }
 
     /**
-     * Runs the network on an {@code N x 3 x H x W} batch; returns the seven probability maps, fused first.
+     * Runs the network on an {@code N x 3 x H x W} batch; returns its probability maps, the prediction first
+     * ({@link Arch#outputs()}: U²-Net's fused map and six side maps, IS-Net's six side maps).
      *
      * @param training true for training mode (batch statistics, running statistics updated)
      */

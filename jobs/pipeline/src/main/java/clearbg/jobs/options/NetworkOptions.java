@@ -27,7 +27,7 @@ public final class NetworkOptions {
     @Option(
             names = "--arch",
             converter = ArchOption.class,
-            description = "u2net or u2netp: checked against the weights (default: detected from the weights)")
+            description = "u2net, u2netp or isnet: checked against the weights (default: detected from the weights)")
     Arch arch;
 
     @Option(
