@@ -16,9 +16,13 @@ computed in float64 and rounded to float32. The input is x[i] = 1.5 sin(0.013 i)
 Outputs (into --out, default model/src/test/resources/isnet):
   io.safetensors   input, and out1..out6: the six side outputs (sigmoids, d1 first) in inference mode
   expected.json    parameter count, state_dict keys with their shapes, torch version
+  photo_*.png      two generated photos (RGB), and mask_*.png: their masks by the steps of the original
+                   IS-Net/Inference.py (torch bilinear resize to the input size, uint8 cast, /255, mean 0.5 std 1,
+                   side output 1 resized back, min-max normalised, * 255 as uint8), with the formula weights at
+                   an input size of 160 (--mask-size) to keep the test quick
 
 Usage: python scripts/reference/make_isnet_fixture.py --isnet-dir PATH/TO/DIS/IS-Net/models [--out DIR]
-Needs torch and safetensors (torchvision is not needed: the module is loaded without the package's __init__).
+Needs torch, safetensors and Pillow (torchvision is not needed: the module is loaded without the package's __init__).
 """
 import argparse
 import importlib.util
@@ -69,10 +73,38 @@ def formula(name, shape):
     return torch.from_numpy(v.astype(np.float32).reshape(shape))
 
 
+def photo(width, height, seed):
+    """A smooth background and a brighter ellipse: something for the network to respond to."""
+    y, x = np.mgrid[0:height, 0:width].astype(np.float64)
+    rgb = np.stack([
+        60 + 40 * np.sin(x / 17.0 + seed), 90 + 30 * np.cos(y / 13.0), 120 + 50 * np.sin((x + y) / 29.0)], axis=-1)
+    inside = ((x - width * 0.55) / (width * 0.25)) ** 2 + ((y - height * 0.5) / (height * 0.3)) ** 2 <= 1
+    rgb[inside] = [220, 180 - 20 * seed, 60]
+    return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+def original_inference_mask(net, im, size):
+    """The steps of IS-Net/Inference.py for one RGB image (HWC uint8)."""
+    import torch.nn.functional as F
+    im_shp = im.shape[0:2]
+    im_tensor = torch.tensor(im, dtype=torch.float32).permute(2, 0, 1)
+    im_tensor = F.upsample(torch.unsqueeze(im_tensor, 0), [size, size], mode="bilinear").type(torch.uint8)
+    image = torch.divide(im_tensor, 255.0)
+    image = (image - 0.5) / 1.0  # torchvision's normalize(image, [0.5] * 3, [1.0] * 3)
+    with torch.no_grad():
+        result = net(image)
+    result = torch.squeeze(F.upsample(result[0][0], im_shp, mode="bilinear"), 0)
+    ma = torch.max(result)
+    mi = torch.min(result)
+    result = (result - mi) / (ma - mi)
+    return (result * 255).permute(1, 2, 0).cpu().data.numpy().astype(np.uint8)[:, :, 0]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--isnet-dir", required=True, help="folder with the original isnet.py")
     parser.add_argument("--out", default=os.path.join("model", "src", "test", "resources", "isnet"))
+    parser.add_argument("--mask-size", type=int, default=160)
     args = parser.parse_args()
     net = load_isnet(args.isnet_dir)(3, 1)
     state = net.state_dict()
@@ -97,6 +129,14 @@ def main():
     with open(os.path.join(args.out, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1)
     print("parameter_count", expected["parameter_count"], "keys", len(state))
+    from PIL import Image
+    for index, (width, height) in enumerate([(150, 110), (131, 97)]):
+        path = os.path.join(args.out, "photo_%d.png" % index)
+        Image.fromarray(photo(width, height, index)).save(path)
+        im = np.array(Image.open(path).convert("RGB"))
+        mask = original_inference_mask(net, im, args.mask_size)
+        Image.fromarray(mask).save(os.path.join(args.out, "mask_%d.png" % index))
+        print("mask_%d: mean %.1f, min %d, max %d" % (index, mask.mean(), mask.min(), mask.max()))
 
 
 if __name__ == "__main__":

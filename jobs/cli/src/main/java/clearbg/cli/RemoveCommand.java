@@ -171,7 +171,8 @@ final class RemoveCommand implements Callable<Integer> {
                         .setStyle(ProgressBarStyle.ASCII)
                         .continuousUpdate()
                         .build()) {
-            Predictor predictor = new Predictor(network, new PredictorSettings(networkSettings.size(), batch));
+            Predictor predictor =
+                    new Predictor(network, new PredictorSettings(networkSettings.sizeFor(network.arch()), batch));
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<?>> pending = new ArrayList<>();

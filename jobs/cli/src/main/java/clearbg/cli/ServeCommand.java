@@ -143,7 +143,7 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (FusedMapNetwork net = LocalNetworks.open(weights, network, threads, Math.max(1, cores / threads), err);
                 ServeServer server = new ServeServer(
-                        new Predictor(net, new PredictorSettings(network.size(), settings.batchSize())),
+                        new Predictor(net, new PredictorSettings(network.sizeFor(net.arch()), settings.batchSize())),
                         uploadLimits(),
                         settings,
                         weights.getFileName() + " (" + network.engine().cliName() + ", "

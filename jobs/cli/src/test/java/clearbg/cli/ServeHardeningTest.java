@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clearbg.cli.serve.ServeServer;
 import clearbg.cli.serve.ServeSettings;
 import clearbg.model.image.DecodeLimits;
+import clearbg.model.nn.Arch;
 import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.Predictor;
 import clearbg.model.predict.PredictorSettings;
@@ -45,6 +46,11 @@ class ServeHardeningTest {
 
     /** A network that maps every image to a constant: the tests here are about HTTP, not masks. */
     private static final class FlatNetwork implements FusedMapNetwork {
+        @Override
+        public Arch arch() {
+            return Arch.U2NETP;
+        }
+
         @Override
         public float[] fusedMaps(float[] input, int batch, int side) {
             return new float[batch * side * side];

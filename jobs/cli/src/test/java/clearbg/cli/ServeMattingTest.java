@@ -7,6 +7,7 @@ import clearbg.cli.serve.ServeServer;
 import clearbg.cli.serve.ServeSettings;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.ImageMemoryBudget;
+import clearbg.model.nn.Arch;
 import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.Predictor;
 import clearbg.model.predict.PredictorSettings;
@@ -39,6 +40,11 @@ class ServeMattingTest {
      * matting's thresholds and the solver has a large unknown region to work on (seconds to minutes).
      */
     private static final class RampNetwork implements FusedMapNetwork {
+        @Override
+        public Arch arch() {
+            return Arch.U2NETP;
+        }
+
         @Override
         public float[] fusedMaps(float[] input, int batch, int side) {
             float[] maps = new float[batch * side * side];

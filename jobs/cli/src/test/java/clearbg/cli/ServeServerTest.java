@@ -9,6 +9,7 @@ import clearbg.cli.serve.ServeSettings;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.ImageDecoder;
 import clearbg.model.matting.AlphaMatting;
+import clearbg.model.nn.Arch;
 import clearbg.model.predict.EngineChoice;
 import clearbg.model.predict.FusedMapNetwork;
 import clearbg.model.predict.InferenceEngine;
@@ -202,6 +203,11 @@ class ServeServerTest {
 
     /** A network that holds every pass until released, so that the queue fills deterministically. */
     private static final class HeldNetwork implements FusedMapNetwork {
+        @Override
+        public Arch arch() {
+            return Arch.U2NETP;
+        }
+
         private final CountDownLatch entered = new CountDownLatch(1);
         private final CountDownLatch release = new CountDownLatch(1);
 

@@ -63,9 +63,10 @@ public final class U2NetOnnxExport {
      */
     public static void write(StateDict weights, Arch arch, int height, int width, String sourceName, OutputStream sink)
             throws IOException {
-        if (height < U2Net.MIN_INPUT_SIZE || width < U2Net.MIN_INPUT_SIZE) {
-            throw new IllegalArgumentException("input size must be at least " + U2Net.MIN_INPUT_SIZE + "x"
-                    + U2Net.MIN_INPUT_SIZE + ", got " + width + "x" + height);
+        int min = arch.minInputSize();
+        if (height < min || width < min) {
+            throw new IllegalArgumentException(
+                    "input size must be at least " + min + "x" + min + ", got " + width + "x" + height);
         }
         U2NetOnnxExport export = new U2NetOnnxExport(weights);
         Value fused = export.network(arch, new Value(INPUT, height, width));
@@ -77,10 +78,10 @@ public final class U2NetOnnxExport {
                 });
     }
 
-    /** The logits of the fused map; see {@link U2Net} for the formula. */
+    /** The logits of the prediction (U²-Net's fused map, IS-Net's side 1); see {@link U2Net} for the formula. */
     private Value network(Arch arch, Value x) {
         Value[] encoded = new Value[Arch.STAGES];
-        Value h = x;
+        Value h = arch.stemChannels() > 0 ? conv("conv_in", x, 3, arch.stemChannels(), 3, 1, 1, 2) : x;
         for (int i = 0; i < Arch.STAGES; i++) {
             if (i > 0) {
                 h = maxPoolCeil(h);
@@ -101,7 +102,7 @@ public final class U2NetOnnxExport {
             int inChannels = arch.sideInputChannels(k + 1);
             sideLogits[k] = resizeLike(conv("side" + (k + 1), sideInputs[k], inChannels, 1, 3, 1), x);
         }
-        return conv("outconv", concat(sideLogits), Arch.STAGES, 1, 1, 0);
+        return arch.fused() ? conv("outconv", concat(sideLogits), Arch.STAGES, 1, 1, 0) : sideLogits[0];
     }
 
     /** A residual U-block; see {@code Rsu} for the formula. */
@@ -155,6 +156,11 @@ public final class U2NetOnnxExport {
     }
 
     private Value conv(String prefix, Value x, int in, int out, int kernel, int padding, int dilation) {
+        return conv(prefix, x, in, out, kernel, padding, dilation, 1);
+    }
+
+    /** A convolution with bias; output size {@code (size + 2 padding - dilation (kernel - 1) - 1) / stride + 1}. */
+    private Value conv(String prefix, Value x, int in, int out, int kernel, int padding, int dilation, int stride) {
         String w = weight(prefix + ".weight", new long[] {out, in, kernel, kernel});
         String b = weight(prefix + ".bias", new long[] {out});
         String y = graph.node(
@@ -164,8 +170,12 @@ public final class U2NetOnnxExport {
                 OnnxGraphBuilder.ints("kernel_shape", kernel, kernel),
                 OnnxGraphBuilder.ints("pads", padding, padding, padding, padding),
                 OnnxGraphBuilder.ints("dilations", dilation, dilation),
-                OnnxGraphBuilder.ints("strides", 1, 1));
-        return new Value(y, x.height(), x.width());
+                OnnxGraphBuilder.ints("strides", stride, stride));
+        int reach = dilation * (kernel - 1);
+        return new Value(
+                y,
+                (x.height() + 2 * padding - reach - 1) / stride + 1,
+                (x.width() + 2 * padding - reach - 1) / stride + 1);
     }
 
     private Value maxPoolCeil(Value x) {

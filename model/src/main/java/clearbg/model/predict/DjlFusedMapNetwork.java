@@ -3,6 +3,7 @@ package clearbg.model.predict;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import clearbg.model.nn.Arch;
 import clearbg.model.nn.ThreadGradMode;
 import clearbg.model.nn.U2NetModel;
 
@@ -43,6 +44,11 @@ public final class DjlFusedMapNetwork implements FusedMapNetwork {
                 throw e;
             }
         }
+    }
+
+    @Override
+    public Arch arch() {
+        return model.arch();
     }
 
     @Override

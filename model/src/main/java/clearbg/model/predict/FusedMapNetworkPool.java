@@ -1,5 +1,6 @@
 package clearbg.model.predict;
 
+import clearbg.model.nn.Arch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,11 @@ public final class FusedMapNetworkPool implements FusedMapNetwork {
             throw e;
         }
         return new FusedMapNetworkPool(List.copyOf(copies));
+    }
+
+    @Override
+    public Arch arch() {
+        return copies.get(0).arch();
     }
 
     @Override

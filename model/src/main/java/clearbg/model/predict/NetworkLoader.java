@@ -17,7 +17,7 @@ public final class NetworkLoader {
 
     /**
      * @param arch the expected architecture, or null to detect it from the weights
-     * @param inputSize the network input side (the ONNX graph is built for it)
+     * @param inputSize the network input side (the ONNX graph is built for it), 0 for the architecture's own
      * @param choice the engine and precision ({@link EngineChoice#onThisMachine})
      * @param threadsPerCall ONNX Runtime threads per call (libtorch keeps its own setting)
      * @throws IOException when the file cannot be read, is not a weights file or does not fit the
@@ -45,7 +45,8 @@ public final class NetworkLoader {
         String source = weights.toString();
         Arch detected = ArchDetector.detect(stateDict, arch, source);
         if (choice.engine() == InferenceEngine.ONNXRUNTIME) {
-            return OrtFusedMapNetwork.open(stateDict, detected, inputSize, threadsPerCall, source);
+            int side = inputSize > 0 ? inputSize : detected.defaultInputSize();
+            return OrtFusedMapNetwork.open(stateDict, detected, side, threadsPerCall, source);
         }
         U2NetModel model = U2NetModel.fromStateDict(detected, device, stateDict, source);
         return DjlFusedMapNetwork.of(model, choice.precision());

@@ -26,11 +26,13 @@ import java.util.Map;
  */
 public final class OrtFusedMapNetwork implements FusedMapNetwork {
 
+    private final Arch arch;
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final int side;
 
-    private OrtFusedMapNetwork(OrtEnvironment environment, OrtSession session, int side) {
+    private OrtFusedMapNetwork(Arch arch, OrtEnvironment environment, OrtSession session, int side) {
+        this.arch = arch;
         this.environment = environment;
         this.session = session;
         this.side = side;
@@ -62,7 +64,7 @@ public final class OrtFusedMapNetwork implements FusedMapNetwork {
                 options.setIntraOpNumThreads(threadsPerCall);
                 options.setInterOpNumThreads(1);
                 return new OrtFusedMapNetwork(
-                        environment, environment.createSession(graph.toString(), options), inputSize);
+                        arch, environment, environment.createSession(graph.toString(), options), inputSize);
             } catch (OrtException e) {
                 throw new IOException(
                         sourceName + ": ONNX Runtime cannot open the exported U2-Net: " + e.getMessage(), e);
@@ -70,6 +72,11 @@ public final class OrtFusedMapNetwork implements FusedMapNetwork {
         } finally {
             Files.deleteIfExists(graph);
         }
+    }
+
+    @Override
+    public Arch arch() {
+        return arch;
     }
 
     @Override

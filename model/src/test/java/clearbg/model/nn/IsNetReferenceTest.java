@@ -13,14 +13,10 @@ import clearbg.model.io.SafetensorsReader;
 import clearbg.model.io.StateDict;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +56,7 @@ class IsNetReferenceTest {
 
     @Test
     void sideOutputsEqualTheOriginalsAndTheWeightsAreDetectedAsIsNet() throws Exception {
-        StateDict weights = formulaWeights();
+        StateDict weights = IsNetFormulaWeights.of(expected);
         assertEquals(Arch.ISNET, ArchDetector.detect(weights, "formula weights"));
         try (U2NetModel model = U2NetModel.fromStateDict(Arch.ISNET, Device.cpu(), weights, "formula weights");
                 NDManager batch = model.manager().newSubManager()) {
@@ -81,57 +77,5 @@ class IsNetReferenceTest {
                 assertTrue(worst <= OUTPUT_TOLERANCE, name + ": max abs difference " + worst);
             }
         }
-    }
-
-    /** The fixture script's formula weights for every key and shape of the original state_dict. */
-    private static StateDict formulaWeights() {
-        Map<String, HostTensor> tensors = new LinkedHashMap<>();
-        for (JsonNode entry : expected.get("state_dict")) {
-            String name = entry.get(0).asText();
-            long[] shape = new long[entry.get(1).size()];
-            long count = 1;
-            for (int d = 0; d < shape.length; d++) {
-                shape[d] = entry.get(1).get(d).asLong();
-                count *= shape[d];
-            }
-            if (name.endsWith(".num_batches_tracked")) {
-                tensors.put(name, HostTensor.ofLongs(shape, new long[(int) count]));
-            } else {
-                tensors.put(name, HostTensor.ofFloats(shape, formula(name, shape, (int) count)));
-            }
-        }
-        return StateDict.of(tensors);
-    }
-
-    private static float[] formula(String name, long[] shape, int count) {
-        CRC32 crc = new CRC32();
-        crc.update(name.getBytes(StandardCharsets.UTF_8));
-        double phase = 0.1 * (crc.getValue() % 1000);
-        String leaf = name.substring(name.lastIndexOf('.') + 1);
-        boolean batchNorm = name.contains(".bn_s1.");
-        long fanIn = 1;
-        for (int d = 1; d < shape.length; d++) {
-            fanIn *= shape[d];
-        }
-        float[] values = new float[count];
-        for (int i = 0; i < count; i++) {
-            double b = Math.sin(0.731 * i + phase);
-            double v;
-            if (batchNorm && leaf.equals("weight")) {
-                v = 1 + 0.2 * b;
-            } else if (batchNorm && leaf.equals("bias")) {
-                v = 0.1 * b;
-            } else if (leaf.equals("running_mean")) {
-                v = 0.05 * b;
-            } else if (leaf.equals("running_var")) {
-                v = 0.75 + 0.5 * b * b;
-            } else if (leaf.equals("weight")) {
-                v = b * Math.sqrt(3.0 / fanIn);
-            } else {
-                v = 0.05 * b;
-            }
-            values[i] = (float) v;
-        }
-        return values;
     }
 }

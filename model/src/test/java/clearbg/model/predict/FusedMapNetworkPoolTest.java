@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clearbg.model.nn.Arch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,11 @@ class FusedMapNetworkPoolTest {
 
     /** A network that waits until {@code meeting} has seen every copy busy at once, then answers its id. */
     private record MeetingNetwork(int id, CountDownLatch meeting, AtomicInteger closed) implements FusedMapNetwork {
+        @Override
+        public Arch arch() {
+            return Arch.U2NETP;
+        }
+
         @Override
         public float[] fusedMaps(float[] input, int batch, int side) {
             meeting.countDown();

@@ -32,8 +32,9 @@ public final class NetworkOptions {
 
     @Option(
             names = "--size",
-            defaultValue = "320",
-            description = "network input side, the RescaleT size the model was trained with (default ${DEFAULT-VALUE})")
+            defaultValue = "0",
+            description = "network input side, the size the model was trained with (default 0: the architecture's own,"
+                    + " 320 for u2net and u2netp, 1024 for isnet)")
     int size;
 
     @Option(
@@ -53,11 +54,12 @@ public final class NetworkOptions {
     /**
      * The options as settings.
      *
-     * @throws ParameterException (a usage error) when {@code --size} is below {@value #MIN_SIZE}, or for
+     * @throws ParameterException (a usage error) when {@code --size} is neither 0 nor at least {@value #MIN_SIZE},
+     *     or for
      *     {@code --precision bf16} with {@code --engine onnxruntime}
      */
     public NetworkSettings settings() {
-        if (size < MIN_SIZE) {
+        if (size != 0 && size < MIN_SIZE) {
             throw new ParameterException(spec.commandLine(), "--size must be at least " + MIN_SIZE + ", got " + size);
         }
         if (precision == Precision.BF16 && engine == InferenceEngine.ONNXRUNTIME) {

@@ -76,7 +76,14 @@ public final class ExecutorModels {
                 FusedMapNetwork network =
                         NetworkLoader.open(local, spec.arch(), spec.inputSize(), choice, threadsPerCall, device);
                 return new SharedPredictor(
-                        network, new Predictor(network, new PredictorSettings(spec.inputSize(), spec.batchSize())));
+                        network,
+                        new Predictor(
+                                network,
+                                new PredictorSettings(
+                                        spec.inputSize() > 0
+                                                ? spec.inputSize()
+                                                : network.arch().defaultInputSize(),
+                                        spec.batchSize())));
             } finally {
                 Files.deleteIfExists(local);
             }

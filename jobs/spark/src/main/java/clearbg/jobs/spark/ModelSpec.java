@@ -13,7 +13,7 @@ import java.io.Serializable;
  * @param weightsUri {@code .pth} or safetensors weights
  * @param arch the expected architecture, or null
  * @param batchSize images per forward pass
- * @param inputSize the network input side (RescaleT size; 320 for the published weights)
+ * @param inputSize the network input side, or 0 for the architecture's own (320 for U²-Net, 1024 for IS-Net)
  * @param engine the runtime that computes the masks ({@link InferenceEngine#AUTO}: decided per executor)
  * @param precision the number format inside the network (bf16 falls back to fp32 per executor where it is
  *     not native, see {@link clearbg.model.predict.EngineChoice})
@@ -29,8 +29,8 @@ public record ModelSpec(
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
-        if (inputSize < 32) {
-            throw new IllegalArgumentException("input size must be at least 32, got " + inputSize);
+        if (inputSize != 0 && inputSize < 32) {
+            throw new IllegalArgumentException("input size must be 0 or at least 32, got " + inputSize);
         }
     }
 
