@@ -56,8 +56,9 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Option(
             names = "--size",
-            defaultValue = "320",
-            description = ".onnx only: the input side S the graph is built for (default ${DEFAULT-VALUE})")
+            defaultValue = "0",
+            description = ".onnx only: the input side S the graph is built for (default 0: the architecture's own,"
+                    + " 320 for u2net and u2netp, 1024 for isnet)")
     private int size;
 
     @Override
@@ -69,8 +70,8 @@ final class ConvertCommand implements Callable<Integer> {
             throw new UsageException(
                     "cannot tell the output format of " + out + ": use .safetensors, .pth, .pt or .onnx");
         }
-        if (toOnnx && size < U2Net.MIN_INPUT_SIZE) {
-            throw new UsageException("--size must be at least " + U2Net.MIN_INPUT_SIZE + ", got " + size);
+        if (toOnnx && size != 0 && size < U2Net.MIN_INPUT_SIZE) {
+            throw new UsageException("--size must be 0 or at least " + U2Net.MIN_INPUT_SIZE + ", got " + size);
         }
         if (Files.exists(out) && !overwrite) {
             throw new UsageException(out + " exists; pass --overwrite to replace it");
@@ -81,10 +82,15 @@ final class ConvertCommand implements Callable<Integer> {
         StateDict weights = Weights.read(in);
         if (toOnnx) {
             Arch detected = ArchDetector.detect(weights, arch, in.toString());
-            AtomicFile.write(out, sink -> U2NetOnnxExport.write(weights, detected, size, size, in.toString(), sink));
+            int side = size > 0 ? size : detected.defaultInputSize();
+            if (side < detected.minInputSize()) {
+                throw new UsageException(
+                        "--size must be at least " + detected.minInputSize() + " for " + detected.cliName());
+            }
+            AtomicFile.write(out, sink -> U2NetOnnxExport.write(weights, detected, side, side, in.toString(), sink));
             spec.commandLine()
                     .getOut()
-                    .println("wrote the " + detected.cliName() + " inference graph for " + size + "x" + size
+                    .println("wrote the " + detected.cliName() + " inference graph for " + side + "x" + side
                             + " inputs to " + out);
             return 0;
         }

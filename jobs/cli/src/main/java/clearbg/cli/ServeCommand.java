@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
                     + " 503, a body over --max-body 413, an image that cannot be decoded or is over the limits 422"
                     + " (uploads: 50 megapixels unless --max-pixels says otherwise).",
             "Bound to 127.0.0.1 (the default) it answers only requests addressed to this machine and not sent by"
-                    + " other web pages; uploads slower than 4 KiB/s are cut off (408); one access-log line per"
+                    + " other web pages; an upload slower than 4 KiB/s is answered 408; one access-log line per"
                     + " request goes to standard output. Runs until stopped (Ctrl-C, SIGTERM)."
         })
 final class ServeCommand implements Callable<Integer> {

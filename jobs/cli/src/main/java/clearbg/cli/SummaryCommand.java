@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import clearbg.jobs.options.ArchOption;
 import clearbg.model.nn.Arch;
-import clearbg.model.nn.U2Net;
 import clearbg.model.nn.U2NetModel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,8 +49,9 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (height < U2Net.MIN_INPUT_SIZE || width < U2Net.MIN_INPUT_SIZE) {
-            throw new UsageException("input must be at least " + U2Net.MIN_INPUT_SIZE + "x" + U2Net.MIN_INPUT_SIZE
+        int min = arch.minInputSize();
+        if (height < min || width < min) {
+            throw new UsageException("input must be at least " + min + "x" + min + " for " + arch.cliName()
                     + ", got --height " + height + " --width " + width);
         }
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -67,7 +68,12 @@ final class SummaryCommand implements Callable<Integer> {
             summary.put("stateDictKeys", model.stateDictShapes().size());
             summary.put("input", input.getShape());
             summary.put("outputs", shapes);
-            summary.put("outputNames", List.of("fused", "side1", "side2", "side3", "side4", "side5", "side6"));
+            List<String> sides = List.of("side1", "side2", "side3", "side4", "side5", "side6");
+            summary.put(
+                    "outputNames",
+                    arch.fused()
+                            ? Stream.concat(Stream.of("fused"), sides.stream()).toList()
+                            : sides);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

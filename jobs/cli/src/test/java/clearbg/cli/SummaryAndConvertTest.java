@@ -43,6 +43,16 @@ class SummaryAndConvertTest {
         assertEquals(7, json.get("outputs").size());
         assertEquals("[1,1,64,96]", json.get("outputs").get(0).toString());
 
+        CliRun isnet = CliRun.of("summary", "--arch", "isnet", "--json", "--height", "64", "--width", "96");
+        assertEquals(0, isnet.exitCode(), isnet.err());
+        JsonNode isnetJson = new ObjectMapper().readTree(isnet.out());
+        assertEquals(44_046_790L, isnetJson.get("parameters").asLong());
+        assertEquals(6, isnetJson.get("outputs").size());
+        assertEquals("[1,1,64,96]", isnetJson.get("outputs").get(0).toString());
+        assertEquals("side1", isnetJson.get("outputNames").get(0).asText());
+        assertEquals(
+                2, CliRun.of("summary", "--arch", "isnet", "--height", "32").exitCode(), "IS-Net needs 64");
+
         CliRun small = CliRun.of("summary", "--arch", "u2netp");
         assertEquals(0, small.exitCode(), small.err());
         assertTrue(small.out().contains("1,131,181"), small.out());
