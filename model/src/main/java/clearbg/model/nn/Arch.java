@@ -1,5 +1,6 @@
 package clearbg.model.nn;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -44,18 +45,8 @@ public enum Arch {
                     RsuSpec.pooled(5, 128, 16, 64),
                     RsuSpec.pooled(6, 128, 16, 64),
                     RsuSpec.pooled(7, 128, 16, 64))),
-    /** IS-Net ({@code ISNetDIS}), 44,046,790 parameters. */
-    ISNET(
-            64,
-            false,
-            List.of(
-                    RsuSpec.pooled(7, 64, 32, 64),
-                    RsuSpec.pooled(6, 64, 32, 128),
-                    RsuSpec.pooled(5, 128, 64, 256),
-                    RsuSpec.pooled(4, 256, 128, 512),
-                    RsuSpec.dilatedBlock(4, 512, 256, 512),
-                    RsuSpec.dilatedBlock(4, 512, 256, 512)),
-            U2NET.decoder);
+    /** IS-Net ({@code ISNetDIS}), 44,046,790 parameters: U²-Net's tables with a 64-channel first stage. */
+    ISNET(64, false, withFirstStage(RsuSpec.pooled(7, 64, 32, 64), U2NET.encoder), U2NET.decoder);
 
     /** Number of encoder stages; also the number of side outputs. */
     public static final int STAGES = 6;
@@ -74,6 +65,13 @@ public enum Arch {
         this.fused = fused;
         this.encoder = encoder;
         this.decoder = decoder;
+    }
+
+    /** {@code stages} with its first stage replaced by {@code first}. */
+    private static List<RsuSpec> withFirstStage(RsuSpec first, List<RsuSpec> stages) {
+        List<RsuSpec> replaced = new ArrayList<>(stages);
+        replaced.set(0, first);
+        return List.copyOf(replaced);
     }
 
     /** Output channels of the stride-2 input conv {@code conv_in}, or 0 where there is none (U²-Net). */
