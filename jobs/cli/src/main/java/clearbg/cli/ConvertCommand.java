@@ -79,7 +79,8 @@ final class ConvertCommand implements Callable<Integer> {
         if (Files.exists(out) && Files.isSameFile(in, out)) {
             throw new UsageException("IN and OUT are the same file: " + in);
         }
-        StateDict weights = Weights.read(in);
+        // no known architecture has a larger tensor: a small .pth declaring a huge one is refused before it is read
+        StateDict weights = Weights.read(in, Arch.largestTensorElements());
         if (toOnnx) {
             Arch detected = ArchDetector.detect(weights, arch, in.toString());
             int side = size > 0 ? size : detected.defaultInputSize();

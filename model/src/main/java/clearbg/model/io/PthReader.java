@@ -54,12 +54,20 @@ public final class PthReader {
 
     /** Reads the state dict in {@code file}; errors name the file. */
     public static StateDict read(Path file) throws IOException {
+        return read(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads the state dict in {@code file}, refusing before any storage is read a tensor or storage that declares
+     * more than {@code maxElements} elements (a small file can declare a huge deflated storage).
+     */
+    public static StateDict read(Path file, long maxElements) throws IOException {
         String source = file.toString();
         try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             checkMagic(in, source);
         }
         try (ZipRecords zip = ZipRecords.open(file, source)) {
-            return read(zip, source);
+            return read(zip, source, maxElements);
         }
     }
 
@@ -77,7 +85,7 @@ public final class PthReader {
         try {
             copyAtMost(buffered, copy, ZipRecords.MAX_ARCHIVE_BYTES, sourceName);
             try (ZipRecords zip = ZipRecords.open(copy, sourceName)) {
-                return read(zip, sourceName);
+                return read(zip, sourceName, Long.MAX_VALUE);
             }
         } finally {
             Files.deleteIfExists(copy);
@@ -99,10 +107,13 @@ public final class PthReader {
         }
     }
 
-    private static StateDict read(ZipRecords zip, String sourceName) throws IOException {
+    private static StateDict read(ZipRecords zip, String sourceName, long maxElements) throws IOException {
         Object root = TorchUnpickler.load(zip.pickle(), sourceName);
         ByteOrder order = byteOrder(zip.byteOrder(), sourceName);
         Map<String, TensorRef> refs = CheckpointLayout.stateDict(root, sourceName);
+        if (maxElements < Long.MAX_VALUE) {
+            requireWithin(refs, maxElements, sourceName);
+        }
         Map<String, Long> storageBytes = storageBytes(refs, sourceName);
         checkHeap(refs, storageBytes, sourceName);
         Map<String, ByteBuffer> storages = new HashMap<>();
@@ -127,6 +138,22 @@ public final class PthReader {
                             "tensor '" + e.getKey() + "'"));
         }
         return StateDict.of(tensors);
+    }
+
+    /** Refuses a tensor or its storage declaring more than {@code maxElements} elements, before any is read. */
+    private static void requireWithin(Map<String, TensorRef> refs, long maxElements, String source)
+            throws WeightsFormatException {
+        for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
+            long declared = Math.max(
+                    e.getValue().storage().numel(),
+                    TensorDecoder.numel(e.getValue().size(), source, "tensor '" + e.getKey() + "'"));
+            if (declared > maxElements) {
+                throw new WeightsFormatException(
+                        source,
+                        "tensor '" + e.getKey() + "' declares " + declared + " elements, more than the " + maxElements
+                                + " of the largest tensor of any known architecture");
+            }
+        }
     }
 
     /**

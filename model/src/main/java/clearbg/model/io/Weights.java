@@ -28,13 +28,22 @@ public final class Weights {
 
     /** Reads the weights in {@code file}; errors name the file. */
     public static StateDict read(Path file) throws IOException {
+        return read(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads the weights in {@code file}, refusing a {@code .pth} tensor that declares more than {@code maxElements}
+     * elements before its storage is read (safetensors data is read as the file holds it, so a lying header
+     * costs no more than the file's size).
+     */
+    public static StateDict read(Path file, long maxElements) throws IOException {
         String source = file.toString();
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(PROBE_BYTES);
         }
         StateDict all = detect(head, source) == Format.PTH
-                ? PthReader.read(file)
+                ? PthReader.read(file, maxElements)
                 : SafetensorsReader.read(file, Weights::isWeight);
         return all.withoutPrefix(OPTIMIZER_PREFIX);
     }

@@ -74,6 +74,28 @@ public enum Arch {
         return List.copyOf(replaced);
     }
 
+    /**
+     * The most elements of one tensor in any architecture's {@code state_dict}: the largest 3x3 conv of a stage
+     * ({@code in x out}, {@code out x mid}, {@code 2 mid x mid}, {@code 2 mid x out} times 9); 4,718,592 (U²-Net's
+     * {@code stage5d.rebnconvin}, 1024 to 512 channels).
+     */
+    public static long largestTensorElements() {
+        long largest = 0;
+        for (Arch arch : values()) {
+            for (List<RsuSpec> stages : List.of(arch.encoder, arch.decoder)) {
+                for (RsuSpec s : stages) {
+                    long in = s.inChannels();
+                    long mid = s.midChannels();
+                    long out = s.outChannels();
+                    largest = Math.max(
+                            largest,
+                            9 * Math.max(Math.max(in * out, out * mid), Math.max(2 * mid * mid, 2 * mid * out)));
+                }
+            }
+        }
+        return largest;
+    }
+
     /** Output channels of the stride-2 input conv {@code conv_in}, or 0 where there is none (U²-Net). */
     public int stemChannels() {
         return stemChannels;

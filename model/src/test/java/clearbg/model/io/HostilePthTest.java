@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clearbg.model.nn.Arch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -197,6 +198,24 @@ class HostilePthTest {
             }
         }
         return file;
+    }
+
+    @Test
+    void aTensorLargerThanAnyKnownArchitecturesIsRefusedBeforeItsStorageIsRead() throws IOException {
+        long elements = TWO_GIB / Float.BYTES; // honestly declared: 2 GiB of deflated zeros, a 2 MB file
+        Path file = dir.resolve("huge-tensor.pth");
+        try (RawZip zip = new RawZip(file)) {
+            zip.stored("archive/data.pkl", stateDict(Spec.floats(elements, new long[] {elements}, new long[] {1})));
+            zip.stored("archive/byteorder", ascii("little"));
+            zip.deflated("archive/data/0", twoGibOfZeros, TWO_GIB);
+        }
+        PthReader.read(Fixtures.path("tiny.pth")); // load the reader's classes first
+        long allocated = allocatedBy(() -> assertContains(
+                assertThrows(WeightsFormatException.class, () -> PthReader.read(file, Arch.largestTensorElements()))
+                        .getMessage(),
+                "tensor 'w' declares " + elements + " elements, more than the 4718592"));
+        assertTrue(allocated < 64L << 20, "allocated " + allocated);
+        assertEquals(4_718_592L, Arch.largestTensorElements());
     }
 
     @Test
