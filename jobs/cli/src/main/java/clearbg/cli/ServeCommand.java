@@ -3,6 +3,8 @@ package clearbg.cli;
 import ai.djl.util.cuda.CudaUtils;
 import clearbg.cli.serve.ServeServer;
 import clearbg.cli.serve.ServeSettings;
+import clearbg.cli.serve.ServedModel;
+import clearbg.jobs.files.FileNames;
 import clearbg.jobs.options.ImageLimitsOptions;
 import clearbg.jobs.options.NetworkOptions;
 import clearbg.jobs.options.NetworkSettings;
@@ -14,6 +16,10 @@ import clearbg.model.predict.PredictorSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -34,7 +40,7 @@ import picocli.CommandLine.Option;
                     + " 503, a body over --max-body 413, an image that cannot be decoded or is over the limits 422"
                     + " (uploads: 50 megapixels unless --max-pixels says otherwise).",
             "Bound to 127.0.0.1 (the default) it answers only requests addressed to this machine and not sent by"
-                    + " other web pages; an upload slower than 4 KiB/s is answered 408; one access-log line per"
+                    + " other web pages; an upload slower than 512 bytes/s is answered 408; one access-log line per"
                     + " request goes to standard output. Runs until stopped (Ctrl-C, SIGTERM)."
         })
 final class ServeCommand implements Callable<Integer> {
@@ -57,8 +63,13 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     private ImageLimitsOptions imageLimits;
 
-    @Option(names = "--weights", required = true, paramLabel = "W", description = ".pth or .safetensors weights")
-    private Path weights;
+    @Option(
+            names = "--weights",
+            required = true,
+            paramLabel = "[NAME=]W",
+            description = ".pth or .safetensors weights, repeatable: each is a model a request picks with the field"
+                    + " 'model' (rembg's), named NAME or the file's name without extension; the first is the default")
+    private List<String> weights;
 
     @Option(
             names = "--host",
@@ -120,9 +131,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NetworkSettings network = networkOptions.settings();
-        if (!Files.isRegularFile(weights)) {
-            throw new UsageException("--weights " + weights + ": no such file");
-        }
+        Map<String, Path> files = namedWeights(weights);
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = workers > 0 ? workers : cores;
         ServeSettings settings;
@@ -141,25 +150,61 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch stopped = new CountDownLatch(1);
-        try (FusedMapNetwork net = LocalNetworks.open(weights, network, threads, Math.max(1, cores / threads), err);
-                ServeServer server = new ServeServer(
-                        new Predictor(net, new PredictorSettings(network.sizeFor(net.arch()), settings.batchSize())),
-                        uploadLimits(),
-                        settings,
-                        weights.getFileName() + " (" + network.engine().cliName() + ", "
-                                + network.precision().cliName() + ")",
-                        line -> {
-                            PrintWriter log = spec.commandLine().getOut();
-                            log.println(line);
-                            log.flush();
-                        })) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            PrintWriter out = spec.commandLine().getOut();
-            out.println("clearbg serve: listening on http://" + host + ":" + server.port() + "/ (Ctrl-C stops)");
-            out.flush();
-            stopped.await();
+        List<FusedMapNetwork> networks = new ArrayList<>();
+        try {
+            List<ServedModel> models = new ArrayList<>();
+            for (Map.Entry<String, Path> file : files.entrySet()) {
+                FusedMapNetwork net =
+                        LocalNetworks.open(file.getValue(), network, threads, Math.max(1, cores / threads), err);
+                networks.add(net);
+                int side = network.sizeFor(net.arch());
+                models.add(new ServedModel(
+                        file.getKey(),
+                        new Predictor(net, new PredictorSettings(side, settings.batchSize())),
+                        file.getValue().getFileName() + " (" + net.arch().cliName() + " at " + side + "x" + side + ", "
+                                + network.engine().cliName() + ", "
+                                + network.precision().cliName() + ")"));
+            }
+            try (ServeServer server = new ServeServer(models, uploadLimits(), settings, line -> {
+                PrintWriter log = spec.commandLine().getOut();
+                log.println(line);
+                log.flush();
+            })) {
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("clearbg serve: listening on http://" + host + ":" + server.port() + "/ with "
+                        + files.keySet() + " (Ctrl-C stops)");
+                out.flush();
+                stopped.await();
+            }
+        } finally {
+            networks.forEach(FusedMapNetwork::close);
         }
         return 0;
+    }
+
+    /**
+     * The models of {@code --weights [NAME=]FILE} by name, in order: NAME, or the file name without its extension.
+     *
+     * @throws UsageException for a missing file or a name given twice
+     */
+    static Map<String, Path> namedWeights(List<String> values) {
+        Map<String, Path> named = new LinkedHashMap<>();
+        for (String value : values) {
+            int equals = value.indexOf('=');
+            boolean hasName = equals > 0 && !value.substring(0, equals).contains("/");
+            Path file = Path.of(hasName ? value.substring(equals + 1) : value);
+            String name = hasName
+                    ? value.substring(0, equals)
+                    : FileNames.stem(file.getFileName().toString());
+            if (!Files.isRegularFile(file)) {
+                throw new UsageException("--weights " + value + ": no such file");
+            }
+            if (named.put(name, file) != null) {
+                throw new UsageException("--weights: two models are named " + name + "; name them NAME=FILE");
+            }
+        }
+        return named;
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.cli.serve.ServeServer;
 import clearbg.cli.serve.ServeSettings;
+import clearbg.cli.serve.ServedModel;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.nn.Arch;
 import clearbg.model.predict.FusedMapNetwork;
@@ -45,7 +46,7 @@ class ServeHardeningTest {
     private static ServeServer server;
 
     /** A network that maps every image to a constant: the tests here are about HTTP, not masks. */
-    private static final class FlatNetwork implements FusedMapNetwork {
+    static final class FlatNetwork implements FusedMapNetwork {
         @Override
         public Arch arch() {
             return Arch.U2NETP;
@@ -63,11 +64,11 @@ class ServeHardeningTest {
     @BeforeAll
     static void start() {
         server = new ServeServer(
-                new Predictor(new FlatNetwork(), new PredictorSettings(32, 1)),
+                List.of(new ServedModel(
+                        "flat", new Predictor(new FlatNetwork(), new PredictorSettings(32, 1)), "flat")),
                 DecodeLimits.ofMaxPixels(1_000_000),
                 new ServeSettings(
                         "127.0.0.1", 0, 2, 8, 1, 0, 1 << 20, new ServeSettings.MattingLimits(100_000, 10_000)),
-                "flat",
                 line -> {});
     }
 

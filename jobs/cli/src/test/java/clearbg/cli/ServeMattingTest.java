@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.cli.serve.ServeServer;
 import clearbg.cli.serve.ServeSettings;
+import clearbg.cli.serve.ServedModel;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.ImageMemoryBudget;
 import clearbg.model.nn.Arch;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +62,8 @@ class ServeMattingTest {
 
     private static ServeServer server(long mattingMaxPixels, long timeoutMillis) {
         return new ServeServer(
-                new Predictor(new RampNetwork(), new PredictorSettings(64, 1)),
+                List.of(new ServedModel(
+                        "ramp", new Predictor(new RampNetwork(), new PredictorSettings(64, 1)), "ramp")),
                 LIMITS,
                 new ServeSettings(
                         "127.0.0.1",
@@ -71,7 +74,6 @@ class ServeMattingTest {
                         0,
                         64L << 20,
                         new ServeSettings.MattingLimits(mattingMaxPixels, timeoutMillis)),
-                "ramp",
                 line -> {});
     }
 

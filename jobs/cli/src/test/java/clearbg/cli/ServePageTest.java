@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.cli.serve.ServeServer;
 import clearbg.cli.serve.ServeSettings;
+import clearbg.cli.serve.ServedModel;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.predict.EngineChoice;
 import clearbg.model.predict.FusedMapNetwork;
@@ -60,10 +61,10 @@ class ServePageTest {
                         EngineChoice.onThisMachine(InferenceEngine.ONNXRUNTIME, Precision.FP32),
                         1);
                 ServeServer server = new ServeServer(
-                        new Predictor(network, new PredictorSettings(320, 4)),
+                        List.of(new ServedModel(
+                                "u2netp", new Predictor(network, new PredictorSettings(320, 4)), "page test")),
                         DecodeLimits.defaults(),
                         new ServeSettings("127.0.0.1", 0, 2, 16, 4, 5, 1 << 24, ServeServerTest.MATTING),
-                        "page test",
                         line -> {})) {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(chromium);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.cli.serve.ServeServer;
 import clearbg.cli.serve.ServeSettings;
+import clearbg.cli.serve.ServedModel;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.ImageDecoder;
 import clearbg.model.matting.AlphaMatting;
@@ -31,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -70,10 +72,14 @@ class ServeServerTest {
         network = NetworkLoader.open(
                 weights, null, 320, EngineChoice.onThisMachine(InferenceEngine.ONNXRUNTIME, Precision.FP32), 1);
         server = new ServeServer(
-                new Predictor(network, new PredictorSettings(320, 4)),
+                List.of(
+                        new ServedModel("u2netp", new Predictor(network, new PredictorSettings(320, 4)), "test"),
+                        new ServedModel(
+                                "flat",
+                                new Predictor(new ServeHardeningTest.FlatNetwork(), new PredictorSettings(32, 1)),
+                                "0")),
                 DecodeLimits.ofMaxPixels(4_000_000),
                 new ServeSettings("127.0.0.1", 0, 2, 16, 4, 5, MAX_BODY, MATTING),
-                "test",
                 ACCESS_LOG::add);
     }
 
@@ -107,6 +113,24 @@ class ServeServerTest {
         assertEquals(written.getWidth(), served.getWidth());
         assertEquals(written.getHeight(), served.getHeight());
         assertArrayEquals(RemoveCommandTest.grey(written), RemoveCommandTest.grey(served));
+    }
+
+    @Test
+    void aRequestPicksItsModelByNameAndAnUnknownNameIsRefused() throws Exception {
+        byte[] photo = RemoveCommandTest.encode(RemoveCommandTest.photo(64, 48), "png");
+        byte[] byDefault = RemoveCommandTest.grey(ImageIO.read(
+                new ByteArrayInputStream(post(photo, Map.of("om", "true")).body())));
+        byte[] named = RemoveCommandTest.grey(ImageIO.read(new ByteArrayInputStream(
+                post(photo, Map.of("om", "true", "model", "u2netp")).body())));
+        assertArrayEquals(byDefault, named, "the first model is the default");
+        byte[] flat = RemoveCommandTest.grey(ImageIO.read(new ByteArrayInputStream(
+                post(photo, Map.of("om", "true", "model", "flat")).body())));
+        assertArrayEquals(new byte[flat.length], flat, "the flat network's constant map: an empty mask");
+        assertTrue(!java.util.Arrays.equals(byDefault, flat), "the two models answer differently");
+        assertAnswer(400, "it serves [u2netp, flat]", post(photo, Map.of("model", "isnet-general-use")));
+        HttpResponse<String> health =
+                CLIENT.send(HttpRequest.newBuilder(uri("/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(health.body().contains("\"models\":{\"u2netp\":\"test\",\"flat\":\"0\"}"), health.body());
     }
 
     @Test
@@ -232,10 +256,9 @@ class ServeServerTest {
     void aFullQueueAnswers503WithRetryAfter() throws Exception {
         HeldNetwork held = new HeldNetwork();
         try (ServeServer busy = new ServeServer(
-                new Predictor(held, new PredictorSettings(32, 1)),
+                List.of(new ServedModel("held", new Predictor(held, new PredictorSettings(32, 1)), "held")),
                 DecodeLimits.defaults(),
                 new ServeSettings("127.0.0.1", 0, 1, 1, 1, 0, MAX_BODY, MATTING),
-                "held",
                 line -> {})) {
             byte[] photo = RemoveCommandTest.encode(RemoveCommandTest.photo(40, 40), "png");
             CompletableFuture<HttpResponse<byte[]>> inPass = postAsync(busy.port(), photo);

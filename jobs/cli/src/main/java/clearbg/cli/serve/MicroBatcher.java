@@ -5,6 +5,7 @@ import clearbg.model.predict.MaskImage;
 import clearbg.model.predict.Predictor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -17,8 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * The server's worker pool: {@code workers} threads take jobs from one queue, in order. A job is either an
- * image for a forward pass (a worker takes the oldest image, then whatever images arrive within
- * {@code maxWait} up to {@code batchSize}, and predicts them in one call) or a task of its own (alpha
+ * image for a forward pass of one of the served networks (a worker takes the oldest image, then whatever
+ * images for the same network arrive within {@code maxWait} up to {@code batchSize}, and predicts them in one
+ * call) or a task of its own (alpha
  * matting), which runs alone on the worker that takes it.
  *
  * <p>Admission comes first: a request takes a {@link Ticket} before it decodes anything, and at most
@@ -96,11 +98,11 @@ final class MicroBatcher implements AutoCloseable {
 
     private interface Job {}
 
-    private record Forward(FloatImage image, CompletableFuture<MaskImage> mask) implements Job {}
+    private record Forward(String model, FloatImage image, CompletableFuture<MaskImage> mask) implements Job {}
 
     private record Task(Running<?> running) implements Job {}
 
-    private final Predictor predictor;
+    private final Map<String, Predictor> predictors;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Semaphore tickets;
     private final int admitted;
@@ -112,8 +114,9 @@ final class MicroBatcher implements AutoCloseable {
     private final AtomicInteger tasksRunning = new AtomicInteger();
     private volatile boolean closed;
 
-    MicroBatcher(Predictor predictor, ServeSettings settings) {
-        this.predictor = predictor;
+    /** @param predictors the served networks' predictors by name */
+    MicroBatcher(Map<String, Predictor> predictors, ServeSettings settings) {
+        this.predictors = Map.copyOf(predictors);
         this.admitted = settings.workers() + settings.queueCapacity();
         this.tickets = new Semaphore(admitted);
         this.batchSize = settings.batchSize();
@@ -141,9 +144,15 @@ final class MicroBatcher implements AutoCloseable {
         return new Ticket();
     }
 
-    /** Queues {@code image} for a forward pass; the future completes with its mask at the image's size. */
-    CompletableFuture<MaskImage> predict(Ticket ticket, FloatImage image) {
-        Forward job = new Forward(image, new CompletableFuture<>());
+    /**
+     * Queues {@code image} for a forward pass of the network named {@code model}; the future completes with its
+     * mask at the image's size.
+     */
+    CompletableFuture<MaskImage> predict(Ticket ticket, String model, FloatImage image) {
+        if (!predictors.containsKey(model)) {
+            throw new IllegalArgumentException("no model named " + model);
+        }
+        Forward job = new Forward(model, image, new CompletableFuture<>());
         enqueue(ticket, job);
         return job.mask();
     }
@@ -198,14 +207,15 @@ final class MicroBatcher implements AutoCloseable {
                     }
                     continue;
                 }
-                pass.add((Forward) job);
+                Forward first = (Forward) job;
+                pass.add(first);
                 long deadline = System.nanoTime() + maxWaitNanos;
                 while (pass.size() < batchSize) {
                     Job more = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    if (more instanceof Forward forward) {
+                    if (more instanceof Forward forward && forward.model().equals(first.model())) {
                         pass.add(forward);
                     } else {
-                        next = more; // a task (run after this pass) or nothing more within the wait
+                        next = more; // a task or another model's image (after this pass), or nothing more
                         break;
                     }
                 }
@@ -221,8 +231,9 @@ final class MicroBatcher implements AutoCloseable {
 
     private void predict(List<Forward> pass) {
         try {
-            List<MaskImage> masks =
-                    predictor.predict(pass.stream().map(Forward::image).toList());
+            List<MaskImage> masks = predictors
+                    .get(pass.get(0).model())
+                    .predict(pass.stream().map(Forward::image).toList());
             batches.increment();
             batchedImages.add(pass.size());
             for (int i = 0; i < pass.size(); i++) {

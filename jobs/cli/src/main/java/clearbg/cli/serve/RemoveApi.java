@@ -2,6 +2,7 @@ package clearbg.cli.serve;
 
 import clearbg.jobs.remove.CutoutEncoder;
 import clearbg.jobs.remove.RemovalPipeline;
+import clearbg.jobs.report.Printable;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodeLimits;
 import clearbg.model.image.DecodedImage;
@@ -17,6 +18,7 @@ import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,6 +59,7 @@ final class RemoveApi {
     private final ImageDecoder headers;
     private final long mattingMaxPixels;
     private final MicroBatcher batcher;
+    private final List<String> models;
     private final long maxBodyBytes;
     private final ServeSettings.MattingLimits matting;
 
@@ -64,7 +67,9 @@ final class RemoveApi {
      * @param limits the limits of every upload; requests with {@code a} also reserve {@link
      *     AlphaMatting#WORK_BYTES_PER_PIXEL} per pixel in the same budget and are capped at the matting limit
      */
-    RemoveApi(DecodeLimits limits, MicroBatcher batcher, ServeSettings settings) {
+    /** @param models the served networks' names, the default first */
+    RemoveApi(DecodeLimits limits, MicroBatcher batcher, List<String> models, ServeSettings settings) {
+        this.models = List.copyOf(models);
         this.decoder = new BudgetedDecoder(limits, RemovalPipeline.WORK_BYTES_PER_PIXEL);
         this.mattingDecoder =
                 new BudgetedDecoder(limits, RemovalPipeline.WORK_BYTES_PER_PIXEL + AlphaMatting.WORK_BYTES_PER_PIXEL);
@@ -103,14 +108,20 @@ final class RemoveApi {
         if (file == null) {
             return Answer.text(400, "no multipart field 'file' (the image to remove the background of)");
         }
+        String model = fields.model() == null ? models.get(0) : fields.model();
+        if (!models.contains(model)) {
+            return Answer.text(
+                    400, "model: this server has no model '" + Printable.of(model) + "'; it serves " + models);
+        }
         try (MicroBatcher.Ticket ticket = batcher.admit()) {
-            return remove(ticket, file, fields, ClientPresence.of(ctx));
+            return remove(ticket, model, file, fields, ClientPresence.of(ctx));
         } catch (MicroBatcher.QueueFullException e) {
             return Answer.text(503, e.getMessage() + "; try again shortly");
         }
     }
 
-    private Answer remove(MicroBatcher.Ticket ticket, UploadedFile file, RemoveFields fields, ClientPresence client) {
+    private Answer remove(
+            MicroBatcher.Ticket ticket, String model, UploadedFile file, RemoveFields fields, ClientPresence client) {
         String name = file.filename() == null || file.filename().isBlank() ? "file" : file.filename();
         byte[] bytes;
         try (InputStream in = file.content()) {
@@ -132,7 +143,7 @@ final class RemoveApi {
             return Answer.text(422, e.getMessage());
         }
         try (image) {
-            MaskImage mask = batcher.predict(ticket, image.image()).get();
+            MaskImage mask = batcher.predict(ticket, model, image.image()).get();
             if (fields.postProcess()) {
                 mask = MaskPostProcess.apply(mask);
             }

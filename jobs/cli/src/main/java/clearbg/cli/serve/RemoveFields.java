@@ -13,8 +13,9 @@ import java.util.function.Function;
  * @param background {@code bgc}: {@code r,g,b,a} to composite the cut-out on, or null (transparent)
  * @param alphaMatting {@code a} with {@code af}, {@code ab}, {@code ae} (rembg's defaults 240, 10, 10): refine
  *     the cut-out's edges by alpha matting; null without {@code a}
+ * @param model {@code model}: the name of the served network to use, or null for the server's default
  */
-record RemoveFields(boolean maskOnly, boolean postProcess, Rgba background, AlphaMatting alphaMatting) {
+record RemoveFields(boolean maskOnly, boolean postProcess, Rgba background, AlphaMatting alphaMatting, String model) {
 
     /**
      * The fields given by {@code field} (null when absent).
@@ -38,7 +39,13 @@ record RemoveFields(boolean maskOnly, boolean postProcess, Rgba background, Alph
         if (flag(field, "a")) {
             matting = new AlphaMatting(af, ab, ae);
         }
-        return new RemoveFields(flag(field, "om"), flag(field, "ppm"), background, matting);
+        String model = field.apply("model");
+        return new RemoveFields(
+                flag(field, "om"),
+                flag(field, "ppm"),
+                background,
+                matting,
+                model == null || model.isBlank() ? null : model.trim());
     }
 
     /** A whole-number field, {@code fallback} when absent. */

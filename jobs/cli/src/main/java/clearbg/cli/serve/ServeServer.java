@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +39,14 @@ import java.util.function.Consumer;
  */
 public final class ServeServer implements AutoCloseable {
 
-    /** Slowest request body accepted: 4 KiB/s (a 32 kbit/s link). */
-    public static final long MIN_UPLOAD_BYTES_PER_SECOND = 4096;
+    /**
+     * Slowest request body accepted: 512 bytes/s. Jetty measures the rate from the body's first byte to each read
+     * the server makes, so a busy server that reads a small body late would see a "slow" client: at 4 KiB/s a
+     * 2 KB body read 0.6 s late was answered 408 on a loaded 2-core machine; at 512 bytes/s that takes 4 s for
+     * 2 KB (20 s for a 10 KB photo), while a slowloris client (a byte every few seconds) is still cut off within
+     * about a second.
+     */
+    public static final long MIN_UPLOAD_BYTES_PER_SECOND = 512;
     /** How long a connection may be idle. */
     public static final long IDLE_TIMEOUT_MILLIS = 30_000;
 
@@ -50,27 +58,32 @@ public final class ServeServer implements AutoCloseable {
     private final MicroBatcher batcher;
     private final ServeMetrics metrics;
     private final RemoveApi api;
-    private final String description;
+    private final Map<String, String> descriptions = new LinkedHashMap<>();
     private final byte[] page;
     private final Javalin app;
 
     /**
      * Starts listening.
      *
+     * @param models the networks served, by a request's {@code model} field; the first is the default
      * @param limits the limits of uploaded images
-     * @param description one line for {@code /health} (model, engine, precision)
      * @param accessLog receives one line per request
      */
     public ServeServer(
-            Predictor predictor,
-            DecodeLimits limits,
-            ServeSettings settings,
-            String description,
-            Consumer<String> accessLog) {
-        this.batcher = new MicroBatcher(predictor, settings);
+            List<ServedModel> models, DecodeLimits limits, ServeSettings settings, Consumer<String> accessLog) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no model to serve");
+        }
+        Map<String, Predictor> predictors = new LinkedHashMap<>();
+        for (ServedModel model : models) {
+            if (predictors.put(model.name(), model.predictor()) != null) {
+                throw new IllegalArgumentException("two models are named " + model.name());
+            }
+            descriptions.put(model.name(), model.description());
+        }
+        this.batcher = new MicroBatcher(predictors, settings);
         this.metrics = new ServeMetrics(batcher);
-        this.api = new RemoveApi(limits, batcher, settings);
-        this.description = description;
+        this.api = new RemoveApi(limits, batcher, List.copyOf(predictors.keySet()), settings);
         this.page = resource(PAGE);
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -124,8 +137,15 @@ public final class ServeServer implements AutoCloseable {
 
     private void health(Context ctx) throws IOException {
         ctx.contentType("application/json")
-                .result(JSON.writeValueAsString(
-                        Map.of("status", "ok", "model", description, "queued", batcher.queued())));
+                .result(JSON.writeValueAsString(Map.of(
+                        "status",
+                        "ok",
+                        "model",
+                        descriptions.values().iterator().next(),
+                        "models",
+                        descriptions,
+                        "queued",
+                        batcher.queued())));
     }
 
     private void remove(Context ctx) {
