@@ -28,8 +28,9 @@ import java.util.Map;
  * One replica's training loop body, as the original {@code u2net_train.py}: forward in training mode, the
  * summed multi-output BCE, backward, then one Adam step and zeroed gradients. With several replicas the
  * gradients are averaged by a {@link GradientExchange} first, and Adam updates each range of the weights as
- * soon as its average is final ({@link OverlappedOptimizer}); or, with a {@link BackwardExchange}, during backward,
- * with Adam after it. Autograd is switched on for the calling thread
+ * soon as its average is final ({@link OverlappedOptimizer}); or, with a {@link BackwardExchange}, during backward
+ * in buckets, Adam updating each bucket's weights as soon as its average arrives, while backward and the other
+ * buckets' exchange go on. Autograd is switched on for the calling thread
  * during forward and backward only ({@link ThreadGradMode}), so replicas on different threads of one JVM
  * train side by side, each on its own graph (PyTorch's autograd engine runs a CPU backward on the calling
  * thread). Not thread-safe; one trainer per model.
@@ -103,8 +104,11 @@ public final class U2NetTrainer implements AutoCloseable {
     public StepResult step(NDArray images, NDArray labels, double learningRate) {
         long start = System.nanoTime();
         double[] values;
+        OverlappedOptimizer.Pass perBucket = null;
         if (duringBackward != null) {
-            duringBackward.begin(flatGradients());
+            float[] flat = flatGradients();
+            perBucket = overlapped.begin(adam.beginFlatStep(learningRate, flat));
+            duringBackward.begin(flat, perBucket);
         }
         try (ThreadGradMode recording = ThreadGradMode.recording()) {
             NDList outputs = model.forward(images, batchNorm == BatchNormMode.BATCH_STATISTICS);
@@ -121,12 +125,15 @@ public final class U2NetTrainer implements AutoCloseable {
         long backwardDone = System.nanoTime();
         long hookDone;
         try (ThreadGradMode off = ThreadGradMode.off()) {
-            if (duringBackward != null) {
-                duringBackward.finish(); // the exchange's part that backward did not hide
+            if (perBucket != null) {
+                try {
+                    duringBackward.finish(); // the exchange's part that backward did not hide
+                } catch (IOException | RuntimeException e) {
+                    perBucket.abandon(); // the optimiser thread leaves the weights alone before the caller goes on
+                    throw e;
+                }
                 hookDone = System.nanoTime();
-                Adam.FlatStep update = adam.beginFlatStep(learningRate, flatGradients);
-                update.update(0, flatGradients.length);
-                update.finish();
+                perBucket.finish(); // the Adam updates of the last buckets
             } else if (exchange.exchanges()) {
                 float[] flat = flatGradients();
                 FlatGradients.readAndZero(parameters, flat);
