@@ -3,7 +3,9 @@
 # applied per bucket as each average arrives (--bucket-mb 25, needs the native bridge) beside the exchange after
 # backward (--bucket-mb 0), alternating run by run on the same generated table. Reports steps/s and the per-step
 # split of rank 0's steps.csv (medians after the warm-up). Writes bench/results/overlap_bench.md.
-#   ARCH=u2netp BATCH=4 (global) STEPS=12 WARMUP=2 REPEATS=2 COUNT=64 SIZE=400x300 RESCALE=72 CROP=64
+# U2-Net-dagger's gradients are 4.5 MB: at --bucket-mb 25 they are one bucket, launched when backward has reached
+# the first layer; BUCKET_MBS="25 1 0" adds 1 MiB buckets (5 buckets), which start during backward.
+#   BUCKET_MBS="25 0" ARCH=u2netp BATCH=4 (global) STEPS=12 WARMUP=2 REPEATS=2 COUNT=64 SIZE=400x300 RESCALE=72 CROP=64
 #   WORK=dir keeps the runs' logs and steps.csv there
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 ARCH="${ARCH:-u2netp}"
@@ -15,6 +17,7 @@ COUNT="${COUNT:-64}"
 SIZE="${SIZE:-400x300}"
 RESCALE="${RESCALE:-72}"
 CROP="${CROP:-64}"
+BUCKET_MBS="${BUCKET_MBS:-25 0}"
 if (( BATCH % 2 != 0 || STEPS <= WARMUP || COUNT < BATCH * STEPS )); then
   echo "overlap_bench: BATCH must be even, STEPS greater than WARMUP and COUNT at least BATCH x STEPS" >&2
   exit 2
@@ -39,20 +42,23 @@ train_job() {  # bucket MiB, run folder
 }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for rep in $(seq 1 "$REPEATS"); do
-  train_job 25 "$WORK/bucketed-$rep"
-  train_job 0 "$WORK/after-$rep"
+  for mb in $BUCKET_MBS; do
+    train_job "$mb" "$WORK/bucket-mb-$mb-$rep"
+  done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-if ! grep -q 'averaged during backward in buckets' "$WORK/bucketed-1.log"; then
-  echo "overlap_bench: the --bucket-mb 25 run did not exchange during backward (no native bridge?):" >&2
-  grep 'TrainJob: gradients' "$WORK/bucketed-1.log" >&2 || true
-  exit 1
-fi
+for mb in $BUCKET_MBS; do
+  if [[ "$mb" != 0 ]] && ! grep -q 'averaged during backward in buckets' "$WORK/bucket-mb-$mb-1.log"; then
+    echo "overlap_bench: the --bucket-mb $mb run did not exchange during backward (no native bridge?):" >&2
+    grep 'TrainJob: gradients' "$WORK/bucket-mb-$mb-1.log" >&2 || true
+    exit 1
+  fi
+done
 
-python3 - "$WORK" "$ARCH" "$BATCH" "$STEPS" "$WARMUP" "$REPEATS" "$RESCALE" "$CROP" "$load_before" "$load_after" \
+python3 - "$WORK" "$BUCKET_MBS" "$ARCH" "$BATCH" "$STEPS" "$WARMUP" "$REPEATS" "$RESCALE" "$CROP" "$load_before" "$load_after" \
     > "$ROOT/bench/results/overlap_bench.md" <<'PY'
 import csv, datetime, glob, statistics, subprocess, sys
-work, arch, batch, steps, warmup, repeats, rescale, crop, lb, la = sys.argv[1:]
+work, mbs, arch, batch, steps, warmup, repeats, rescale, crop, lb, la = sys.argv[1:]
 batch, steps, warmup = int(batch), int(steps), int(warmup)
 sh = lambda cmd: subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
 keys = ("data_wait_ms", "forward_backward_ms", "all_reduce_ms", "optimizer_ms")
@@ -68,8 +74,9 @@ def rows(pattern):
     return out
 
 variants = [
-    ("--bucket-mb 25: buckets exchanged during backward, Adam per bucket", rows("bucketed-*")),
-    ("--bucket-mb 0: exchange after backward, Adam overlapping the ring", rows("after-*")),
+    (f"--bucket-mb {mb}: buckets exchanged during backward, Adam per bucket" if mb != "0"
+     else "--bucket-mb 0: exchange after backward, Adam overlapping the ring", rows(f"bucket-mb-{mb}-*"))
+    for mb in mbs.split()
 ]
 print("# Overlap: gradients exchanged during backward vs after it\n")
 print(f"TrainJob through `spark-submit` on `local[2]` (both replicas in one JVM, one PyTorch thread each), {arch}, "
@@ -88,9 +95,13 @@ for name, rs in variants:
     d, fb, ar, opt, step = m
     print(f"| {name} | {len(rs)} | {d:.3f} | {fb:.3f} | {ar:.3f} | {opt:.3f} | {step:.3f} | {1 / step:.2f} | "
           f"{batch / step:.2f} |")
-a, b = (med[v[0]] for v in variants)
-print(f"\nSteps/s, buckets / after backward: **{b[4] / a[4]:.2f}x**; the time after backward (all-reduce + optimiser "
-      f"columns) {a[2] + a[3]:.3f} s vs {b[2] + b[3]:.3f} s.\n")
+base = med[variants[-1][0]]
+print()
+for name, _ in variants[:-1]:
+    a = med[name]
+    print(f"- {name.split(':')[0]} / {variants[-1][0].split(':')[0]}: steps/s **{base[4] / a[4]:.2f}x**; the time "
+          f"after backward (all-reduce + optimiser columns) {a[2] + a[3]:.3f} s vs {base[2] + base[3]:.3f} s")
+print()
 java_v = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 flags = sh("grep -m1 '^flags' /proc/cpuinfo")

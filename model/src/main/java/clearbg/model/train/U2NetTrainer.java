@@ -11,6 +11,7 @@ import clearbg.model.io.TensorSource;
 import clearbg.model.io.TensorType;
 import clearbg.model.io.Weights;
 import clearbg.model.loss.MultiOutputBce;
+import clearbg.model.nn.BatchNormFunction;
 import clearbg.model.nn.ThreadGradMode;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.optim.Adam;
@@ -47,6 +48,7 @@ public final class U2NetTrainer implements AutoCloseable {
     private final List<Parameter> parameters = new ArrayList<>();
     private final Adam adam;
     private final BatchNormMode batchNorm;
+    private BatchNormFunction syncBatchNorm; // with BatchNormMode.SYNC over several replicas
     private final GradientExchange exchange;
     private final BackwardExchange duringBackward; // null: the exchange runs after backward
     private final OverlappedOptimizer overlapped = new OverlappedOptimizer();
@@ -93,6 +95,22 @@ public final class U2NetTrainer implements AutoCloseable {
     }
 
     /**
+     * The BatchNorm over all replicas that {@link BatchNormMode#SYNC} uses (the native bridge's SyncBatchNorm, made
+     * for this replica's group). Without one, SYNC normalises by this replica's batch (right for one replica). The
+     * trainer closes it when it is {@link AutoCloseable}.
+     *
+     * @return this trainer
+     * @throws IllegalStateException when the trainer's mode is not SYNC
+     */
+    public U2NetTrainer useSyncBatchNorm(BatchNormFunction function) {
+        if (batchNorm != BatchNormMode.SYNC) {
+            throw new IllegalStateException("a SyncBatchNorm function is for --batch-norm sync, not " + batchNorm);
+        }
+        this.syncBatchNorm = function;
+        return this;
+    }
+
+    /**
      * Trains on one batch.
      *
      * @param images {@code N x 3 x H x W}, normalised as ToTensorLab does
@@ -111,7 +129,8 @@ public final class U2NetTrainer implements AutoCloseable {
             duringBackward.begin(flat, perBucket);
         }
         try (ThreadGradMode recording = ThreadGradMode.recording()) {
-            NDList outputs = model.forward(images, batchNorm == BatchNormMode.BATCH_STATISTICS);
+            NDList outputs = model.forward(
+                    images, batchNorm != BatchNormMode.FROZEN, batchNorm == BatchNormMode.SYNC ? syncBatchNorm : null);
             NDList losses = MultiOutputBce.compute(outputs, labels);
             NDArray total = losses.get(0);
             try (NDArray seed = total.onesLike()) {
@@ -228,6 +247,13 @@ public final class U2NetTrainer implements AutoCloseable {
     public void close() {
         if (duringBackward != null) {
             duringBackward.close();
+        }
+        if (syncBatchNorm instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the SyncBatchNorm failed: " + e, e);
+            }
         }
         overlapped.close();
         adam.close();

@@ -132,6 +132,29 @@ public final class BucketedExchange implements BackwardExchange {
         hooks.rethrowFailure();
     }
 
+    /** An exchange that must be ordered with the buckets' on every replica: SyncBatchNorm's statistics. */
+    @FunctionalInterface
+    public interface OrderedCall {
+
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code call} on the exchange thread after every bucket exchange started before it, and waits for it:
+     * another collective on the same channel (SyncBatchNorm's sums during backward) that must not interleave with
+     * the buckets' and must come in the same place of the sequence on every replica. Called from the backward
+     * pass's thread, whose order of bucket launches and calls is the same on every replica.
+     *
+     * @throws IOException what the call threw
+     */
+    public void runInOrder(OrderedCall call) throws IOException {
+        Future<?> done = exchangeThread.submit(() -> {
+            call.run();
+            return null;
+        });
+        awaitAll(List.of(done));
+    }
+
     /** How many buckets' exchanges this step has started so far. */
     synchronized int launched() {
         return launched.size();
