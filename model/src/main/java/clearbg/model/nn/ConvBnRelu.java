@@ -1,11 +1,13 @@
 package clearbg.model.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -14,7 +16,9 @@ import ai.djl.util.PairList;
 /**
  * {@code relu(bn(conv(x)))}: a 3x3 convolution with bias, padding equal to the dilation (so the spatial
  * size is kept), BatchNorm (eps 1e-5, PyTorch momentum 0.1: {@code running = 0.9 running + 0.1 batch}) and
- * ReLU. The original calls it REBNCONV; its children are named {@code conv_s1} and {@code bn_s1} as there.
+ * ReLU. The original calls it REBNCONV; its children are named {@code conv_s1} and {@code bn_s1} as there. In
+ * training mode, when the forward pass carries a {@link BatchNormFunction} (under {@link BatchNormFunction#PARAMETER}),
+ * that function normalises instead of DJL's BatchNorm (SyncBatchNorm over all replicas).
  */
 public final class ConvBnRelu extends AbstractBlock {
 
@@ -22,6 +26,8 @@ public final class ConvBnRelu extends AbstractBlock {
     public static final float BN_EPS = 1e-5f;
     /** DJL's momentum convention ({@code running = m running + (1-m) batch}) for PyTorch momentum 0.1. */
     public static final float DJL_BN_MOMENTUM = 0.9f;
+    /** PyTorch's BatchNorm momentum ({@code running = (1-m) running + m batch}). */
+    public static final double PYTORCH_BN_MOMENTUM = 0.1;
 
     private final int inChannels;
     private final int outChannels;
@@ -56,8 +62,27 @@ public final class ConvBnRelu extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList convolved = conv.forward(store, inputs, training, params);
+        Object function = training && params != null ? params.get(BatchNormFunction.PARAMETER) : null;
+        if (function instanceof BatchNormFunction batchNorm) {
+            NDArray x = convolved.singletonOrThrow();
+            NDArray normalised = batchNorm.apply(
+                    x,
+                    value(store, "gamma", x),
+                    value(store, "beta", x),
+                    value(store, "runningMean", x),
+                    value(store, "runningVar", x),
+                    PYTORCH_BN_MOMENTUM,
+                    BN_EPS);
+            return new NDList(Activation.relu(normalised));
+        }
         NDList normalised = bn.forward(store, convolved, training, params);
         return new NDList(Activation.relu(normalised.singletonOrThrow()));
+    }
+
+    /** The BatchNorm's parameter {@code name} (DJL's name) as the store hands it out on {@code x}'s device. */
+    private NDArray value(ParameterStore store, String name, NDArray x) {
+        Parameter parameter = bn.getParameters().get(name);
+        return store.getValue(parameter, x.getDevice(), true);
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import clearbg.model.io.HostTensor;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.StateDictCheck;
@@ -134,7 +135,20 @@ public final class U2NetModel implements AutoCloseable {
      * @param training true for training mode (batch statistics, running statistics updated)
      */
     public NDList forward(NDArray input, boolean training) {
-        NDList out = block.forward(store, new NDList(input), training, null);
+        return forward(input, training, null);
+    }
+
+    /**
+     * As {@link #forward(NDArray, boolean)}; in training mode every BatchNorm layer calls {@code batchNorm} instead
+     * of normalising by this batch alone (SyncBatchNorm), unless it is null.
+     */
+    public NDList forward(NDArray input, boolean training, BatchNormFunction batchNorm) {
+        PairList<String, Object> params = null;
+        if (training && batchNorm != null) {
+            params = new PairList<>();
+            params.add(BatchNormFunction.PARAMETER, batchNorm);
+        }
+        NDList out = block.forward(store, new NDList(input), training, params);
         if (training) {
             batchesTracked++;
         }

@@ -4,6 +4,7 @@ import clearbg.model.optim.Adam;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +44,44 @@ final class OverlappedOptimizer implements AutoCloseable {
         }
         step.finish();
         return exchanged;
+    }
+
+    /**
+     * Starts an update whose ranges arrive from another thread (a {@link BackwardExchange}'s exchange thread): each
+     * range reported to the returned pass is handed to the optimiser thread at once.
+     */
+    Pass begin(Adam.FlatStep step) {
+        return new Pass(step);
+    }
+
+    /** One optimiser step fed range by range; {@link #ready} may be called from any thread. */
+    final class Pass implements GradientExchange.ReadyRanges {
+
+        private final Adam.FlatStep step;
+        private final List<Future<?>> pending = Collections.synchronizedList(new ArrayList<>());
+
+        private Pass(Adam.FlatStep step) {
+            this.step = step;
+        }
+
+        @Override
+        public void ready(int offset, int length) {
+            pending.add(thread.submit(() -> step.update(offset, length)));
+        }
+
+        /**
+         * Waits for every range handed over, then finishes the step. Call after the exchange has reported every
+         * range.
+         */
+        void finish() throws InterruptedIOException {
+            awaitAll(List.copyOf(pending));
+            step.finish();
+        }
+
+        /** Waits for the ranges handed over so far, leaving the step unfinished (after a failed exchange). */
+        void abandon() throws InterruptedIOException {
+            awaitAll(List.copyOf(pending));
+        }
     }
 
     private static void awaitAll(List<Future<?>> pending) throws InterruptedIOException {

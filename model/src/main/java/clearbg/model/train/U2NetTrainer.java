@@ -11,6 +11,7 @@ import clearbg.model.io.TensorSource;
 import clearbg.model.io.TensorType;
 import clearbg.model.io.Weights;
 import clearbg.model.loss.MultiOutputBce;
+import clearbg.model.nn.BatchNormFunction;
 import clearbg.model.nn.ThreadGradMode;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.optim.Adam;
@@ -28,8 +29,9 @@ import java.util.Map;
  * One replica's training loop body, as the original {@code u2net_train.py}: forward in training mode, the
  * summed multi-output BCE, backward, then one Adam step and zeroed gradients. With several replicas the
  * gradients are averaged by a {@link GradientExchange} first, and Adam updates each range of the weights as
- * soon as its average is final ({@link OverlappedOptimizer}); or, with a {@link BackwardExchange}, during backward,
- * with Adam after it. Autograd is switched on for the calling thread
+ * soon as its average is final ({@link OverlappedOptimizer}); or, with a {@link BackwardExchange}, during backward
+ * in buckets, Adam updating each bucket's weights as soon as its average arrives, while backward and the other
+ * buckets' exchange go on. Autograd is switched on for the calling thread
  * during forward and backward only ({@link ThreadGradMode}), so replicas on different threads of one JVM
  * train side by side, each on its own graph (PyTorch's autograd engine runs a CPU backward on the calling
  * thread). Not thread-safe; one trainer per model.
@@ -46,6 +48,7 @@ public final class U2NetTrainer implements AutoCloseable {
     private final List<Parameter> parameters = new ArrayList<>();
     private final Adam adam;
     private final BatchNormMode batchNorm;
+    private BatchNormFunction syncBatchNorm; // with BatchNormMode.SYNC over several replicas
     private final GradientExchange exchange;
     private final BackwardExchange duringBackward; // null: the exchange runs after backward
     private final OverlappedOptimizer overlapped = new OverlappedOptimizer();
@@ -92,6 +95,22 @@ public final class U2NetTrainer implements AutoCloseable {
     }
 
     /**
+     * The BatchNorm over all replicas that {@link BatchNormMode#SYNC} uses (the native bridge's SyncBatchNorm, made
+     * for this replica's group). Without one, SYNC normalises by this replica's batch (right for one replica). The
+     * trainer closes it when it is {@link AutoCloseable}.
+     *
+     * @return this trainer
+     * @throws IllegalStateException when the trainer's mode is not SYNC
+     */
+    public U2NetTrainer useSyncBatchNorm(BatchNormFunction function) {
+        if (batchNorm != BatchNormMode.SYNC) {
+            throw new IllegalStateException("a SyncBatchNorm function is for --batch-norm sync, not " + batchNorm);
+        }
+        this.syncBatchNorm = function;
+        return this;
+    }
+
+    /**
      * Trains on one batch.
      *
      * @param images {@code N x 3 x H x W}, normalised as ToTensorLab does
@@ -103,11 +122,15 @@ public final class U2NetTrainer implements AutoCloseable {
     public StepResult step(NDArray images, NDArray labels, double learningRate) {
         long start = System.nanoTime();
         double[] values;
+        OverlappedOptimizer.Pass perBucket = null;
         if (duringBackward != null) {
-            duringBackward.begin(flatGradients());
+            float[] flat = flatGradients();
+            perBucket = overlapped.begin(adam.beginFlatStep(learningRate, flat));
+            duringBackward.begin(flat, perBucket);
         }
         try (ThreadGradMode recording = ThreadGradMode.recording()) {
-            NDList outputs = model.forward(images, batchNorm == BatchNormMode.BATCH_STATISTICS);
+            NDList outputs = model.forward(
+                    images, batchNorm != BatchNormMode.FROZEN, batchNorm == BatchNormMode.SYNC ? syncBatchNorm : null);
             NDList losses = MultiOutputBce.compute(outputs, labels);
             NDArray total = losses.get(0);
             try (NDArray seed = total.onesLike()) {
@@ -121,12 +144,15 @@ public final class U2NetTrainer implements AutoCloseable {
         long backwardDone = System.nanoTime();
         long hookDone;
         try (ThreadGradMode off = ThreadGradMode.off()) {
-            if (duringBackward != null) {
-                duringBackward.finish(); // the exchange's part that backward did not hide
+            if (perBucket != null) {
+                try {
+                    duringBackward.finish(); // the exchange's part that backward did not hide
+                } catch (IOException | RuntimeException e) {
+                    perBucket.abandon(); // the optimiser thread leaves the weights alone before the caller goes on
+                    throw e;
+                }
                 hookDone = System.nanoTime();
-                Adam.FlatStep update = adam.beginFlatStep(learningRate, flatGradients);
-                update.update(0, flatGradients.length);
-                update.finish();
+                perBucket.finish(); // the Adam updates of the last buckets
             } else if (exchange.exchanges()) {
                 float[] flat = flatGradients();
                 FlatGradients.readAndZero(parameters, flat);
@@ -221,6 +247,13 @@ public final class U2NetTrainer implements AutoCloseable {
     public void close() {
         if (duringBackward != null) {
             duringBackward.close();
+        }
+        if (syncBatchNorm instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the SyncBatchNorm failed: " + e, e);
+            }
         }
         overlapped.close();
         adam.close();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import clearbg.model.optim.FlatGradients;
 import clearbg.model.train.BackwardExchange;
+import clearbg.model.train.GradientExchange;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -23,11 +24,12 @@ import java.util.concurrent.Future;
  *
  * <p>With an exchange whose window calls leave each element as a call on the whole array would (the ring's {@code
  * averageInPlace(data, from, to, ...)}), the result equals, bit for bit, reading all gradients after backward and
- * averaging the whole flat array.
+ * averaging the whole flat array. After each window's exchange the trainer is told that the window holds its mean,
+ * so that its optimiser applies Adam to those weights while backward and the later windows go on.
  *
- * <p>Per step: {@link #begin(float[])}, the backward pass, {@link #finish()}. Not thread-safe beyond that: the
- * notifications come from the backward pass, everything else from one thread. A {@code U2NetTrainer} made with
- * {@code parameters -> new BucketedExchange(bridge, parameters, bytes, window)} does that in each step.
+ * <p>Per step: {@link #begin(float[], GradientExchange.ReadyRanges)}, the backward pass, {@link #finish()}. Not
+ * thread-safe beyond that: the notifications come from the backward pass, everything else from one thread. The
+ * trainer does that in each step, given {@code parameters -> new BucketedExchange(bridge, parameters, bytes, w)}.
  */
 public final class BucketedExchange implements BackwardExchange {
 
@@ -59,6 +61,7 @@ public final class BucketedExchange implements BackwardExchange {
     private final boolean[] ready;
     private final List<Future<?>> launched = new ArrayList<>();
     private float[] flat;
+    private GradientExchange.ReadyRanges averaged;
     private int nextLaunch;
 
     /**
@@ -85,10 +88,11 @@ public final class BucketedExchange implements BackwardExchange {
 
     /**
      * Prepares for one backward pass whose gradients go into {@code flat} (all gradients in parameter order, as
-     * {@link FlatGradients#read} lays them out).
+     * {@link FlatGradients#read} lays them out); each window is reported to {@code averaged} after its exchange, on
+     * the exchange thread.
      */
     @Override
-    public synchronized void begin(float[] flat) {
+    public synchronized void begin(float[] flat, GradientExchange.ReadyRanges averaged) {
         if (this.flat != null) {
             throw new IllegalStateException("begin() twice without finish()");
         }
@@ -99,6 +103,7 @@ public final class BucketedExchange implements BackwardExchange {
         nextLaunch = 0;
         launched.clear();
         this.flat = flat;
+        this.averaged = averaged;
     }
 
     /**
@@ -121,9 +126,33 @@ public final class BucketedExchange implements BackwardExchange {
             }
             all = List.copyOf(launched);
             flat = null;
+            averaged = null;
         }
         awaitAll(all);
         hooks.rethrowFailure();
+    }
+
+    /** An exchange that must be ordered with the buckets' on every replica: SyncBatchNorm's statistics. */
+    @FunctionalInterface
+    public interface OrderedCall {
+
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code call} on the exchange thread after every bucket exchange started before it, and waits for it:
+     * another collective on the same channel (SyncBatchNorm's sums during backward) that must not interleave with
+     * the buckets' and must come in the same place of the sequence on every replica. Called from the backward
+     * pass's thread, whose order of bucket launches and calls is the same on every replica.
+     *
+     * @throws IOException what the call threw
+     */
+    public void runInOrder(OrderedCall call) throws IOException {
+        Future<?> done = exchangeThread.submit(() -> {
+            call.run();
+            return null;
+        });
+        awaitAll(List.of(done));
     }
 
     /** How many buckets' exchanges this step has started so far. */
@@ -157,8 +186,10 @@ public final class BucketedExchange implements BackwardExchange {
             int from = buckets.from(nextLaunch);
             int to = buckets.to(nextLaunch);
             float[] target = flat;
+            GradientExchange.ReadyRanges listener = averaged;
             launched.add(exchangeThread.submit(() -> {
                 exchange.average(target, from, to);
+                listener.ready(from, to - from);
                 return null;
             }));
             nextLaunch++;

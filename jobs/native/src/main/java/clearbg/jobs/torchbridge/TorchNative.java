@@ -22,4 +22,30 @@ final class TorchNative {
 
     /** Removes the hooks of a registration and frees it; never during a backward pass. */
     static native void removeGradientReadyHooks(long registration);
+
+    /**
+     * Makes the native side of a {@link SyncBatchNorm}: its {@code String sumOverReplicas(double[])} is called from
+     * every forward and backward pass of {@link #syncBatchNorm}; 0 with an error pending when it has no such method.
+     */
+    static native long newSyncBatchNorm(SyncBatchNorm target);
+
+    /** Frees what {@link #newSyncBatchNorm} made; never while a graph that uses it may still run backward. */
+    static native void freeSyncBatchNorm(long exchange);
+
+    /**
+     * BatchNorm in training mode over all replicas, recorded for autograd; the running statistics are updated in
+     * place.
+     *
+     * @return the output's new tensor handle, which DJL is to own
+     * @throws IllegalStateException when the statistics' exchange failed or the input has no channel dimension
+     */
+    static native long syncBatchNorm(
+            long input,
+            long weight,
+            long bias,
+            long runningMean,
+            long runningVar,
+            double momentum,
+            double eps,
+            long exchange);
 }

@@ -18,6 +18,7 @@ import clearbg.model.nn.Arch;
 import clearbg.model.nn.ThreadGradMode;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.optim.FlatGradients;
+import clearbg.model.train.GradientExchange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,7 +38,8 @@ class BucketedExchangeTest {
     private static final long BUCKET_BYTES = 512 * 1024;
 
     /** What one replica saw. */
-    private record Replica(float[] bucketed, float[] wholeAfterBackward, int buckets, int launchedInBackward) {}
+    private record Replica(
+            float[] bucketed, float[] wholeAfterBackward, int buckets, int launchedInBackward, int[] reportedTimes) {}
 
     @Test
     void bucketsExchangedDuringBackwardEqualTheWholeExchangeAfterItBitForBit() throws Exception {
@@ -66,6 +68,12 @@ class BucketedExchangeTest {
                 assertTrue(nonZero(replica.wholeAfterBackward()) > 0, "the replicas had gradients");
                 assertBitsEqual(replica.wholeAfterBackward(), replica.bucketed(), "rank " + rank);
                 assertBitsEqual(replicas.get(0).bucketed(), replica.bucketed(), "rank " + rank + " as rank 0");
+                for (int i = 0; i < replica.reportedTimes().length; i++) {
+                    if (replica.reportedTimes()[i] != 1) {
+                        throw new AssertionError("rank " + rank + ": element " + i + " was reported averaged "
+                                + replica.reportedTimes()[i] + " times, not once");
+                    }
+                }
             }
         } finally {
             threads.shutdownNow();
@@ -87,12 +95,18 @@ class BucketedExchangeTest {
             float[] before = new float[flat.length]; // each window as it went into the exchange
             NDArray images = batch.create(noise(2 * 3 * 32 * 32, rank), new Shape(2, 3, 32, 32));
             int launchedInBackward;
+            int[] reportedTimes = new int[flat.length];
+            GradientExchange.ReadyRanges averaged = (offset, length) -> {
+                for (int i = offset; i < offset + length; i++) {
+                    reportedTimes[i]++; // on the exchange thread only
+                }
+            };
             try (BucketedExchange exchange =
                     new BucketedExchange(bridge, parameters, BUCKET_BYTES, (data, from, to) -> {
                         System.arraycopy(data, from, before, from, to - from);
                         ring.averageInPlace(data, from, to, FinalRanges.NONE);
                     })) {
-                exchange.begin(flat);
+                exchange.begin(flat, averaged);
                 try (ThreadGradMode recording = ThreadGradMode.recording()) {
                     NDArray loss = model.forward(images, true).get(0).mean();
                     try (NDArray seed = loss.onesLike()) {
@@ -103,7 +117,7 @@ class BucketedExchangeTest {
                 exchange.finish();
                 float[] whole = before.clone();
                 ring.averageInPlace(whole);
-                return new Replica(flat, whole, exchange.bucketCount(), launchedInBackward);
+                return new Replica(flat, whole, exchange.bucketCount(), launchedInBackward, reportedTimes);
             }
         }
     }

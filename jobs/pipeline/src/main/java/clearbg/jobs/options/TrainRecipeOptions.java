@@ -57,8 +57,9 @@ public final class TrainRecipeOptions {
             names = "--batch-norm",
             defaultValue = "batch",
             converter = BatchNormConverter.class,
-            description =
-                    "batch: per-replica batch statistics; frozen: running statistics fixed (default ${DEFAULT-VALUE})")
+            description = "batch: per-replica batch statistics; sync: statistics of the global batch over all"
+                    + " replicas (SyncBatchNorm, needs the native bridge); frozen: running statistics fixed (default"
+                    + " ${DEFAULT-VALUE})")
     BatchNormMode batchNorm;
 
     @Option(
@@ -85,16 +86,17 @@ public final class TrainRecipeOptions {
         }
     }
 
-    /** {@code batch|frozen}. */
+    /** {@code batch|sync|frozen}. */
     static final class BatchNormConverter implements CommandLine.ITypeConverter<BatchNormMode> {
         @Override
         public BatchNormMode convert(String value) {
             return switch (value.trim().toLowerCase(Locale.ROOT)) {
                 case "batch" -> BatchNormMode.BATCH_STATISTICS;
+                case "sync" -> BatchNormMode.SYNC;
                 case "frozen" -> BatchNormMode.FROZEN;
                 default ->
                     throw new CommandLine.TypeConversionException(
-                            "--batch-norm must be batch or frozen, got '" + value + "'");
+                            "--batch-norm must be batch, sync or frozen, got '" + value + "'");
             };
         }
     }

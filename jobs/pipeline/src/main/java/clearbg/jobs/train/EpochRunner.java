@@ -8,6 +8,7 @@ import clearbg.jobs.files.FileStore;
 import clearbg.jobs.files.LocationRedaction;
 import clearbg.jobs.torchbridge.BridgeLoad;
 import clearbg.jobs.torchbridge.BucketedExchange;
+import clearbg.jobs.torchbridge.SyncBatchNorm;
 import clearbg.jobs.torchbridge.TorchBridge;
 import clearbg.model.io.StateDict;
 import clearbg.model.io.TensorSource;
@@ -15,6 +16,7 @@ import clearbg.model.io.Weights;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.ArchDetector;
 import clearbg.model.nn.U2NetModel;
+import clearbg.model.train.BatchNormMode;
 import clearbg.model.train.GradientExchange;
 import clearbg.model.train.StepResult;
 import clearbg.model.train.U2NetTrainer;
@@ -30,6 +32,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -229,33 +232,73 @@ public final class EpochRunner {
      * The trainer. With several replicas and {@code --bucket-mb} above 0, where every replica loads the native
      * bridge (they agree through an all-gather, so that all make the same all-reduce calls), the gradients are
      * averaged in buckets during backward; else after backward, and replica 0 says why. Both give the same weights.
+     * With {@code --batch-norm sync} and several replicas every replica must load the bridge (else every replica
+     * fails, naming the replica and its reason); its SyncBatchNorm then sums the statistics over the ring, in the
+     * bucketed exchange's order (one channel: every replica issues the same calls in the same order).
      */
     private U2NetTrainer trainer(U2NetModel model) throws IOException {
-        if (group.size() > 1 && settings.bucketMb() > 0) {
-            BridgeLoad bridge = TorchBridge.load();
-            List<String> outcomes = group.allGather(bridge.isLoaded() ? BRIDGE_LOADED : bridge.description());
-            Optional<String> missing =
-                    outcomes.stream().filter(o -> !o.equals(BRIDGE_LOADED)).findFirst();
-            if (missing.isEmpty()) {
-                if (group.rank() == 0) {
-                    System.out.printf(
-                            "TrainJob: gradients averaged during backward in buckets of %d MiB (%s)%n",
-                            settings.bucketMb(), bridge.description());
-                }
-                long bucketBytes = settings.bucketMb() * 1024L * 1024L;
-                return new U2NetTrainer(
-                        model,
-                        settings.adam(),
-                        settings.batchNorm(),
-                        parameters ->
-                                new BucketedExchange(bridge.require(), parameters, bucketBytes, this::averageWindow));
-            }
+        boolean sync = group.size() > 1 && settings.batchNorm() == BatchNormMode.SYNC;
+        boolean bucketed = group.size() > 1 && settings.bucketMb() > 0;
+        if (!sync && !bucketed) {
+            return new U2NetTrainer(model, settings.adam(), settings.batchNorm(), gradientExchange());
+        }
+        BridgeLoad bridge = TorchBridge.load();
+        List<String> outcomes = group.allGather(bridge.isLoaded() ? BRIDGE_LOADED : bridge.description());
+        Optional<String> missing =
+                outcomes.stream().filter(o -> !o.equals(BRIDGE_LOADED)).findFirst();
+        if (sync && missing.isPresent()) {
+            throw new IllegalStateException("--batch-norm sync with " + group.size()
+                    + " workers needs the native bridge on every replica, but replica "
+                    + outcomes.indexOf(missing.get()) + " has none: " + missing.get()
+                    + " (see \"The native bridge\" in the README; --batch-norm batch trains without it)");
+        }
+        AtomicReference<BucketedExchange> buckets = new AtomicReference<>();
+        U2NetTrainer trainer;
+        if (bucketed && missing.isEmpty()) {
             if (group.rank() == 0) {
+                System.out.printf(
+                        "TrainJob: gradients averaged during backward in buckets of %d MiB (%s)%n",
+                        settings.bucketMb(), bridge.description());
+            }
+            long bucketBytes = settings.bucketMb() * 1024L * 1024L;
+            trainer = new U2NetTrainer(model, settings.adam(), settings.batchNorm(), parameters -> {
+                BucketedExchange exchange =
+                        new BucketedExchange(bridge.require(), parameters, bucketBytes, this::averageWindow);
+                buckets.set(exchange);
+                return exchange;
+            });
+        } else {
+            if (bucketed && group.rank() == 0) {
                 System.out.println("TrainJob: gradients averaged after backward (replica "
                         + outcomes.indexOf(missing.get()) + ": " + missing.get() + ")");
             }
+            trainer = new U2NetTrainer(model, settings.adam(), settings.batchNorm(), gradientExchange());
         }
-        return new U2NetTrainer(model, settings.adam(), settings.batchNorm(), gradientExchange());
+        if (sync) {
+            if (group.rank() == 0) {
+                System.out.println("TrainJob: BatchNorm over the global batch of " + group.size()
+                        + " replicas (SyncBatchNorm, " + bridge.description() + ")");
+            }
+            trainer.useSyncBatchNorm(new SyncBatchNorm(bridge.require(), values -> {
+                BucketedExchange exchange = buckets.get();
+                if (exchange == null) {
+                    sumStatistics(values);
+                } else {
+                    exchange.runInOrder(() -> sumStatistics(values)); // after the buckets launched before it
+                }
+            }));
+        }
+        return trainer;
+    }
+
+    /** Sums SyncBatchNorm's statistics over the replicas through the ring (float32 on the wire). */
+    private void sumStatistics(double[] values) throws IOException {
+        try {
+            SyncBatchNorm.inFloat32(group::sumInPlace).sumInPlace(values);
+        } catch (IOException e) {
+            throw new IOException(
+                    "SyncBatchNorm's all-reduce failed on replica " + group.rank() + ": " + e.getMessage(), e);
+        }
     }
 
     private void averageWindow(float[] flat, int from, int to) throws IOException {
@@ -295,8 +338,8 @@ public final class EpochRunner {
     }
 
     private void averageRunningStatistics(U2NetModel model) throws IOException {
-        if (group.size() == 1) {
-            return;
+        if (group.size() == 1 || settings.batchNorm() == BatchNormMode.SYNC) {
+            return; // with SyncBatchNorm every replica's running statistics are the same already
         }
         List<Parameter> statistics = model.namedParameters().entrySet().stream()
                 .filter(e -> e.getKey().endsWith(".running_mean") || e.getKey().endsWith(".running_var"))

@@ -32,6 +32,12 @@ public interface ReplicaGroup {
     void averageInPlace(float[] values, GradientExchange.ReadyRanges ready) throws IOException;
 
     /**
+     * Replaces {@code values} by the element-wise sum over the replicas, bit-identical on every replica (small
+     * arrays: SyncBatchNorm's per-channel statistics).
+     */
+    void sumInPlace(float[] values) throws IOException;
+
+    /**
      * Replaces {@code values[from, to)} by its element-wise mean over the replicas, each element bit for bit as
      * {@link #averageInPlace(float[])} on the whole array would leave it (a bucket of gradients exchanged during
      * backward); the rest of {@code values} is left alone.

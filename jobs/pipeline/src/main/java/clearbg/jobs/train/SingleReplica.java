@@ -32,6 +32,11 @@ public final class SingleReplica implements ReplicaGroup {
     }
 
     @Override
+    public void sumInPlace(float[] values) {
+        // the sum over one replica is the replica's own values
+    }
+
+    @Override
     public void averageInPlace(float[] values, int from, int to) {
         // the mean over one replica is the replica's own values
     }

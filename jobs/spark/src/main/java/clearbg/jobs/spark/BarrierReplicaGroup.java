@@ -77,6 +77,11 @@ public final class BarrierReplicaGroup implements ReplicaGroup, AutoCloseable {
     }
 
     @Override
+    public void sumInPlace(float[] values) throws IOException {
+        ring.sumInPlace(values);
+    }
+
+    @Override
     public void averageInPlace(float[] values, int from, int to) throws IOException {
         ring.averageInPlace(values, from, to, FinalRanges.NONE);
     }
