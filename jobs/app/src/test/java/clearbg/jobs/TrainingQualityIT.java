@@ -17,22 +17,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * U²-Net† trained by TrainJob (spark-submit, local[2]) on a generated DUTS set reaches max-F >= {@value #MIN_MAX_F}
- * on the generated test split, with the run tracked by a real MLflow server: the loss curve (one value per step),
- * the max-F curve (one value per evaluation), the params and the weights as an artifact. Small images keep it
- * short enough for CI (the figures of a run are in the README's TrainJob section).
+ * U²-Net† trained by TrainJob (spark-submit, local[2]) on a generated DUTS set learns: the held-out max-F after the
+ * last epoch reaches a floor and beats the first evaluation's, and a real MLflow server holds the run's loss curve (one
+ * value per step), its max-F curve (one value per evaluation), params and weights. CI runs the recipe's first
+ * {@value #CI_STEPS} steps (about 10 minutes on 2 cores); {@code bench/training_quality.sh} runs the whole recipe
+ * (1,500 steps, floor 0.89) through this same test with the system properties {@code clearbg.quality.steps} and
+ * {@code clearbg.quality.minMaxF}; the figures of both are in the README's TrainJob section.
  */
 class TrainingQualityIT {
 
-    private static final int STEPS = 1500;
+    /** Steps of the CI run: six epochs of 75 steps, evaluated after epochs 2, 4 and 6. */
+    static final int CI_STEPS = 450;
 
     /**
-     * The max-F the run must reach. The same code and seeds end at different max-F on different CPU kinds, because
-     * PyTorch's float32 kernels differ (ReferenceParityTest: 5.6% of the gradient norm between AVX2 and AVX-512 on
-     * one step) and training amplifies that: 0.906 on an AVX-512 EPYC, 0.899 on an AVX2-only EPYC (2026-12-07);
-     * so 0.89, about a quarter of the way from the 900-step figure (0.84) to the end.
+     * The CI run's floor. Measured at 450 steps: max-F 0.711 on an AVX2-only EPYC (2026-12-07; 0.534 after 150 steps,
+     * 0.582 after 300); PyTorch's float32 kernels differ between CPU kinds (ReferenceParityTest) and training amplifies
+     * that, so the floor keeps a margin. A network that does not learn stays near the first evaluation's 0.53.
      */
-    static final double MIN_MAX_F = 0.89;
+    static final double CI_MIN_MAX_F = 0.65;
+
+    private static final int STEPS = Integer.getInteger("clearbg.quality.steps", CI_STEPS);
+
+    private static final double MIN_MAX_F =
+            Double.parseDouble(System.getProperty("clearbg.quality.minMaxF", Double.toString(CI_MIN_MAX_F)));
 
     /** A password in the tracking URI's user-info: it may reach the server, never an output, log or param. */
     private static final String PLANTED = "planted-tracking-secret";
@@ -41,7 +48,7 @@ class TrainingQualityIT {
     Path dir;
 
     @Test
-    void u2netpReachesTheMaxFFloorOnTheGeneratedTestSplitAndMlflowHoldsItsCurves() throws Exception {
+    void u2netpLearnsToTheMaxFFloorOnTheGeneratedTestSplitAndMlflowHoldsItsCurves() throws Exception {
         Path source = dir.resolve("data");
         assertEquals(
                 0,
@@ -84,7 +91,7 @@ class TrainingQualityIT {
                     "--eval-split",
                     "DUTS-TE",
                     "--eval-interval",
-                    "6",
+                    "2",
                     "--arch",
                     "u2netp",
                     "--batch",
@@ -109,6 +116,9 @@ class TrainingQualityIT {
             JsonNode metrics = new ObjectMapper()
                     .readTree(run.resolve("eval/final/metrics.json").toFile())
                     .path("DUTS-TE");
+            System.out.printf(
+                    "TrainingQualityIT: max-F %.4f, MAE %.4f after %d steps (floor %.2f)%n",
+                    metrics.path("maxF").asDouble(), metrics.path("mae").asDouble(), STEPS, MIN_MAX_F);
             assertTrue(metrics.path("maxF").asDouble() >= MIN_MAX_F, "max-F on the generated DUTS-TE: " + metrics);
 
             MlflowQueries queries = new MlflowQueries(mlflow.uri().toString());
@@ -118,7 +128,11 @@ class TrainingQualityIT {
             assertEquals("FINISHED", runs.get(0).path("info").path("status").asText());
             assertEquals(STEPS, queries.history(id, "loss").size());
             JsonNode maxF = queries.history(id, "val_maxF");
-            assertTrue(maxF.size() >= 3, "max-F after epochs 6, 12, 18 and at the end: " + maxF);
+            assertTrue(maxF.size() >= 3, "max-F after every second epoch and at the end: " + maxF);
+            assertTrue(
+                    maxF.get(maxF.size() - 1).path("value").asDouble()
+                            > maxF.get(0).path("value").asDouble(),
+                    "the last evaluation beats the first: " + maxF);
             assertEquals(
                     metrics.path("maxF").asDouble(),
                     maxF.get(maxF.size() - 1).path("value").asDouble(),
