@@ -2,6 +2,7 @@ package clearbg.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clearbg.model.io.HostTensor;
@@ -196,6 +197,9 @@ class TrainJobIT {
         assertTrue(process.waitFor(600, java.util.concurrent.TimeUnit.SECONDS), "clearbg train finished");
         assertEquals(0, process.exitValue(), Files.readString(dir.resolve("local-batch-norm.log")));
         TrainJobFixture.assertSameWeights(job, local, "clearbg train against TrainJob --workers 1");
+        for (String output : List.of(result.output(), Files.readString(dir.resolve("local-batch-norm.log")))) {
+            assertFalse(output.contains("AutoNonVariableTypeMode"), "libtorch's deprecation warning is not printed");
+        }
         assertEquals(
                 Files.readString(job.resolve("steps.csv")).lines().count(),
                 Files.readString(local.resolve("steps.csv")).lines().count());

@@ -14,12 +14,13 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a {@link StateDict}, or a list of {@link TensorSource}s streamed one at a time, in the safetensors format
  * ({@link SafetensorsFormat}): FLOAT32 tensors as F32, INT64 as I64, in the given order, the JSON header padded
  * with spaces to a multiple of 8 bytes so the buffer is aligned, and the metadata (if any) under
- * {@code __metadata__}.
+ * {@code __metadata__}, its keys sorted (the same tensors and metadata always give the same bytes).
  */
 public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,7 +89,7 @@ public final class SafetensorsWriter {
         ObjectNode root = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafetensorsFormat.METADATA_KEY);
-            metadata.forEach(meta::put);
+            new TreeMap<>(metadata).forEach(meta::put); // sorted: the same weights give the same bytes
         }
         long offset = 0;
         for (TensorSource t : tensors) {

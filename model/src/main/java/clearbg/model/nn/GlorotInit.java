@@ -34,7 +34,7 @@ public final class GlorotInit {
             } else if (name.endsWith("bn_s1.weight") || name.endsWith(".running_var")) {
                 Arrays.fill(values, 1f);
             }
-            parameter.getArray().set(values);
+            ArrayAssignment.assign(parameter.getArray(), values);
         }
     }
 }

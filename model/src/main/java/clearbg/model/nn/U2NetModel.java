@@ -225,7 +225,8 @@ public final class U2NetModel implements AutoCloseable {
     public void load(StateDict weights, String sourceName) throws WeightsMismatchException {
         StateDictCheck.requireCompatible(weights, stateDictShapes(), sourceName);
         for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
-            entry.getValue().getArray().set(weights.get(entry.getKey()).floats());
+            ArrayAssignment.assign(
+                    entry.getValue().getArray(), weights.get(entry.getKey()).floats());
         }
         batchesTracked = weights.keys().stream()
                 .filter(key -> key.endsWith(ParameterNames.BATCHES_TRACKED))

@@ -2,9 +2,9 @@ package clearbg.model.optim;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
+import clearbg.model.nn.ArrayAssignment;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
@@ -14,8 +14,8 @@ import java.util.List;
  * {@link Adam#beginFlatStep} reads), and back, for the all-reduce. On the CPU both directions go through a
  * direct view of the gradient's own memory ({@code toByteBuffer(true)}), so writing back changes the
  * gradient in place. On any other device that view is a host copy, so writing back copies each slice of the
- * array to the gradient's device and assigns it to the whole gradient ({@code gradient[...] = slice}, an
- * in-place copy on the device). Never {@code NDArray.set(Buffer)}: it would make the gradient alias a Java
+ * array to the gradient's device and assigns it to the whole gradient ({@link ArrayAssignment}, an in-place copy on
+ * the device). Never {@code NDArray.set(Buffer)}: it would make the gradient alias a Java
  * buffer that is freed with its temporary handle.
  */
 public final class FlatGradients {
@@ -84,22 +84,10 @@ public final class FlatGradients {
                 if (Device.Type.CPU.equals(gradient.getDevice().getDeviceType())) {
                     view(gradient).put(flat, offset, size);
                 } else {
-                    copyToDevice(flat, offset, gradient);
+                    ArrayAssignment.assign(gradient, flat, offset);
                 }
                 offset += size;
             }
-        }
-    }
-
-    /**
-     * Assigns {@code flat[offset .. offset + gradient.size())} to {@code gradient} through a tensor created on
-     * the gradient's device; works on any device (the CPU included, where {@link #write} does not need it).
-     */
-    static void copyToDevice(float[] flat, int offset, NDArray gradient) {
-        float[] slice = new float[Math.toIntExact(gradient.size())];
-        System.arraycopy(flat, offset, slice, 0, slice.length);
-        try (NDManager onDevice = gradient.getManager().newSubManager(gradient.getDevice())) {
-            gradient.set(WHOLE, onDevice.create(slice, gradient.getShape()));
         }
     }
 

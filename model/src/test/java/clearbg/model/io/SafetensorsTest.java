@@ -53,6 +53,24 @@ class SafetensorsTest {
     }
 
     @Test
+    void theMetadataOrderDoesNotChangeTheBytes() throws IOException {
+        StateDict original = PthReader.read(Fixtures.path("tiny.pth"));
+        Map<String, String> forwards = new LinkedHashMap<>();
+        Map<String, String> backwards = new LinkedHashMap<>();
+        for (String key : List.of("arch", "init", "seed", "source")) {
+            forwards.put(key, key + "-value");
+        }
+        for (String key : List.of("source", "seed", "init", "arch")) {
+            backwards.put(key, key + "-value");
+        }
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        SafetensorsWriter.write(original, first, forwards);
+        SafetensorsWriter.write(original, second, backwards);
+        assertArrayEquals(first.toByteArray(), second.toByteArray());
+    }
+
+    @Test
     void streamWriterAndReaderAgreeWithoutMetadata() throws IOException {
         StateDict original = PthReader.read(Fixtures.path("tiny.pth"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

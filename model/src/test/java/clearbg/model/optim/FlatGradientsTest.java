@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import clearbg.model.nn.ArrayAssignment;
 import clearbg.model.nn.ThreadGradMode;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -72,7 +73,7 @@ class FlatGradientsTest {
     void theDeviceCopyReplacesTheGradientAndKeepsNoLinkToTheJavaArray() {
         float[] averaged = {0.5f, -1, 2, 3, 4, 5, 6, 7, 8, -9.25f};
         try (NDArray gradient = parameters.get(1).getArray().getGradient()) {
-            FlatGradients.copyToDevice(averaged, 6, gradient);
+            ArrayAssignment.assign(gradient, averaged, 6);
         }
         averaged[6] = 100;
         try (NDArray unrelated = manager.ones(new Shape(1024))) {

@@ -15,6 +15,7 @@ import clearbg.model.io.TensorSource;
 import clearbg.model.io.Weights;
 import clearbg.model.nn.Arch;
 import clearbg.model.nn.ArchDetector;
+import clearbg.model.nn.ArrayAssignment;
 import clearbg.model.nn.U2NetModel;
 import clearbg.model.train.BatchNormMode;
 import clearbg.model.train.GradientExchange;
@@ -356,10 +357,8 @@ public final class EpochRunner {
         group.averageInPlace(flat);
         offset = 0;
         for (int i = 0; i < statistics.size(); i++) {
-            float[] averaged = new float[values.get(i).length];
-            System.arraycopy(flat, offset, averaged, 0, averaged.length);
-            statistics.get(i).getArray().set(averaged);
-            offset += averaged.length;
+            ArrayAssignment.assign(statistics.get(i).getArray(), flat, offset);
+            offset += values.get(i).length;
         }
     }
 
