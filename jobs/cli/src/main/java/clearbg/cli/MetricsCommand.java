@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +42,10 @@ import picocli.CommandLine.Option;
  * PySODMetrics definitions (see {@link SodResult#convention()}), and the DIS metrics (HCE, IoU / Dice,
  * relaxFb; {@link MetricsReport#DIS_CONVENTION}) unless {@code --no-dis-metrics}, on all cores; {@code --only}
  * chooses the salient-object metrics ({@code sod}) or HCE alone ({@code hce}, reported by {@link HceReport}).
- * Unpaired and unreadable files are reported by name and counted; they do not stop the run.
+ * Unpaired and unreadable files are reported by name and counted; they do not stop the run. Several methods
+ * ({@code --pred} repeated) are scored against one ground truth in one run, as the field's evaluation scripts do: one
+ * row, JSON entry and curve set per method, their pairs scored on one pool so the JVM's start and warm-up are paid
+ * once.
  */
 @Command(
         name = "metrics",
@@ -60,8 +65,13 @@ final class MetricsCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--pred", required = true, paramLabel = "DIR", description = "predicted maps (8-bit grey)")
-    private Path predictions;
+    @Option(
+            names = "--pred",
+            required = true,
+            paramLabel = "[NAME=]DIR",
+            description = "predicted maps (8-bit grey); repeat it to score several methods against the same ground"
+                    + " truth in one run (NAME: the method's row; default: the folder's name)")
+    private List<String> predictionFolders;
 
     @Option(names = "--gt", required = true, paramLabel = "DIR", description = "ground-truth masks")
     private Path groundTruth;
@@ -95,7 +105,9 @@ final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        for (Path folder : List.of(predictions, groundTruth)) {
+        List<ScoredMethod> methods = ScoredMethod.parseAll(predictionFolders);
+        for (Path folder : Stream.concat(methods.stream().map(ScoredMethod::folder), Stream.of(groundTruth))
+                .toList()) {
             if (!Files.isDirectory(folder)) {
                 throw new UsageException(folder + ": no such folder");
             }
@@ -108,60 +120,81 @@ final class MetricsCommand implements Callable<Integer> {
         if (order == PerImageOrder.HCE && metrics == MetricSet.SOD) {
             throw new UsageException("--sort-per-image hce needs the DIS metrics (drop --only sod)");
         }
-        boolean disMetrics = metrics == MetricSet.ALL;
+        if (metrics == MetricSet.HCE && methods.size() > 1) {
+            throw new UsageException("--only hce scores one method: give one --pred");
+        }
         PrintWriter err = spec.commandLine().getErr();
-        StemPairing pairing =
-                new StemPairing(LocalFiles.relativeFiles(predictions), LocalFiles.relativeFiles(groundTruth));
-        pairing.onlyFirst().forEach(p -> err.println("clearbg: no ground truth for prediction " + p));
-        pairing.onlySecond().forEach(g -> err.println("clearbg: no prediction for ground truth " + g));
-        pairing.conflicts().forEach(c -> err.println("clearbg: left out " + c));
-
-        DecodeLimits limits = imageLimits.limits();
-        Map<String, PairScorer.Scored> scored =
-                score(pairing.pairs(), new PairScorer(limits, metrics), limits.maxFileBytes(), err);
-        int unreadable = pairing.pairs().size() - scored.size();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(
-                "pairs %d, evaluated %d, unreadable %d, predictions without ground truth %d, "
-                        + "ground truth without prediction %d, left out (same stem) %d, ignored non-image files %d%n",
-                pairing.pairs().size(),
-                scored.size(),
-                unreadable,
-                pairing.onlyFirst().size(),
-                pairing.onlySecond().size(),
-                pairing.conflicts().size(),
-                pairing.ignored());
-        if (scored.isEmpty()) {
-            out.flush();
-            err.println("clearbg: nothing to evaluate");
-            err.flush();
-            return FailureHandler.FAILURE;
-        }
+        DecodeLimits limits = imageLimits.limits();
         String dataset = datasetName();
-        if (metrics == MetricSet.HCE) {
-            writeHce(new HceReport(dataset, hceByImage(scored)), out);
-            err.flush();
-            return 0;
+        boolean several = methods.size() > 1;
+        Map<ScoredMethod, StemPairing> pairings = new LinkedHashMap<>();
+        for (ScoredMethod method : methods) {
+            String prefix = several ? "clearbg: " + method.name() + ": " : "clearbg: ";
+            StemPairing pairing =
+                    new StemPairing(LocalFiles.relativeFiles(method.folder()), LocalFiles.relativeFiles(groundTruth));
+            pairing.onlyFirst().forEach(p -> err.println(prefix + "no ground truth for prediction " + p));
+            pairing.onlySecond().forEach(g -> err.println(prefix + "no prediction for ground truth " + g));
+            pairing.conflicts().forEach(c -> err.println(prefix + "left out " + c));
+            pairings.put(method, pairing);
         }
+        Map<ScoredMethod, Map<String, PairScorer.Scored>> scored =
+                score(pairings, new PairScorer(limits, metrics), limits.maxFileBytes(), err);
+        Map<String, DatasetResult> results = new LinkedHashMap<>();
+        List<PerImageRow> rows = new ArrayList<>();
+        boolean nothing = false;
+        for (ScoredMethod method : methods) {
+            StemPairing pairing = pairings.get(method);
+            Map<String, PairScorer.Scored> byImage = scored.get(method);
+            out.printf(
+                    "%spairs %d, evaluated %d, unreadable %d, predictions without ground truth %d, ground truth"
+                            + " without prediction %d, left out (same stem) %d, ignored non-image files %d%n",
+                    several ? method.name() + ": " : "",
+                    pairing.pairs().size(),
+                    byImage.size(),
+                    pairing.pairs().size() - byImage.size(),
+                    pairing.onlyFirst().size(),
+                    pairing.onlySecond().size(),
+                    pairing.conflicts().size(),
+                    pairing.ignored());
+            if (byImage.isEmpty()) {
+                err.println("clearbg: " + (several ? method.name() + ": " : "") + "nothing to evaluate");
+                nothing = true;
+                continue;
+            }
+            if (metrics == MetricSet.HCE) {
+                writeHce(new HceReport(dataset, hceByImage(byImage)), out);
+                err.flush();
+                return 0;
+            }
+            String row = several ? method.name() : dataset;
+            results.put(row, aggregate(row, byImage, metrics == MetricSet.ALL, rows));
+        }
+        if (!results.isEmpty()) {
+            out.print(MetricsReport.table(results));
+            out.flush();
+            writeIfAsked(json, MetricsReport.json(results));
+            writeIfAsked(curves, MetricsReport.curvesCsv(results));
+            writeIfAsked(perImage, MetricsReport.perImageCsv(rows, order));
+        }
+        out.flush();
+        err.flush();
+        return nothing ? FailureHandler.FAILURE : 0;
+    }
+
+    /** One method's totals over its images; its per-image rows are added to {@code rows}. */
+    private static DatasetResult aggregate(
+            String row, Map<String, PairScorer.Scored> byImage, boolean disMetrics, List<PerImageRow> rows) {
         SodAccumulator total = new SodAccumulator();
         DisAccumulator disTotal = new DisAccumulator();
-        List<PerImageRow> rows = new ArrayList<>();
-        scored.forEach((image, result) -> {
+        byImage.forEach((image, result) -> {
             total.add(result.stats());
             if (result.dis() != null) {
                 disTotal.add(result.dis());
             }
-            rows.add(PerImageRow.of(dataset, image, result.stats(), result.dis()));
+            rows.add(PerImageRow.of(row, image, result.stats(), result.dis()));
         });
-        Map<String, DatasetResult> results =
-                Map.of(dataset, new DatasetResult(total.result(), disMetrics ? disTotal.result() : null));
-        out.print(MetricsReport.table(results));
-        out.flush();
-        writeIfAsked(json, MetricsReport.json(results));
-        writeIfAsked(curves, MetricsReport.curvesCsv(results));
-        writeIfAsked(perImage, MetricsReport.perImageCsv(rows, order));
-        err.flush();
-        return 0;
+        return new DatasetResult(total.result(), disMetrics ? disTotal.result() : null);
     }
 
     /** The metrics to compute: {@code --only}, else all unless {@code --no-dis-metrics}. */
@@ -196,38 +229,50 @@ final class MetricsCommand implements Callable<Integer> {
         writeIfAsked(perImage, report.perImageCsv());
     }
 
-    /** Scores every pair on the pool; returns the statistics by pair name, in name order. */
-    private Map<String, PairScorer.Scored> score(
-            List<StemPairing.Pair> pairs, PairScorer scorer, long maxFileBytes, PrintWriter err)
+    /**
+     * Scores every pair of every method on one pool; returns each method's statistics by pair name, in name order
+     * (unreadable pairs reported and left out).
+     */
+    private Map<ScoredMethod, Map<String, PairScorer.Scored>> score(
+            Map<ScoredMethod, StemPairing> pairings, PairScorer scorer, long maxFileBytes, PrintWriter err)
             throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            Map<String, Future<PairScorer.Scored>> futures = new TreeMap<>();
-            for (StemPairing.Pair pair : pairs) {
-                Path prediction = predictions.resolve(pair.first());
-                Path truth = groundTruth.resolve(pair.second());
-                futures.put(pair.name(), pool.submit(() -> {
-                    PairScorer.Scored result = scorer.score(
-                            ImageDecoder.readFile(prediction, maxFileBytes),
-                            prediction.toString(),
-                            ImageDecoder.readFile(truth, maxFileBytes),
-                            truth.toString());
-                    result.notes().forEach(note -> report(err, "clearbg: note: " + note));
-                    return result;
-                }));
-            }
-            Map<String, PairScorer.Scored> scored = new TreeMap<>();
-            for (Map.Entry<String, Future<PairScorer.Scored>> future : futures.entrySet()) {
-                try {
-                    scored.put(future.getKey(), future.getValue().get());
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof ImageDecodeException || cause instanceof IOException) {
-                        report(err, "clearbg: unreadable " + cause.getMessage());
-                    } else {
-                        throw new IllegalStateException(cause.getMessage(), cause);
+            Map<ScoredMethod, Map<String, Future<PairScorer.Scored>>> futures = new LinkedHashMap<>();
+            pairings.forEach((method, pairing) -> {
+                Map<String, Future<PairScorer.Scored>> byImage = new TreeMap<>();
+                for (StemPairing.Pair pair : pairing.pairs()) {
+                    Path prediction = method.folder().resolve(pair.first());
+                    Path truth = groundTruth.resolve(pair.second());
+                    byImage.put(pair.name(), pool.submit(() -> {
+                        PairScorer.Scored result = scorer.score(
+                                ImageDecoder.readFile(prediction, maxFileBytes),
+                                prediction.toString(),
+                                ImageDecoder.readFile(truth, maxFileBytes),
+                                truth.toString());
+                        result.notes().forEach(note -> report(err, "clearbg: note: " + note));
+                        return result;
+                    }));
+                }
+                futures.put(method, byImage);
+            });
+            Map<ScoredMethod, Map<String, PairScorer.Scored>> scored = new LinkedHashMap<>();
+            for (Map.Entry<ScoredMethod, Map<String, Future<PairScorer.Scored>>> method : futures.entrySet()) {
+                Map<String, PairScorer.Scored> byImage = new TreeMap<>();
+                for (Map.Entry<String, Future<PairScorer.Scored>> future :
+                        method.getValue().entrySet()) {
+                    try {
+                        byImage.put(future.getKey(), future.getValue().get());
+                    } catch (ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof ImageDecodeException || cause instanceof IOException) {
+                            report(err, "clearbg: unreadable " + cause.getMessage());
+                        } else {
+                            throw new IllegalStateException(cause.getMessage(), cause);
+                        }
                     }
                 }
+                scored.put(method.getKey(), byImage);
             }
             return scored;
         } finally {

@@ -2,6 +2,7 @@ package clearbg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -71,6 +72,77 @@ class MetricsCommandTest {
             Files.copy(pairs.resolve(name.asText() + "_pred.png"), pred.resolve(name.asText() + ".png"));
             Files.copy(pairs.resolve(name.asText() + "_gt.png"), gt.resolve(name.asText() + ".png"));
         }
+    }
+
+    /**
+     * Several methods in one run: each gets the numbers it gets alone (a copy of the reference maps equals them, a
+     * method with one map inverted differs), under its own name in the table and JSON.
+     */
+    @Test
+    void severalMethodsInOneRunEachGetTheirOwnNumbers(@TempDir Path dir) throws Exception {
+        Path pred = dir.resolve("pred");
+        Path gt = dir.resolve("gt");
+        copyDisSet(pred, gt);
+        Path copy = dir.resolve("copy");
+        Path changed = dir.resolve("changed");
+        for (Path method : List.of(copy, changed)) {
+            Files.createDirectories(method);
+            try (var maps = Files.list(pred)) {
+                for (Path map : maps.toList()) {
+                    Files.copy(map, method.resolve(map.getFileName()));
+                }
+            }
+        }
+        Path first;
+        try (var maps = Files.list(changed)) {
+            first = maps.sorted().findFirst().orElseThrow();
+        }
+        BufferedImage image = ImageIO.read(first.toFile());
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                image.getRaster().setSample(x, y, 0, 255 - image.getRaster().getSample(x, y, 0));
+            }
+        }
+        ImageIO.write(image, "png", first.toFile());
+        Path alone = dir.resolve("alone.json");
+        assertEquals(
+                0,
+                CliRun.of("metrics", "--pred", pred.toString(), "--gt", gt.toString(), "--json", alone.toString())
+                        .exitCode());
+        Path together = dir.resolve("together.json");
+        CliRun run = CliRun.of(
+                "metrics",
+                "--pred",
+                "reference=" + pred,
+                "--pred",
+                copy.toString(),
+                "--pred",
+                changed.toString(),
+                "--gt",
+                gt.toString(),
+                "--json",
+                together.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("changed: pairs "), run.out());
+        JsonNode single = new ObjectMapper().readTree(alone.toFile()).get("gt");
+        JsonNode several = new ObjectMapper().readTree(together.toFile());
+        assertEquals(List.of("reference", "copy", "changed"), iterable(several.fieldNames()));
+        for (String metric : DIS_SCALARS) {
+            assertEquals(single.get(metric), several.get("reference").get(metric), metric);
+            assertEquals(single.get(metric), several.get("copy").get(metric), metric);
+        }
+        assertNotEquals(single.get("mae"), several.get("changed").get("mae"));
+
+        CliRun twice =
+                CliRun.of("metrics", "--pred", pred.toString(), "--pred", pred.toString(), "--gt", gt.toString());
+        assertEquals(2, twice.exitCode());
+        assertTrue(twice.err().contains("two methods are called 'pred'"), twice.err());
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> list = new java.util.ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 
     @Test
