@@ -6,10 +6,11 @@ import ai.djl.ndarray.index.NDIndex;
 
 /**
  * Overwrites the values of an existing array in place ({@code target[...] = values}): a tensor made from the values on
- * the target's device is assigned to the whole target, so the target keeps its identity (its handle, gradient
- * settings and every reference to it) and aliases no Java memory. Used instead of DJL's {@code NDArray.set(Buffer)},
- * whose native call enters libtorch's deprecated {@code AutoNonVariableTypeMode} and prints its deprecation warning
- * into every command's output.
+ * the target's device (converted to the target's data type) is assigned to the whole target, so the target keeps its
+ * identity (its handle, gradient settings and every reference to it) and aliases no Java memory. Autograd records
+ * nothing of it (a parameter that requires a gradient may be assigned on any thread). Used instead of
+ * DJL's {@code NDArray.set(Buffer)}, whose native call enters libtorch's deprecated {@code AutoNonVariableTypeMode}
+ * and prints its deprecation warning into every command's output.
  */
 public final class ArrayAssignment {
 
@@ -38,8 +39,12 @@ public final class ArrayAssignment {
             slice = new float[size];
             System.arraycopy(values, offset, slice, 0, size);
         }
-        try (NDManager onDevice = target.getManager().newSubManager(target.getDevice())) {
-            target.set(WHOLE, onDevice.create(slice, target.getShape()));
+        try (ThreadGradMode off = ThreadGradMode.off();
+                NDManager onDevice = target.getManager().newSubManager(target.getDevice())) {
+            NDArray source = onDevice.create(slice, target.getShape());
+            target.set(
+                    WHOLE,
+                    source.getDataType() == target.getDataType() ? source : source.toType(target.getDataType(), false));
         }
     }
 }

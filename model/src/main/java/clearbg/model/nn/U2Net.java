@@ -151,9 +151,15 @@ public final class U2Net extends AbstractBlock {
         return outputs;
     }
 
-    /** The sigmoid in float32, whatever the logits' type (a no-op conversion for a float32 network). */
+    /**
+     * The sigmoid in float32 for a half-precision network's logits (bf16, fp16), else in the logits' own type (float32;
+     * float64 for reference computations, where a conversion would also cut the autograd graph: DJL's type conversion
+     * is not recorded).
+     */
     private static NDArray sigmoidFp32(NDArray logit) {
-        return Activation.sigmoid(logit.toType(DataType.FLOAT32, false));
+        DataType type = logit.getDataType();
+        boolean half = type == DataType.BFLOAT16 || type == DataType.FLOAT16;
+        return Activation.sigmoid(half ? logit.toType(DataType.FLOAT32, false) : logit);
     }
 
     private void requireInputShape(Shape shape) {

@@ -41,11 +41,11 @@ public final class U2NetModel implements AutoCloseable {
     private final ParameterStore store;
     private long batchesTracked;
 
-    private U2NetModel(Arch arch, NDManager manager) {
+    private U2NetModel(Arch arch, NDManager manager, DataType type) {
         this.arch = arch;
         this.manager = manager;
         this.block = new U2Net(arch, Upsampler.DJL);
-        block.initialize(manager, DataType.FLOAT32, initShape(arch));
+        block.initialize(manager, type, initShape(arch));
         this.names = ParameterNames.of(block);
         this.store = new ParameterStore(manager, false);
     }
@@ -75,7 +75,16 @@ public final class U2NetModel implements AutoCloseable {
 
     /** A new network with seeded Xavier weights (see {@link GlorotInit}) on {@code device}. */
     public static U2NetModel create(Arch arch, Device device, long seed) {
-        U2NetModel model = new U2NetModel(arch, NDManager.newBaseManager(device));
+        return create(arch, device, seed, DataType.FLOAT32);
+    }
+
+    /**
+     * As {@link #create(Arch, Device, long)} with parameters of {@code type}: {@code FLOAT64} makes a network for
+     * reference computations whose own rounding is negligible (the side outputs stay float32, as in every network
+     * here, so the loss and its gradient at the outputs carry float32 rounding once).
+     */
+    public static U2NetModel create(Arch arch, Device device, long seed, DataType type) {
+        U2NetModel model = new U2NetModel(arch, NDManager.newBaseManager(device), type);
         GlorotInit.apply(model.names.parameters(), seed);
         return model;
     }
@@ -88,7 +97,7 @@ public final class U2NetModel implements AutoCloseable {
      */
     public static U2NetModel fromStateDict(Arch arch, Device device, StateDict weights, String sourceName)
             throws WeightsMismatchException {
-        U2NetModel model = new U2NetModel(arch, NDManager.newBaseManager(device));
+        U2NetModel model = new U2NetModel(arch, NDManager.newBaseManager(device), DataType.FLOAT32);
         try {
             model.load(weights, sourceName);
         } catch (WeightsMismatchException | RuntimeException e) {
