@@ -7,7 +7,10 @@
 #   1. `clearbg init --arch u2netp` (generated weights) and `clearbg summary --arch u2netp --json`, on a read-only
 #      root file system (DJL's libtorch is already extracted in the image: nothing is written or downloaded);
 #   2. `clearbg synth` (a small generated DUTS-layout set) and an EvalJob through `spark-submit --master local[2]` with
-#      those weights, then its metrics.json.
+#      those weights, then its metrics.json;
+#   3. the entry points Spark on Kubernetes uses, without a cluster: `executor` with the environment of an executor
+#      pod and no driver listening (the back end starts and tries to connect), and the README's Kubernetes
+#      submissions with --help appended (spark-submit accepts them, the job prints its usage).
 # Writes bench/results/image_check.md. Needs root, podman, buildah and debootstrap (scripts/image says how to
 # install what is missing).
 #
@@ -39,10 +42,14 @@ say() { printf '%s\n' "$*" >> "$report"; }
 fence() { say '```'; cat "$1" >> "$report"; say '```'; }
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
-flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx|avx2|avx512f|avx512_bf16|amx_bf16)$' | sort -u | tr '\n' ' ')
+flags=""
+for f in avx avx2 avx512f avx512_bf16 amx_bf16; do
+  if grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -qx "$f"; then flags="$flags $f: yes,"; else flags="$flags $f: no,"; fi
+done
+flags="${flags%,}"
 say "# Container image check (scripts/image, bench/image_check.sh)"
 say ""
-say "Machine: $cpu, $(nproc) cores (flags: ${flags:-none of avx/avx2/avx512f}), $(free -g | awk '/^Mem:/ {print $2}') GiB memory,"
+say "Machine: $cpu, $(nproc) cores (flags:$flags), $(free -g | awk '/^Mem:/ {print $2}') GiB memory,"
 say "kernel $(uname -r), $(podman --version), $(buildah --version | cut -d' ' -f1-3), $(debootstrap --version 2>/dev/null | head -1 || echo debootstrap)."
 say "Run $(date -u +%Y-%m-%dT%H:%MZ) on commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (other work shares the cores: times are inflated by it)."
 say ""
@@ -80,7 +87,7 @@ bytes=$(podman image inspect --format '{{.Size}}' "$TAG")
 say "Image \`$TAG\` ($(podman image inspect --format '{{.Id}}' "$TAG" | cut -c1-12)): **$(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }')** uncompressed ($bytes bytes)."
 say ""
 say "Layers (podman history, newest first):"
-podman history --format '{{.Size}}\t{{.CreatedBy}}' "$TAG" | cut -c1-150 > "$WORK/history.txt"
+podman history --format '{{.Size}}\t{{.CreatedBy}}' "$TAG" | cut -c1-200 > "$WORK/history.txt"
 fence "$WORK/history.txt"
 if [[ "$COMPRESSED" == 1 ]]; then
   # What a registry stores and a node pulls: the layers gzip-compressed (buildah's default for an OCI push).
@@ -111,11 +118,11 @@ for a in "${attempts[@]}"; do
   global=(); local_opts=()
   if [[ "${try[0]:-}" == --runtime ]]; then global=("${try[@]:0:2}"); local_opts=("${try[@]:2}"); else local_opts=("${try[@]}"); fi
   if podman "${global[@]}" run --rm --network none "${local_opts[@]}" --entrypoint /bin/true "$TAG" > "$WORK/try.log" 2>&1; then
-    say "- \`podman ${global[*]} run ${local_opts[*]}\`: **starts**."
+    say "- \`podman${global[*]:+ ${global[*]}} run ${local_opts[*]}\`: **starts**."
     runtime_opts=("${global[@]}" run --rm --network none "${local_opts[@]}")
     break
   fi
-  say "- \`podman ${global[*]} run ${local_opts[*]:-(defaults)}\`: fails: \`$(tr '\n' ' ' < "$WORK/try.log" | cut -c1-300)\`"
+  say "- \`podman${global[*]:+ ${global[*]}} run ${local_opts[*]:-(defaults)}\`: fails: $(tr '\n' ' ' < "$WORK/try.log" | cut -c1-300)"
 done
 if [[ ${#runtime_opts[@]} -eq 0 ]]; then
   say ""
@@ -212,6 +219,54 @@ if [[ ${#runtime_opts[@]} -gt 0 ]]; then
   fi
   say ""
   say "Result: init $([[ $r1 == 0 ]] && echo ok || echo FAILED), summary $([[ $r2 == 0 ]] && echo ok || echo FAILED), EvalJob $([[ $r4 == 0 && -f $DATA/eval/metrics.json ]] && echo ok || echo FAILED)."
+fi
+
+# --- Spark on Kubernetes, without a cluster -------------------------------------------------------------------------
+if [[ ${#runtime_opts[@]} -gt 0 ]]; then
+  say ""
+  say "## 3. The Kubernetes entry points, without a cluster"
+  say ""
+  # The executor entry point with the environment Spark's pod specification gives an executor, and a driver address
+  # where nothing listens: the JVM must start KubernetesExecutorBackend with those settings and try to reach it.
+  # The class path and Java options are those scripts/spark-submit gives executors (Spark's SLF4J 2 API before the S3A
+  # jars, log4j2 named as the provider), at the image's paths.
+  run -e SPARK_DRIVER_URL=spark://CoarseGrainedScheduler@127.0.0.1:7078 -e SPARK_EXECUTOR_ID=1 \
+    -e SPARK_EXECUTOR_CORES=1 -e SPARK_EXECUTOR_MEMORY=512m -e SPARK_APPLICATION_ID=spark-image-check \
+    -e SPARK_EXECUTOR_POD_IP=127.0.0.1 -e SPARK_EXECUTOR_POD_NAME=image-check-exec-1 -e SPARK_RESOURCE_PROFILE_ID=0 \
+    -e SPARK_JAVA_OPT_0=-Dslf4j.provider=org.apache.logging.slf4j.SLF4JServiceProvider \
+    -e SPARK_JAVA_OPT_1=-Dlog4j2.configurationFile=/opt/clearbg/conf/log4j2.properties \
+    --timeout 120 --entrypoint /bin/bash "$TAG" -c 'tools=/opt/clearbg/jobs/app/target/tools
+      SPARK_CLASSPATH=$(ls "$SPARK_HOME"/jars/slf4j-api-2.*.jar):$tools/hadoop-aws.jar:$tools/aws-sdk-bundle.jar
+      export SPARK_CLASSPATH; exec /opt/clearbg/scripts/container-entrypoint executor' \
+    > "$WORK/executor.log" 2>&1 && rc=0 || rc=$?
+  grep -m 8 -E "KubernetesExecutorBackend.main|Caused by|Failed to connect|Connection refused|SLF4J" \
+    "$WORK/executor.log" | cut -c1-240 > "$WORK/executor.tail" || true
+  say "\`podman run ... -e SPARK_DRIVER_URL=spark://CoarseGrainedScheduler@127.0.0.1:7078 -e SPARK_EXECUTOR_ID=1 ... $TAG executor\` (no driver listening): exit $rc; its lines naming the back end and the connection:"
+  fence "$WORK/executor.tail"
+  say ""
+  # The README's Kubernetes lines with --help appended: spark-submit accepts the options, the job prints its usage.
+  CONF="$WORK/conf"
+  mkdir -p "$CONF"
+  cp "$ROOT/conf/spark-defaults.gpu.conf.example" "$CONF/spark-defaults.gpu.conf"
+  chmod -R a+rX "$CONF"
+  run -v "$CONF:/work/conf:ro" "$TAG" spark-submit --master k8s://https://kubernetes.default.svc:443 \
+    --deploy-mode client --properties-file /work/conf/spark-defaults.gpu.conf \
+    --conf spark.kubernetes.container.image=REGISTRY/clearbg:0.1.0-SNAPSHOT \
+    --conf spark.kubernetes.executor.volumes.hostPath.libtorch.mount.path=/opt/libtorch-2.7.1-cu128 \
+    --conf spark.kubernetes.executor.volumes.hostPath.libtorch.options.path=/opt/libtorch-2.7.1-cu128 \
+    --conf spark.driver.host=127.0.0.1 --class clearbg.jobs.TrainJob /opt/clearbg/jobs/app/target/clearbg-app.jar \
+    --table s3a://datasets/duts-table --train-splits DUTS-TR --eval-split DUTS-TE --arch u2net \
+    --workers 8 --batch 12 --out s3a://models/u2net-gpu-run --help > "$WORK/k8s-gpu.log" 2>&1 && rc1=0 || rc1=$?
+  run "$TAG" spark-submit --master k8s://https://kubernetes.default.svc:443 --deploy-mode client \
+    --conf spark.kubernetes.container.image=REGISTRY/clearbg:0.1.0-SNAPSHOT \
+    --conf spark.kubernetes.authenticate.driver.serviceAccountName=spark \
+    --conf spark.driver.host=127.0.0.1 --conf spark.executor.instances=4 --conf spark.executor.memory=6g \
+    --conf spark.kubernetes.executor.secretKeyRef.AWS_ACCESS_KEY_ID=s3-credentials:access-key \
+    --conf spark.kubernetes.executor.secretKeyRef.AWS_SECRET_ACCESS_KEY=s3-credentials:secret-key \
+    --class clearbg.jobs.RemoveBackgroundJob /opt/clearbg/jobs/app/target/clearbg-app.jar \
+    --input s3a://photos/incoming --output s3a://photos/cutouts --weights s3a://models/u2net.pth --format both \
+    --help > "$WORK/k8s-cpu.log" 2>&1 && rc2=0 || rc2=$?
+  say "The README's two Kubernetes submissions with \`--help\` appended, inside the image: TrainJob (GPU, the properties file of conf/) exit $rc1, first line \`$(grep -m1 -i usage "$WORK/k8s-gpu.log" | cut -c1-100)\`; RemoveBackgroundJob exit $rc2, first line \`$(grep -m1 -i usage "$WORK/k8s-cpu.log" | cut -c1-100)\`."
 fi
 
 mkdir -p "$(dirname "$OUT")"
