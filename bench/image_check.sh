@@ -87,7 +87,7 @@ bytes=$(podman image inspect --format '{{.Size}}' "$TAG")
 say "Image \`$TAG\` ($(podman image inspect --format '{{.Id}}' "$TAG" | cut -c1-12)): **$(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }')** uncompressed ($bytes bytes)."
 say ""
 say "Layers (podman history, newest first):"
-podman history --format '{{.Size}}\t{{.CreatedBy}}' "$TAG" | cut -c1-200 > "$WORK/history.txt"
+podman history --no-trunc --format '{{.Size}}\t{{.CreatedBy}}' "$TAG" | cut -c1-200 > "$WORK/history.txt"
 fence "$WORK/history.txt"
 if [[ "$COMPRESSED" == 1 ]]; then
   # What a registry stores and a node pulls: the layers gzip-compressed (buildah's default for an OCI push).
@@ -146,13 +146,14 @@ if podman image inspect --format '{{json .Config.Env}}' "$TAG" | grep -q -i -E '
 fi
 if [[ ${#runtime_opts[@]} -gt 0 ]]; then
   # What dominates the size, the tool versions, the files the entry points need, and a search for credentials.
-  run --entrypoint /bin/bash "$TAG" -c '
+  # As root inside the container, so that the search for credentials also reads /root.
+  run --user 0 --entrypoint /bin/bash "$TAG" -c '
     set -e
     echo "java: $(java -version 2>&1 | head -1)"; echo "python: $(python3 -V)"
     echo "pyspark: $(/opt/clearbg/.venv/bin/python -c "import pyspark; print(pyspark.__version__)")"
     echo "spark-submit: $(spark-submit --version 2>&1 | grep -m1 -o "version [0-9.]*")"
     echo "clearbg: $(clearbg --version 2>&1 | head -1)"
-    echo "user: $(id)"
+    echo "image user: $(getent passwd 185)"
     echo "--- what dominates the size (du, MB)"
     du -sm / --exclude=/proc --exclude=/sys --exclude=/dev 2>/dev/null | sed "s:/$:whole file system:"
     du -sm /usr/lib/jvm /usr/lib/python3.11 /opt/clearbg/.venv "$SPARK_HOME/jars" /opt/clearbg/djl-cache \
@@ -161,7 +162,7 @@ if [[ ${#runtime_opts[@]} -gt 0 ]]; then
     echo "--- DJL cache"; find /opt/clearbg/djl-cache -type f -printf "%s %p\n"
     echo "--- credentials-looking files (none expected)"
     find / -xdev \( -name ".aws" -o -name ".netrc" -o -name ".git-credentials" -o -name "id_rsa*" -o -name ".pypirc" \
-      -o -name "settings-security.xml" -o -name ".docker" \) -print 2>/dev/null
+      -o -name "settings-security.xml" -o -name ".docker" \) -print 2>/dev/null || true
     echo "--- /root and /home/clearbg"; ls -A /root /home/clearbg
   ' > "$WORK/contents.txt" 2>&1 || true
   fence "$WORK/contents.txt"
