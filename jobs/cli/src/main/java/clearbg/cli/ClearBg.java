@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             InitCommand.class,
             RemoveCommand.class,
+            RecordsCommand.class,
             ServeCommand.class,
             MetricsCommand.class,
             TrainCommand.class,

@@ -1,6 +1,7 @@
 package clearbg.jobs.remove;
 
 import clearbg.jobs.files.FileStore;
+import clearbg.jobs.files.Sha256;
 import clearbg.model.image.BudgetedDecoder;
 import clearbg.model.image.DecodedImage;
 import clearbg.model.image.ImageDecodeException;
@@ -92,7 +93,9 @@ public final class RemovalPipeline {
             long oldestOutput = oldestOutputModified(request);
             if (oldestOutput >= settings.runStartedMillis()) {
                 outcomes.add(RemoveOutcome.doneEarlier(
-                        request.key(), "written by another attempt of this run (a retried or speculative task)"));
+                        request.key(),
+                        "written by another attempt of this run (a retried or speculative task)",
+                        outputDigests(request)));
                 return;
             }
             if (!settings.overwrite() && oldestOutput >= request.inputModified()) {
@@ -120,6 +123,15 @@ public final class RemovalPipeline {
         return e instanceof ImageDecodeException || message.startsWith(request.key())
                 ? message
                 : request.key() + ": " + message;
+    }
+
+    /** The SHA-256 of each of the request's outputs as they are in the store. */
+    private List<String> outputDigests(RemoveRequest request) throws IOException {
+        List<String> digests = new ArrayList<>(request.outputs().size());
+        for (RemoveRequest.Output output : request.outputs()) {
+            digests.add(Sha256.of(store, output.location()));
+        }
+        return digests;
     }
 
     /** The modification time of the request's oldest output (-1 when one is missing). */
@@ -178,7 +190,15 @@ public final class RemovalPipeline {
                 }
             }
             long writeNanos = timer.stop(Phase.WRITE, writeStart);
-            return new RemoveOutcome(request.key(), RemoveOutcome.DONE, "", decode, predict, encodeNanos, writeNanos);
+            return new RemoveOutcome(
+                    request.key(),
+                    RemoveOutcome.DONE,
+                    "",
+                    decode,
+                    predict,
+                    encodeNanos,
+                    writeNanos,
+                    encoded.stream().map(Sha256::of).toList());
         } catch (RuntimeException e) {
             return RemoveOutcome.failedKey(request.key(), request.key() + ": cannot encode its outputs: " + e);
         } catch (OutOfMemoryError e) {

@@ -1,11 +1,14 @@
 package clearbg.jobs.remove;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * The report row of one input key: {@code status} is {@code done}, {@code skipped} or {@code failed}, with
  * the reason for the last two, and the time spent on each step (nanoseconds; decode, predict = resize and
- * forward and resize back, encode, write).
+ * forward and resize back, encode, write). {@code outputSha256} holds the SHA-256 of each output's bytes, in the
+ * order of the request's outputs, for a done key (of the bytes written, or of the outputs found when another
+ * attempt of the same run wrote them); it is empty otherwise.
  */
 public record RemoveOutcome(
         String key,
@@ -14,8 +17,13 @@ public record RemoveOutcome(
         long decodeNanos,
         long predictNanos,
         long encodeNanos,
-        long writeNanos)
+        long writeNanos,
+        List<String> outputSha256)
         implements Serializable {
+
+    public RemoveOutcome {
+        outputSha256 = List.copyOf(outputSha256);
+    }
 
     public static final String DONE = "done";
     public static final String SKIPPED = "skipped";
@@ -23,17 +31,26 @@ public record RemoveOutcome(
 
     /** A key skipped with the reason. */
     public static RemoveOutcome skippedKey(String key, String reason) {
-        return new RemoveOutcome(key, SKIPPED, reason, 0, 0, 0, 0);
+        return new RemoveOutcome(key, SKIPPED, reason, 0, 0, 0, 0, List.of());
     }
 
-    /** A key done by an earlier attempt of the same run (a retried or speculative task), with the reason. */
-    public static RemoveOutcome doneEarlier(String key, String reason) {
-        return new RemoveOutcome(key, DONE, reason, 0, 0, 0, 0);
+    /**
+     * A key done by an earlier attempt of the same run (a retried or speculative task), with the reason and the
+     * SHA-256 of the outputs that attempt wrote.
+     */
+    public static RemoveOutcome doneEarlier(String key, String reason, List<String> outputSha256) {
+        return new RemoveOutcome(key, DONE, reason, 0, 0, 0, 0, outputSha256);
     }
 
     /** A key that failed with the reason. */
     public static RemoveOutcome failedKey(String key, String reason) {
-        return new RemoveOutcome(key, FAILED, reason, 0, 0, 0, 0);
+        return new RemoveOutcome(key, FAILED, reason, 0, 0, 0, 0, List.of());
+    }
+
+    /** This outcome with {@code newReason} instead of its reason. */
+    public RemoveOutcome withReason(String newReason) {
+        return new RemoveOutcome(
+                key, status, newReason, decodeNanos, predictNanos, encodeNanos, writeNanos, outputSha256);
     }
 
     /** Milliseconds spent on this key in all steps. */

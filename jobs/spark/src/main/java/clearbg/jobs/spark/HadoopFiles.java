@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.ConfigRedactor;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -88,8 +89,9 @@ public final class HadoopFiles implements FileStore, Serializable {
      * @param uri its full URI
      * @param modified modification time, ms since the epoch
      * @param length size in bytes
+     * @param etag the object's ETag where the file system gives one ({@link EtagSource}: S3A), else null
      */
-    public record Entry(String uri, long modified, long length) {}
+    public record Entry(String uri, long modified, long length, String etag) {}
 
     /** Every file under {@code root}, recursively, as absolute URIs, sorted. */
     @Override
@@ -147,8 +149,18 @@ public final class HadoopFiles implements FileStore, Serializable {
 
     private static void add(FileStatus status, List<Entry> files) {
         if (status.isFile()) {
-            files.add(new Entry(status.getPath().toString(), status.getModificationTime(), status.getLen()));
+            files.add(new Entry(
+                    status.getPath().toString(), status.getModificationTime(), status.getLen(), etag(status)));
         }
+    }
+
+    /** The ETag of a listed file when its file system gives one, else null. */
+    static String etag(FileStatus status) {
+        if (status instanceof EtagSource source) {
+            String etag = source.getEtag();
+            return etag == null || etag.isEmpty() ? null : etag;
+        }
+        return null;
     }
 
     /**
