@@ -22,21 +22,31 @@ public final class IsNetFormulaWeights {
 
     /** The weights for every key and shape of the fixture's {@code state_dict} list. */
     public static StateDict of(JsonNode expected) {
-        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
         for (JsonNode entry : expected.get("state_dict")) {
-            String name = entry.get(0).asText();
             long[] shape = new long[entry.get(1).size()];
-            long count = 1;
             for (int d = 0; d < shape.length; d++) {
                 shape[d] = entry.get(1).get(d).asLong();
-                count *= shape[d];
+            }
+            shapes.put(entry.get(0).asText(), shape);
+        }
+        return forShapes(shapes);
+    }
+
+    /** The weights for every key and shape of {@code shapes} (as {@link U2NetModel#stateDictShapes()} gives them). */
+    public static StateDict forShapes(Map<String, long[]> shapes) {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        shapes.forEach((name, shape) -> {
+            long count = 1;
+            for (long d : shape) {
+                count *= d;
             }
             if (name.endsWith(".num_batches_tracked")) {
                 tensors.put(name, HostTensor.ofLongs(shape, new long[(int) count]));
             } else {
                 tensors.put(name, HostTensor.ofFloats(shape, formula(name, shape, (int) count)));
             }
-        }
+        });
         return StateDict.of(tensors);
     }
 

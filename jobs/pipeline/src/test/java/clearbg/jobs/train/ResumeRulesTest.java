@@ -90,9 +90,9 @@ class ResumeRulesTest {
 
     private static TrainSettings settings(int workers, int batch) {
         return new TrainSettings(
-                new TrainRecipe(Arch.U2NETP, 1, 10, batch, 40, 32, FlipMode.VERTICAL, BatchNormMode.FROZEN, 1),
+                new TrainRecipe(Arch.U2NETP, 1, 10, batch, 40, 32, FlipMode.VERTICAL, BatchNormMode.FROZEN, 1, null),
                 new AdamSettings(1e-3, 0.9, 0.999, 1e-8, 0),
-                new TrainData("file:/tmp/table", List.of("DUTS-TR"), null, 0),
+                new TrainData("file:/tmp/table", List.of("DUTS-TR"), null, 0, 0),
                 policy(Set.of()),
                 workers,
                 "file:/tmp/run",
