@@ -25,8 +25,15 @@ import org.junit.jupiter.api.Test;
 class ResumeRulesTest {
 
     /** Every key of the params JSON that is not one of {@link ResumeCheck#KEYS}: these change freely. */
-    private static final List<String> FREE_KEYS =
-            List.of("workers", "batch", "epochs", "max_steps", "checkpoint_interval", "eval_interval", "log_interval");
+    private static final List<String> FREE_KEYS = List.of(
+            "workers",
+            "batch",
+            "epochs",
+            "max_steps",
+            "checkpoint_interval",
+            "eval_interval",
+            "early_stopping",
+            "log_interval");
 
     @Test
     void everyTrainingParameterIsRefusedUnlessNamedAndTheFixedOnesCannotBeNamed() {
