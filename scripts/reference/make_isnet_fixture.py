@@ -8,7 +8,7 @@ IS-Net has 44 million parameters, too many to ship as a fixture, so the weights 
 formula both sides evaluate (FormulaWeights in the Java test does the same): for the tensor named n (state_dict
 order) and its flat index i, with h = crc32(n) mod 1000 and b = sin(0.731 i + 0.1 h),
   conv weights  b * sqrt(3 / fan_in)            conv biases   0.05 b
-  BN weight     1 + 0.2 b    BN bias  0.1 b     running_mean  0.05 b    running_var  0.75 + 0.5 b^2
+  BN (*.bn_s1.*, conv_in.bn.*) weight     1 + 0.2 b    BN bias  0.1 b     running_mean  0.05 b    running_var  0.75 + 0.5 b^2
   num_batches_tracked 0
 computed in float64 and rounded to float32. The input is x[i] = 1.5 sin(0.013 i) for a 1 x 3 x 97 x 131 image
 (odd sizes exercise the ceil-mode pools and the resizes).
@@ -40,21 +40,25 @@ from safetensors.torch import save_file
 HEIGHT, WIDTH = 97, 131
 
 
-def load_isnet(folder):
+def load_isnet_module(folder):
     # isnet.py imports torchvision.models, which it does not use; a stand-in keeps torchvision out
     sys.modules.setdefault("torchvision", types.ModuleType("torchvision"))
     sys.modules["torchvision"].models = types.ModuleType("torchvision.models")
     spec = importlib.util.spec_from_file_location("isnet", os.path.join(folder, "isnet.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.ISNetDIS
+    return module
+
+
+def load_isnet(folder):
+    return load_isnet_module(folder).ISNetDIS
 
 
 def formula(name, shape):
     n = int(np.prod(shape)) if len(shape) else 1
     b = np.sin(0.731 * np.arange(n, dtype=np.float64) + 0.1 * (zlib.crc32(name.encode()) % 1000))
     leaf = name.rsplit(".", 1)[-1]
-    is_bn = ".bn_s1." in name
+    is_bn = ".bn_s1." in name or name.startswith("conv_in.bn.")  # the GT encoder's conv_in is conv + bn
     if leaf == "num_batches_tracked":
         return torch.zeros(shape, dtype=torch.int64)
     if is_bn and leaf == "weight":

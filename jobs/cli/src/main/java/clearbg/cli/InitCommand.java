@@ -25,7 +25,11 @@ final class InitCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", required = true, converter = ArchOption.class, description = "u2net, u2netp or isnet")
+    @Option(
+            names = "--arch",
+            required = true,
+            converter = ArchOption.class,
+            description = "u2net, u2netp, isnet or isnet-gt-encoder")
     private Arch arch;
 
     @Option(names = "--seed", defaultValue = "0", description = "initialisation seed (default ${DEFAULT-VALUE})")

@@ -57,7 +57,7 @@ final class SummaryCommand implements Callable<Integer> {
         Map<String, Object> summary = new LinkedHashMap<>();
         try (U2NetModel model = U2NetModel.create(arch, Device.cpu(), 0);
                 NDManager scratch = model.manager().newSubManager()) {
-            Shape input = new Shape(1, 3, height, width);
+            Shape input = new Shape(1, arch.inputChannels(), height, width);
             NDList outputs = model.forward(scratch.zeros(input), false);
             List<long[]> shapes = new ArrayList<>();
             for (NDArray output : outputs) {

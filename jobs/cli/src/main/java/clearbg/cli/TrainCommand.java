@@ -99,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainSettings requested = new TrainSettings(
                 recipe.recipe(),
                 adam.settings(),
-                new TrainData(data.toAbsolutePath().normalize().toString(), splits, null, 0),
+                new TrainData(data.toAbsolutePath().normalize().toString(), splits, null, 0, 0),
                 checkpoints.policy(root),
                 1,
                 root,

@@ -52,6 +52,12 @@ class SummaryAndConvertTest {
         assertEquals("side1", isnetJson.get("outputNames").get(0).asText());
         assertEquals(
                 2, CliRun.of("summary", "--arch", "isnet", "--height", "32").exitCode(), "IS-Net needs 64");
+        CliRun encoder =
+                CliRun.of("summary", "--arch", "isnet-gt-encoder", "--json", "--height", "64", "--width", "96");
+        assertEquals(0, encoder.exitCode(), encoder.err());
+        JsonNode encoderJson = new ObjectMapper().readTree(encoder.out());
+        assertEquals(6_877_734L, encoderJson.get("parameters").asLong());
+        assertEquals("[1,1,64,96]", encoderJson.get("input").toString());
 
         CliRun small = CliRun.of("summary", "--arch", "u2netp");
         assertEquals(0, small.exitCode(), small.err());
@@ -63,7 +69,9 @@ class SummaryAndConvertTest {
     void usageErrorsExitWithTwo() {
         CliRun unknownArch = CliRun.of("summary", "--arch", "resnet");
         assertEquals(2, unknownArch.exitCode());
-        assertTrue(unknownArch.err().contains("expected one of [u2net, u2netp, isnet]"), unknownArch.err());
+        assertTrue(
+                unknownArch.err().contains("expected one of [u2net, u2netp, isnet, isnet-gt-encoder]"),
+                unknownArch.err());
         assertEquals(
                 2, CliRun.of("summary", "--arch", "u2netp", "--height", "16").exitCode());
         assertEquals(2, CliRun.of("frobnicate").exitCode());

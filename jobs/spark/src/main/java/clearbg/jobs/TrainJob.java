@@ -93,6 +93,15 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
             description = "epochs between evaluations; 0: at the end only (default ${DEFAULT-VALUE})")
     int evalInterval;
 
+    @Option(
+            names = "--early-stopping",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "stop after N evaluations (--eval-interval) without a better max-F; the best evaluated"
+                    + " checkpoint's weights are then the result (weights.safetensors); the DIS recipe uses 20;"
+                    + " 0: off (default ${DEFAULT-VALUE})")
+    int earlyStopping;
+
     @Mixin
     TrainRecipeOptions recipe;
 
@@ -144,7 +153,7 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
         return new TrainSettings(
                 recipe.recipe(),
                 adam.settings(),
-                new TrainData(table, trainSplits, evalSplit, evalInterval),
+                new TrainData(table, trainSplits, evalSplit, evalInterval, earlyStopping),
                 checkpoints.policy(root),
                 workers,
                 root,
@@ -205,7 +214,8 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
         return tags;
     }
 
-    private static void evaluate(
+    /** Evaluates {@code checkpoint} on the evaluation split; returns its max-F (NaN when the split had no samples). */
+    private static double evaluate(
             SparkSession spark, TrainSettings settings, TrainingRun run, String checkpoint, long step, String name)
             throws Exception {
         EvalSettings eval = new EvalSettings(
@@ -229,6 +239,7 @@ public final class TrainJob implements Callable<Integer>, ParamsSections {
                     result.mae());
             run.logEvaluation(result, step);
         }
+        return result == null ? Double.NaN : result.maxF();
     }
 
     /** Entry point for spark-submit. */

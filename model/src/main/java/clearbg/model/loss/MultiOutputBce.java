@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 
 /**
- * The training loss of U²-Net: binary cross-entropy on each of the seven probability maps, summed.
+ * The training loss of U²-Net and IS-Net: binary cross-entropy on each probability map (U²-Net's seven, IS-Net's
+ * six), summed (the original's {@code muti_loss_fusion}).
  *
  * <pre>
  *   bce(p, y) = mean( -( y max(log p, -100) + (1 - y) max(log(1 - p), -100) ) )
- *   loss      = sum over k = 0..6 of bce(p_k, y)
+ *   loss      = sum over the maps k of bce(p_k, y)
  * </pre>
  *
  * <p>The clamp at -100 is PyTorch's {@code BCELoss}: it keeps the loss finite where a probability is
@@ -50,9 +51,9 @@ public final class MultiOutputBce {
     /**
      * The per-output losses and their sum.
      *
-     * @param outputs the seven maps, fused first
+     * @param outputs the maps, the prediction first
      * @param target the ground truth, {@code N x 1 x H x W} in [0, 1]
-     * @return {@code [total, bce_0, bce_1, ..., bce_6]}, scalars
+     * @return {@code [total, bce of each map]}, scalars
      */
     public static NDList compute(NDList outputs, NDArray target) {
         NDList result = new NDList(outputs.size() + 1);

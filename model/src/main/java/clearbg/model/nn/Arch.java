@@ -12,7 +12,14 @@ import java.util.Locale;
  * output 6 is on encoder stage 6. U²-Net fuses the six side outputs with a 1x1 conv ({@code outconv}), its
  * prediction; IS-Net (Qin et al. 2022, "Highly Accurate Dichotomous Image Segmentation") puts a stride-2 3x3
  * conv {@code conv_in} (3 to 64 channels, with bias, no BatchNorm) in front of U²-Net's stage table with a
- * 64-channel first stage, has no fuse conv, and predicts with side output 1.
+ * 64-channel first stage, has no fuse conv, and predicts with side output 1. IS-Net's ground-truth encoder
+ * ({@code ISNetGTEncoder}, the teacher of IS-Net's intermediate supervision) takes a one-channel mask through a
+ * stride-2 conv with BatchNorm and ReLU ({@link Stem#CONV_BN_RELU}, 1 to 16 channels) and six encoder stages and
+ * has no decoder: its side output {@code i} is on encoder stage {@code i}.
+ *
+ * <p>The stage features ({@link U2Net} returns them on request) are the inputs of the six side outputs: decoder
+ * stages 1..5 and encoder stage 6, or encoder stages 1..6 without a decoder. IS-Net's features and its encoder's
+ * have the same shapes (64, 64, 128, 256, 512, 512 channels at 1/2 .. 1/64 of the input side).
  */
 public enum Arch {
     /** U²-Net (full), 44,009,869 parameters. */
@@ -46,21 +53,39 @@ public enum Arch {
                     RsuSpec.pooled(6, 128, 16, 64),
                     RsuSpec.pooled(7, 128, 16, 64))),
     /** IS-Net ({@code ISNetDIS}), 44,046,790 parameters: U²-Net's tables with a 64-channel first stage. */
-    ISNET(64, false, withFirstStage(RsuSpec.pooled(7, 64, 32, 64), U2NET.encoder), U2NET.decoder);
+    ISNET(3, Stem.CONV, 64, false, withFirstStage(RsuSpec.pooled(7, 64, 32, 64), U2NET.encoder), U2NET.decoder),
+    /** IS-Net's ground-truth encoder ({@code ISNetGTEncoder}), 6,877,734 parameters: masks in, no decoder. */
+    ISNET_GT_ENCODER(
+            1,
+            Stem.CONV_BN_RELU,
+            16,
+            false,
+            List.of(
+                    RsuSpec.pooled(7, 16, 16, 64),
+                    RsuSpec.pooled(6, 64, 16, 64),
+                    RsuSpec.pooled(5, 64, 32, 128),
+                    RsuSpec.pooled(4, 128, 32, 256),
+                    RsuSpec.dilatedBlock(4, 256, 64, 512),
+                    RsuSpec.dilatedBlock(4, 512, 64, 512)),
+            List.of());
 
     /** Number of encoder stages; also the number of side outputs. */
     public static final int STAGES = 6;
 
+    private final int inputChannels;
+    private final Stem stem;
     private final int stemChannels;
     private final boolean fused;
     private final List<RsuSpec> encoder;
     private final List<RsuSpec> decoder;
 
     Arch(List<RsuSpec> encoder, List<RsuSpec> decoder) {
-        this(0, true, encoder, decoder);
+        this(3, Stem.NONE, 0, true, encoder, decoder);
     }
 
-    Arch(int stemChannels, boolean fused, List<RsuSpec> encoder, List<RsuSpec> decoder) {
+    Arch(int inputChannels, Stem stem, int stemChannels, boolean fused, List<RsuSpec> encoder, List<RsuSpec> decoder) {
+        this.inputChannels = inputChannels;
+        this.stem = stem;
         this.stemChannels = stemChannels;
         this.fused = fused;
         this.encoder = encoder;
@@ -96,6 +121,21 @@ public enum Arch {
         return largest;
     }
 
+    /** Channels of the input: 3 for an image, 1 for the ground-truth encoder's mask. */
+    public int inputChannels() {
+        return inputChannels;
+    }
+
+    /** The input conv {@code conv_in}, or {@link Stem#NONE}. */
+    public Stem stem() {
+        return stem;
+    }
+
+    /** Whether the network has a decoder (all but the ground-truth encoder). */
+    public boolean hasDecoder() {
+        return !decoder.isEmpty();
+    }
+
     /** Output channels of the stride-2 input conv {@code conv_in}, or 0 where there is none (U²-Net). */
     public int stemChannels() {
         return stemChannels;
@@ -126,7 +166,7 @@ public enum Arch {
         return encoder;
     }
 
-    /** Decoder stages in execution order: {@code stage5d} first, {@code stage1d} last. */
+    /** Decoder stages in execution order: {@code stage5d} first, {@code stage1d} last; empty without a decoder. */
     public List<RsuSpec> decoder() {
         return decoder;
     }
@@ -136,14 +176,17 @@ public enum Arch {
         if (side < 1 || side > STAGES) {
             throw new IllegalArgumentException("side output must be 1.." + STAGES + ", got " + side);
         }
-        return side == STAGES
-                ? encoder.get(STAGES - 1).outChannels()
+        return side == STAGES || !hasDecoder()
+                ? encoder.get(side - 1).outChannels()
                 : decoder.get(STAGES - 1 - side).outChannels();
     }
 
-    /** The lower-case name used on the command line and in params: {@code u2net}, {@code u2netp} or {@code isnet}. */
+    /**
+     * The lower-case name used on the command line and in params: {@code u2net}, {@code u2netp}, {@code isnet} or
+     * {@code isnet-gt-encoder}.
+     */
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Parses a {@link #cliName()} (case-insensitive), with an error naming the valid values. */

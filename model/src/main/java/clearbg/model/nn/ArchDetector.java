@@ -3,14 +3,13 @@ package clearbg.model.nn;
 import clearbg.model.io.StateDict;
 
 /**
- * Tells U²-Net from U²-Net† by their weights: the output channels of {@code stage2.rebnconvin} are 128 in
- * the full model and 64 in the small one (Table 1 of the paper).
+ * Tells the architectures apart by their weights: the output channels of {@code stage2.rebnconvin} (128 in U²-Net and
+ * IS-Net, 64 in U²-Net† and IS-Net's ground-truth encoder) and the input conv's key ({@link Stem#weightKey()}: none
+ * in U²-Net, {@code conv_in.weight} in IS-Net, {@code conv_in.conv.weight} in the ground-truth encoder).
  */
 public final class ArchDetector {
 
     static final String PROBE_KEY = "stage2.rebnconvin.conv_s1.weight";
-    /** The key only IS-Net has: its stride-2 input conv. */
-    static final String STEM_KEY = "conv_in.weight";
 
     private ArchDetector() {}
 
@@ -25,15 +24,25 @@ public final class ArchDetector {
                     sourceName + ": not a U²-Net state_dict (no key " + PROBE_KEY + "; " + weights.size() + " keys)");
         }
         long channels = weights.get(PROBE_KEY).shape()[0];
-        boolean stem = weights.contains(STEM_KEY);
+        Stem stem = stemOf(weights);
         for (Arch arch : Arch.values()) {
-            if (arch.encoder().get(1).outChannels() == channels && (arch.stemChannels() > 0) == stem) {
+            if (arch.encoder().get(1).outChannels() == channels && arch.stem() == stem) {
                 return arch;
             }
         }
         throw new IllegalArgumentException(sourceName + ": " + PROBE_KEY + " has " + channels + " output channels"
-                + (stem ? " behind a " + STEM_KEY : "") + ", which is none of u2net (128), u2netp (64) or isnet"
-                + " (128 behind conv_in)");
+                + (stem == Stem.NONE ? "" : " behind a " + stem.weightKey()) + ", which is none of u2net (128),"
+                + " u2netp (64), isnet (128 behind conv_in.weight) or isnet-gt-encoder (64 behind"
+                + " conv_in.conv.weight)");
+    }
+
+    private static Stem stemOf(StateDict weights) {
+        for (Stem stem : Stem.values()) {
+            if (stem.weightKey() != null && weights.contains(stem.weightKey())) {
+                return stem;
+            }
+        }
+        return Stem.NONE;
     }
 
     /**

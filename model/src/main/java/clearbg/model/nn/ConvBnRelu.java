@@ -16,7 +16,8 @@ import ai.djl.util.PairList;
 /**
  * {@code relu(bn(conv(x)))}: a 3x3 convolution with bias, padding equal to the dilation (so the spatial
  * size is kept), BatchNorm (eps 1e-5, PyTorch momentum 0.1: {@code running = 0.9 running + 0.1 batch}) and
- * ReLU. The original calls it REBNCONV; its children are named {@code conv_s1} and {@code bn_s1} as there. In
+ * ReLU. The original calls it REBNCONV; its children are named {@code conv_s1} and {@code bn_s1} as there; the
+ * ground-truth encoder's input conv ({@link #stem}) has stride 2 and children {@code conv} and {@code bn}. In
  * training mode, when the forward pass carries a {@link BatchNormFunction} (under {@link BatchNormFunction#PARAMETER}),
  * that function normalises instead of DJL's BatchNorm (SyncBatchNorm over all replicas).
  */
@@ -31,6 +32,7 @@ public final class ConvBnRelu extends AbstractBlock {
 
     private final int inChannels;
     private final int outChannels;
+    private final int stride;
     private final Conv2d conv;
     private final BatchNorm bn;
 
@@ -40,22 +42,37 @@ public final class ConvBnRelu extends AbstractBlock {
      * @param dilation dilation and padding of the 3x3 convolution
      */
     public ConvBnRelu(int inChannels, int outChannels, int dilation) {
+        this(inChannels, outChannels, dilation, 1, "conv_s1", "bn_s1");
+    }
+
+    private ConvBnRelu(int inChannels, int outChannels, int dilation, int stride, String convName, String bnName) {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
+        this.stride = stride;
         this.conv = addChildBlock(
-                "conv_s1",
+                convName,
                 Conv2d.builder()
                         .setKernelShape(new Shape(3, 3))
                         .optPadding(new Shape(dilation, dilation))
                         .optDilation(new Shape(dilation, dilation))
+                        .optStride(new Shape(stride, stride))
                         .setFilters(outChannels)
                         .build());
         this.bn = addChildBlock(
-                "bn_s1",
+                bnName,
                 BatchNorm.builder()
                         .optEpsilon(BN_EPS)
                         .optMomentum(DJL_BN_MOMENTUM)
                         .build());
+    }
+
+    /**
+     * The original's {@code myrebnconv} as the ground-truth encoder's {@code conv_in}: a 3x3 convolution with stride
+     * 2 and padding 1 ({@code H x W} becomes {@code ceil(H/2) x ceil(W/2)}), BatchNorm and ReLU; children {@code conv}
+     * and {@code bn}.
+     */
+    public static ConvBnRelu stem(int inChannels, int outChannels) {
+        return new ConvBnRelu(inChannels, outChannels, 1, 2, "conv", "bn");
     }
 
     @Override
@@ -94,7 +111,10 @@ public final class ConvBnRelu extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {withChannels(inputShapes[0], outChannels)};
+        Shape in = inputShapes[0];
+        return new Shape[] {
+            new Shape(in.get(0), outChannels, (in.get(2) - 1) / stride + 1, (in.get(3) - 1) / stride + 1)
+        };
     }
 
     /** Input channels of the convolution. */

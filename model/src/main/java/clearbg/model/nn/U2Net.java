@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -28,7 +29,13 @@ import java.util.List;
  *   output = [sigmoid(s_1), ..., sigmoid(s_6)]                    (IS-Net, whose prediction is side 1)
  * </pre>
  *
- * Either way output 0 is the prediction.
+ * Either way output 0 is the prediction. IS-Net's ground-truth encoder has no decoder: its input is a one-channel
+ * mask, {@code x' = relu(bn(conv_in(x)))}, and {@code s_i = up(side{i}(e_i), x)} for i = 1..6.
+ *
+ * <p>The stage features are the side outputs' inputs, {@code [d_1, ..., d_5, e_6]} (or {@code [e_1, ..., e_6]}
+ * without a decoder), the original's second return value. When the forward pass carries {@link #FEATURES} in its
+ * parameters, the six features follow the outputs in the returned list; they are arrays the pass computes anyway, so
+ * asking for them costs nothing, and inference, which does not ask, returns the outputs alone.
  *
  * {@code pool} is 2x2 max-pooling in ceil mode and {@code up} bilinear resizing to the other tensor's size
  * ({@code align_corners=False}), so any input of at least 32x32, odd sizes included, works. Children carry
@@ -43,13 +50,15 @@ public final class U2Net extends AbstractBlock {
     public static final int OUTPUTS = Arch.STAGES + 1;
     /** The smallest input side length U²-Net accepts ({@link Arch#minInputSize()} in general). */
     public static final int MIN_INPUT_SIZE = 32;
+    /** The forward parameter (any value) that asks for the six stage features after the outputs. */
+    public static final String FEATURES = "clearbg.features";
 
     private final Arch arch;
     private final Upsampler upsampler;
     private final List<Rsu> encoder = new ArrayList<>();
     private final List<Rsu> decoder = new ArrayList<>();
     private final List<Conv2d> sides = new ArrayList<>();
-    private final Conv2d stem;
+    private final Block stem;
     private final Conv2d fuse;
 
     /**
@@ -59,16 +68,10 @@ public final class U2Net extends AbstractBlock {
     public U2Net(Arch arch, Upsampler upsampler) {
         this.arch = arch;
         this.upsampler = upsampler;
-        stem = arch.stemChannels() > 0
-                ? addChildBlock(
-                        "conv_in",
-                        Conv2d.builder()
-                                .setKernelShape(new Shape(3, 3))
-                                .optStride(new Shape(2, 2))
-                                .optPadding(new Shape(1, 1))
-                                .setFilters(arch.stemChannels())
-                                .build())
-                : null;
+        stem = stem(arch);
+        if (stem != null) {
+            addChildBlock("conv_in", stem);
+        }
         for (int i = 0; i < Arch.STAGES; i++) {
             encoder.add(addChildBlock("stage" + (i + 1), new Rsu(arch.encoder().get(i), upsampler)));
         }
@@ -81,6 +84,22 @@ public final class U2Net extends AbstractBlock {
             sides.add(addChildBlock("side" + side, conv(3, 1)));
         }
         fuse = arch.fused() ? addChildBlock("outconv", conv(1, 0)) : null;
+    }
+
+    private static Block stem(Arch arch) {
+        switch (arch.stem()) {
+            case CONV:
+                return Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .optStride(new Shape(2, 2))
+                        .optPadding(new Shape(1, 1))
+                        .setFilters(arch.stemChannels())
+                        .build();
+            case CONV_BN_RELU:
+                return ConvBnRelu.stem(arch.inputChannels(), arch.stemChannels());
+            default:
+                return null;
+        }
     }
 
     private static Conv2d conv(int kernel, int padding) {
@@ -112,9 +131,9 @@ public final class U2Net extends AbstractBlock {
             h = apply(encoder.get(i), store, h, training, params);
             enc[i] = h;
         }
-        // sideInputs[k] feeds side output k+1: decoder stages 1..5, then encoder stage 6.
-        NDArray[] sideInputs = new NDArray[Arch.STAGES];
-        sideInputs[Arch.STAGES - 1] = enc[Arch.STAGES - 1];
+        // sideInputs[k] feeds side output k+1: decoder stages 1..5, then encoder stage 6 (without a decoder: encoder
+        // stages 1..6). They are the stage features.
+        NDArray[] sideInputs = enc.clone();
         NDArray d = enc[Arch.STAGES - 1];
         for (int j = 0; j < decoder.size(); j++) {
             NDArray skip = enc[Arch.STAGES - 2 - j];
@@ -148,6 +167,9 @@ public final class U2Net extends AbstractBlock {
         for (NDArray logit : sideLogits) {
             outputs.add(sigmoidFp32(logit));
         }
+        if (params != null && params.contains(FEATURES)) {
+            outputs.addAll(new NDList(sideInputs));
+        }
         return outputs;
     }
 
@@ -163,8 +185,9 @@ public final class U2Net extends AbstractBlock {
     }
 
     private void requireInputShape(Shape shape) {
-        if (shape.dimension() != 4 || shape.get(1) != 3) {
-            throw new IllegalArgumentException(arch.cliName() + " expects an N x 3 x H x W input, got " + shape);
+        if (shape.dimension() != 4 || shape.get(1) != arch.inputChannels()) {
+            throw new IllegalArgumentException(
+                    arch.cliName() + " expects an N x " + arch.inputChannels() + " x H x W input, got " + shape);
         }
         int min = arch.minInputSize();
         if (shape.get(2) < min || shape.get(3) < min) {

@@ -129,7 +129,7 @@ public final class U2NetModel implements AutoCloseable {
 
     /** The input shape the parameters are initialised for: one image of the architecture's smallest size. */
     private static Shape initShape(Arch arch) {
-        return new Shape(1, 3, arch.minInputSize(), arch.minInputSize());
+        return new Shape(1, arch.inputChannels(), arch.minInputSize(), arch.minInputSize());
     }
 
     /** The manager that owns the parameters. */
@@ -152,9 +152,28 @@ public final class U2NetModel implements AutoCloseable {
      * of normalising by this batch alone (SyncBatchNorm), unless it is null.
      */
     public NDList forward(NDArray input, boolean training, BatchNormFunction batchNorm) {
+        return run(input, training, batchNorm, false);
+    }
+
+    /**
+     * As {@link #forward(NDArray, boolean, BatchNormFunction)}, with the six stage features after the outputs (see
+     * {@link U2Net}): IS-Net's decoder features, or its ground-truth encoder's encoder features.
+     */
+    public ForwardResult forwardWithFeatures(NDArray input, boolean training, BatchNormFunction batchNorm) {
+        NDList out = run(input, training, batchNorm, true);
+        int outputs = arch.outputs();
+        return new ForwardResult(new NDList(out.subList(0, outputs)), new NDList(out.subList(outputs, out.size())));
+    }
+
+    private NDList run(NDArray input, boolean training, BatchNormFunction batchNorm, boolean features) {
         PairList<String, Object> params = null;
-        if (training && batchNorm != null) {
+        if (features || (training && batchNorm != null)) {
             params = new PairList<>();
+        }
+        if (features) {
+            params.add(U2Net.FEATURES, Boolean.TRUE);
+        }
+        if (training && batchNorm != null) {
             params.add(BatchNormFunction.PARAMETER, batchNorm);
         }
         NDList out = block.forward(store, new NDList(input), training, params);

@@ -60,9 +60,13 @@ public final class U2NetOnnxExport {
      * @throws WeightsMismatchException when the weights are not {@code arch}'s (missing, unexpected or
      *     mis-shaped keys, as {@link StateDictCheck} reports them); nothing is written then
      * @throws IOException when {@code sink} fails
+     * @throws IllegalArgumentException for the ground-truth encoder, whose input is a mask
      */
     public static void write(StateDict weights, Arch arch, int height, int width, String sourceName, OutputStream sink)
             throws IOException {
+        if (arch.inputChannels() != 3) {
+            throw new IllegalArgumentException(arch.cliName() + " takes masks, not images: it has no ONNX export");
+        }
         int min = arch.minInputSize();
         if (height < min || width < min) {
             throw new IllegalArgumentException(

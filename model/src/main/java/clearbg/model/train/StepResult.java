@@ -3,8 +3,9 @@ package clearbg.model.train;
 /**
  * The losses and timings of one training step.
  *
- * @param total the summed multi-output BCE
- * @param perOutput the BCE of each output, fused first (seven values)
+ * @param total the loss: the summed multi-output BCE (with IS-Net's intermediate supervision, plus the feature MSE)
+ * @param perOutput the BCE of each output, the prediction first (U²-Net: seven values, fused first; IS-Net and its
+ *     ground-truth encoder: six)
  * @param forwardBackwardNanos forward pass, loss and backward pass (with a {@link BackwardExchange}, the part of the
  *     exchange that overlaps backward included)
  * @param gradientHookNanos the {@link GradientExchange} (the all-reduce in data-parallel training; the optimiser

@@ -10,7 +10,7 @@ import clearbg.model.io.StateDict;
 import clearbg.model.io.TensorSource;
 import clearbg.model.io.TensorType;
 import clearbg.model.io.Weights;
-import clearbg.model.loss.MultiOutputBce;
+import clearbg.model.nn.Arch;
 import clearbg.model.nn.BatchNormFunction;
 import clearbg.model.nn.ThreadGradMode;
 import clearbg.model.nn.U2NetModel;
@@ -26,8 +26,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One replica's training loop body, as the original {@code u2net_train.py}: forward in training mode, the
- * summed multi-output BCE, backward, then one Adam step and zeroed gradients. With several replicas the
+ * One replica's training loop body, as the original {@code u2net_train.py} (and IS-Net's
+ * {@code train_valid_inference_main.py}): forward in training mode, the {@link TrainingLoss} (the summed multi-output
+ * BCE; for IS-Net with intermediate supervision plus the feature MSE against a frozen ground-truth encoder; the
+ * ground-truth encoder itself is trained on the labels as its input), backward, then one Adam step and zeroed
+ * gradients. With several replicas the
  * gradients are averaged by a {@link GradientExchange} first, and Adam updates each range of the weights as
  * soon as its average is final ({@link OverlappedOptimizer}); or, with a {@link BackwardExchange}, during backward
  * in buckets, Adam updating each bucket's weights as soon as its average arrives, while backward and the other
@@ -49,6 +52,7 @@ public final class U2NetTrainer implements AutoCloseable {
     private final Adam adam;
     private final BatchNormMode batchNorm;
     private BatchNormFunction syncBatchNorm; // with BatchNormMode.SYNC over several replicas
+    private TrainingLoss loss = TrainingLoss.sideOutputs();
     private final GradientExchange exchange;
     private final BackwardExchange duringBackward; // null: the exchange runs after backward
     private final OverlappedOptimizer overlapped = new OverlappedOptimizer();
@@ -111,10 +115,30 @@ public final class U2NetTrainer implements AutoCloseable {
     }
 
     /**
+     * Adds IS-Net's intermediate supervision to the loss: the MSE between the model's decoder features and the frozen
+     * {@code encoder}'s features of the labels ({@link TrainingLoss#withIntermediateSupervision}). The trainer closes
+     * the encoder.
+     *
+     * @return this trainer
+     * @throws IllegalArgumentException when the model is not IS-Net or the encoder not its ground-truth encoder
+     */
+    public U2NetTrainer useIntermediateSupervision(U2NetModel encoder) {
+        TrainingLoss supervised = TrainingLoss.withIntermediateSupervision(encoder);
+        if (model.arch() != Arch.ISNET) {
+            supervised.close();
+            throw new IllegalArgumentException(
+                    "intermediate supervision is for isnet, not " + model.arch().cliName());
+        }
+        loss.close();
+        loss = supervised;
+        return this;
+    }
+
+    /**
      * Trains on one batch.
      *
-     * @param images {@code N x 3 x H x W}, normalised as ToTensorLab does
-     * @param labels {@code N x 1 x H x W} in [0, 1]
+     * @param images {@code N x 3 x H x W}, normalised as ToTensorLab does (unused by the ground-truth encoder)
+     * @param labels {@code N x 1 x H x W} in [0, 1] (the ground-truth encoder's input too)
      * @param learningRate the step's learning rate
      * @return the losses and timings; the step's intermediate arrays live in the images' manager, which the
      *     caller closes after the step
@@ -129,9 +153,12 @@ public final class U2NetTrainer implements AutoCloseable {
             duringBackward.begin(flat, perBucket);
         }
         try (ThreadGradMode recording = ThreadGradMode.recording()) {
-            NDList outputs = model.forward(
-                    images, batchNorm != BatchNormMode.FROZEN, batchNorm == BatchNormMode.SYNC ? syncBatchNorm : null);
-            NDList losses = MultiOutputBce.compute(outputs, labels);
+            NDList losses = loss.compute(
+                    model,
+                    images,
+                    labels,
+                    batchNorm != BatchNormMode.FROZEN,
+                    batchNorm == BatchNormMode.SYNC ? syncBatchNorm : null);
             NDArray total = losses.get(0);
             try (NDArray seed = total.onesLike()) {
                 JniUtils.backward((PtNDArray) total, (PtNDArray) seed, false, false);
@@ -257,5 +284,6 @@ public final class U2NetTrainer implements AutoCloseable {
         }
         overlapped.close();
         adam.close();
+        loss.close();
     }
 }

@@ -119,4 +119,24 @@ class AugmentationTest {
         assertEquals(288, standard.width());
         assertEquals(3 * 288 * 288, standard.image().length);
     }
+
+    @Test
+    void isNetNormalisationIsOver255MinusAHalfAsItsInference() {
+        Sample s = rampSample(20, 16);
+        TensorSample t = IsNetNormalize.apply(s);
+        float[] image = s.image().data();
+        float[] label = s.label().data();
+        int plane = 20 * 16;
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                assertEquals(image[3 * i + c] / 255f - 0.5f, t.image()[c * plane + i], 0f);
+            }
+            assertEquals(label[i] / 255f, t.label()[i], 0f);
+        }
+        assertEquals(
+                InputNormalisation.IS_NET,
+                new TrainingTransform(20, 16, FlipMode.NONE, 3, InputNormalisation.IS_NET)
+                        .withSeed(4)
+                        .normalisation());
+    }
 }

@@ -3,7 +3,7 @@ package clearbg.jobs.options;
 import clearbg.model.nn.Arch;
 import picocli.CommandLine;
 
-/** Parses {@code --arch u2net|u2netp} for the Spark jobs. */
+/** Parses {@code --arch} ({@link Arch#parse}: u2net, u2netp, isnet, isnet-gt-encoder) for the Spark jobs. */
 public final class ArchOption implements CommandLine.ITypeConverter<Arch> {
 
     @Override

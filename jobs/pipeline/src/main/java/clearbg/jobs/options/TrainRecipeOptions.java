@@ -18,7 +18,8 @@ public final class TrainRecipeOptions {
             names = "--arch",
             defaultValue = "u2net",
             converter = ArchOption.class,
-            description = "u2net or u2netp (default ${DEFAULT-VALUE})")
+            description = "u2net, u2netp, isnet, or isnet-gt-encoder (IS-Net's ground-truth encoder, trained on the"
+                    + " masks alone) (default ${DEFAULT-VALUE})")
     Arch arch;
 
     @Option(
@@ -68,9 +69,18 @@ public final class TrainRecipeOptions {
             description = "initialisation, data order and augmentation seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(
+            names = "--intermediate-supervision",
+            paramLabel = "WEIGHTS",
+            description = "--arch isnet only: a trained isnet-gt-encoder's weights, frozen; the MSE between"
+                    + " IS-Net's decoder features and the encoder's features of the mask is added to the loss (the"
+                    + " DIS recipe's second stage; default: none, the BCE alone)")
+    String intermediateSupervision;
+
     /** The recipe, checked. */
     public TrainRecipe recipe() {
-        return new TrainRecipe(arch, epochs, maxSteps, batch, rescale, crop, flip, batchNorm, seed);
+        return new TrainRecipe(
+                arch, epochs, maxSteps, batch, rescale, crop, flip, batchNorm, seed, intermediateSupervision);
     }
 
     /** {@code none|horizontal|vertical|both}. */

@@ -139,7 +139,7 @@ public final class EpochRunner {
                             step,
                             epoch,
                             result.total(),
-                            result.perOutput(),
+                            StepLog.sevenOutputs(result.perOutput()),
                             settings.learningRate(),
                             batch.size() * group.size() / seconds,
                             batch.loadNanos(),
@@ -216,10 +216,7 @@ public final class EpochRunner {
         if (settings.initWeights() == null) {
             return U2NetModel.create(settings.arch(), device, settings.seed());
         }
-        StateDict weights;
-        try (InputStream in = new ByteArrayInputStream(files.read(settings.initWeights()))) {
-            weights = Weights.read(in, settings.initWeights());
-        }
+        StateDict weights = readWeights(settings.initWeights());
         Arch detected = ArchDetector.detect(weights, settings.initWeights());
         if (detected != settings.arch()) {
             throw new IllegalArgumentException(
@@ -229,15 +226,42 @@ public final class EpochRunner {
         return U2NetModel.fromStateDict(settings.arch(), device, weights, settings.initWeights());
     }
 
+    private StateDict readWeights(String location) throws IOException {
+        try (InputStream in = new ByteArrayInputStream(files.read(location))) {
+            return Weights.read(in, location);
+        }
+    }
+
     /**
-     * The trainer. With several replicas and {@code --bucket-mb} above 0, where every replica loads the native
-     * bridge (they agree through an all-gather, so that all make the same all-reduce calls), the gradients are
-     * averaged in buckets during backward; else after backward, and replica 0 says why. Both give the same weights.
-     * With {@code --batch-norm sync} and several replicas every replica must load the bridge (else every replica
-     * fails, naming the replica and its reason); its SyncBatchNorm then sums the statistics over the ring, in the
-     * bucketed exchange's order (one channel: every replica issues the same calls in the same order).
+     * The trainer ({@link #exchangingTrainer}), with IS-Net's intermediate supervision by the frozen ground-truth
+     * encoder of {@code --intermediate-supervision} where it is given (the same weights on every replica).
      */
     private U2NetTrainer trainer(U2NetModel model) throws IOException {
+        U2NetTrainer trainer = exchangingTrainer(model);
+        String encoderWeights = settings.intermediateSupervision();
+        if (encoderWeights != null) {
+            try {
+                StateDict weights = readWeights(encoderWeights);
+                ArchDetector.detect(weights, Arch.ISNET_GT_ENCODER, "--intermediate-supervision " + encoderWeights);
+                trainer.useIntermediateSupervision(
+                        U2NetModel.fromStateDict(Arch.ISNET_GT_ENCODER, device, weights, encoderWeights));
+            } catch (IOException | RuntimeException e) {
+                trainer.close();
+                throw e;
+            }
+        }
+        return trainer;
+    }
+
+    /**
+     * The trainer without its loss's extras. With several replicas and {@code --bucket-mb} above 0, where every replica
+     * loads the native bridge (they agree through an all-gather, so that all make the same all-reduce calls), the
+     * gradients are averaged in buckets during backward; else after backward, and replica 0 says why. Both give the
+     * same weights. With {@code --batch-norm sync} and several replicas every replica must load the bridge (else every
+     * replica fails, naming the replica and its reason); its SyncBatchNorm then sums the statistics over the ring, in
+     * the bucketed exchange's order (one channel: every replica issues the same calls in the same order).
+     */
+    private U2NetTrainer exchangingTrainer(U2NetModel model) throws IOException {
         boolean sync = group.size() > 1 && settings.batchNorm() == BatchNormMode.SYNC;
         boolean bucketed = group.size() > 1 && settings.bucketMb() > 0;
         if (!sync && !bucketed) {

@@ -28,12 +28,13 @@ final class ProgressLine {
         double perStep = seconds / Math.max(1, log.step() - firstStep);
         System.out.printf(
                 Locale.ROOT,
-                "TrainJob: epoch %d step %d/%d loss %.4f (fused %.4f) %.1f images/s ETA %s%n",
+                "TrainJob: epoch %d step %d/%d loss %.4f (%s %.4f) %.1f images/s ETA %s%n",
                 log.epoch() + 1,
                 log.step(),
                 totalSteps,
                 log.loss(),
-                log.fusedLoss(),
+                Double.isNaN(log.fusedLoss()) ? "side 1" : "fused", // IS-Net has no fused output
+                Double.isNaN(log.fusedLoss()) ? log.outputLosses()[1] : log.fusedLoss(),
                 log.imagesPerSecond(),
                 duration(Math.round(perStep * (totalSteps - log.step()))));
         System.out.flush();

@@ -35,6 +35,7 @@ final class ResumeCheck {
             "eps",
             "weight_decay",
             "batch_norm",
+            "intermediate_supervision",
             "seed");
 
     /** Keys of {@link #KEYS} that {@code --allow-changed-params} cannot name: no resume can absorb their change. */

@@ -8,8 +8,10 @@ import java.util.Locale;
  *
  * @param step the global step number (1-based)
  * @param epoch the epoch (0-based)
- * @param loss the summed multi-output BCE (replica 0's batch)
- * @param outputLosses the BCE of each of the seven outputs, the fused output d0 first, then d1..d6 (replica 0's batch)
+ * @param loss the loss: the summed multi-output BCE, with IS-Net's intermediate supervision plus the feature MSE
+ *     (replica 0's batch)
+ * @param outputLosses the BCE of each of the seven outputs, the fused output d0 first, then d1..d6 (replica 0's
+ *     batch); NaN for d0 where there is no fused output (IS-Net and its encoder: {@link #sevenOutputs})
  * @param learningRate the step's learning rate
  * @param imagesPerSecond global images (all replicas) per second of this step
  * @param dataNanos decoding and transforming the batch (on the prefetch thread when batches are prepared ahead)
@@ -46,6 +48,20 @@ public record StepLog(
             throw new IllegalArgumentException("U²-Net has 7 outputs, got " + outputLosses.length + " losses");
         }
         outputLosses = outputLosses.clone();
+    }
+
+    /**
+     * The seven output losses of {@link #outputLosses} from a trainer's per-output losses: U²-Net's seven as they
+     * are, or NaN for the fused output before the six side outputs' of a network without one.
+     */
+    public static double[] sevenOutputs(double[] perOutput) {
+        if (perOutput.length != 6) {
+            return perOutput;
+        }
+        double[] seven = new double[7];
+        seven[0] = Double.NaN;
+        System.arraycopy(perOutput, 0, seven, 1, 6);
+        return seven;
     }
 
     @Override

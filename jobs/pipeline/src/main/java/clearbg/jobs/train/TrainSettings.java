@@ -48,6 +48,9 @@ public record TrainSettings(
         require(prefetch >= 0, "--prefetch must be >= 0, got " + prefetch);
         require(bucketMb >= 0 && bucketMb <= 1024, "--bucket-mb must be 0 to 1024, got " + bucketMb);
         require(logInterval >= 1 && hashInterval >= 1, "--log-interval and --hash-interval must be at least 1");
+        require(
+                data.evalSplit() == null || recipe.arch().inputChannels() == 3,
+                "--eval-split: " + recipe.arch().cliName() + " takes masks, not photos, and is not evaluated");
     }
 
     /** These settings with another per-replica batch. */
@@ -85,6 +88,11 @@ public record TrainSettings(
         return data.evalInterval();
     }
 
+    /** Evaluations without a better max-F before the training stops (0: off). */
+    public int earlyStopping() {
+        return data.earlyStopping();
+    }
+
     public int epochs() {
         return recipe.epochs();
     }
@@ -115,6 +123,11 @@ public record TrainSettings(
 
     public long seed() {
         return recipe.seed();
+    }
+
+    /** The frozen ground-truth encoder's weights for IS-Net's intermediate supervision, or null. */
+    public String intermediateSupervision() {
+        return recipe.intermediateSupervision();
     }
 
     public double learningRate() {
@@ -182,6 +195,10 @@ public record TrainSettings(
         params.put("checkpoint_interval", Integer.toString(checkpointInterval()));
         params.put("init_weights", initWeights() == null ? "" : LocationRedaction.withoutSecrets(initWeights()));
         params.put("eval_interval", Integer.toString(evalInterval()));
+        params.put("early_stopping", Integer.toString(earlyStopping()));
+        params.put(
+                "intermediate_supervision",
+                intermediateSupervision() == null ? "" : LocationRedaction.withoutSecrets(intermediateSupervision()));
         return params;
     }
 

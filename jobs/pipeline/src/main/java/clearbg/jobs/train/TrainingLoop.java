@@ -5,9 +5,11 @@ import clearbg.jobs.tracking.RunTracker;
 import clearbg.jobs.tracking.Trackers;
 import clearbg.jobs.tracking.TrackingSettings;
 import clearbg.model.io.SafetensorsWriter;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,10 +19,14 @@ import java.util.Optional;
  * shards from the seed and the sorted sample ids), hands it to an {@link EpochExecutor}, appends the step
  * logs to {@code steps.csv} and the tracked run, reads back where the newest checkpoint stands, evaluates
  * every {@code evalInterval} epochs, and at the end writes {@code weights.safetensors} from the newest
- * checkpoint and {@code loss_curve.png}. A run whose checkpoint folder already holds checkpoints resumes
- * from the newest (or is refused with {@code --no-resume}); the tracked run recorded in that checkpoint is
- * continued. Because everything an epoch does follows from (seed, epoch, sample id) and the checkpoint, the
- * result does not depend on who runs the epochs: one local replica of batch 2b equals TrainJob with one
+ * checkpoint and {@code loss_curve.png}. With early stopping ({@code --early-stopping N}, {@link EarlyStopping}) each
+ * periodic evaluation that scores a better max-F copies its checkpoint's weights to {@code best.safetensors}, the
+ * training stops after N evaluations without a better one, and {@code weights.safetensors} is the best evaluated
+ * checkpoint's weights (the newest checkpoint's when no evaluation scored); the stop is printed and logged as the
+ * metrics {@code early_stop_step} and {@code best_val_maxF}. A run whose checkpoint folder already holds
+ * checkpoints resumes from the newest (or is refused with {@code --no-resume}); the tracked run recorded in that
+ * checkpoint is continued. Because everything an epoch does follows from (seed, epoch, sample id) and the
+ * checkpoint, the result does not depend on who runs the epochs: one local replica of batch 2b equals TrainJob with one
  * worker of batch 2b, bit for bit.
  */
 public final class TrainingLoop {
@@ -33,11 +39,11 @@ public final class TrainingLoop {
 
     /**
      * Evaluates the checkpoint {@code checkpointUri} of step {@code step}, logging into {@code run}; {@code name}
-     * labels it.
+     * labels it. Returns the max-F (NaN when there was nothing to score).
      */
     @FunctionalInterface
     public interface Evaluator {
-        void evaluate(String checkpointUri, long step, String name, TrainingRun run) throws Exception;
+        double evaluate(String checkpointUri, long step, String name, TrainingRun run) throws Exception;
     }
 
     private final TrainSettings settings;
@@ -146,7 +152,9 @@ public final class TrainingLoop {
             // the finished epoch's steps, in case the run stopped before it wrote them (rewriting them is harmless)
             history.append(resumed.get().epochSteps());
         }
-        while (step < totalSteps) {
+        int patience = settings.earlyStopping();
+        EarlyStopping stopping = patience > 0 ? EarlyStopping.read(files, settings.out()) : EarlyStopping.initial();
+        while (step < totalSteps && !(patience > 0 && stopping.stops(patience))) {
             EpochPlan plan = EpochPlan.of(sortedIds, settings.seed(), epoch, settings.workers(), settings.batch());
             List<StepLog> logs = executor.run(plan, epoch, stepsPerEpoch, run.runId());
             history.append(logs);
@@ -160,15 +168,57 @@ public final class TrainingLoop {
                     && settings.evalInterval() > 0
                     && epoch % settings.evalInterval() == 0
                     && step < totalSteps) {
-                evaluator.evaluate(store.latest().orElseThrow(), step, "epoch-" + epoch, run);
+                String checkpoint = store.latest().orElseThrow();
+                double maxF = evaluator.evaluate(checkpoint, step, "epoch-" + epoch, run);
+                if (patience > 0) {
+                    stopping = keepBest(stopping.after(maxF, step), checkpoint, step, patience, run);
+                }
             }
         }
         String latest = store.latest().orElseThrow();
-        writeFinalWeights(store.readWeights(latest), settings.out() + "/weights.safetensors");
+        if (patience > 0 && stopping.hasBest()) {
+            String best = settings.out() + "/" + EarlyStopping.BEST_WEIGHTS;
+            files.write(settings.out() + "/weights.safetensors", out -> {
+                try (InputStream in = files.open(best)) {
+                    in.transferTo(out); // streamed: the weights may be large
+                }
+            });
+            System.out.printf(
+                    Locale.ROOT,
+                    "TrainJob: the result is the checkpoint of step %d (max-F %.4f)%n",
+                    stopping.bestStep(),
+                    stopping.bestMaxF());
+        } else {
+            writeFinalWeights(store.readWeights(latest), settings.out() + "/weights.safetensors");
+        }
         files.write(settings.out() + "/loss_curve.png", history.lossCurvePng());
-        if (evaluator != null) {
+        if (evaluator != null && !(patience > 0 && stopping.hasBest())) {
             evaluator.evaluate(latest, step, "final", run);
         }
+    }
+
+    /**
+     * Saves the early-stopping state after the evaluation of {@code checkpoint} (step {@code step}), keeping its
+     * weights as {@code best.safetensors} when it is the best so far, and logs the stop when it comes.
+     */
+    private EarlyStopping keepBest(EarlyStopping state, String checkpoint, long step, int patience, TrainingRun run)
+            throws Exception {
+        if (state.bestAt(step)) {
+            writeFinalWeights(store.readWeights(checkpoint), settings.out() + "/" + EarlyStopping.BEST_WEIGHTS);
+        }
+        state.write(files, settings.out());
+        if (state.stops(patience)) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "TrainJob: early stop at step %d: no better max-F in the last %d evaluations (best %.4f at step"
+                            + " %d)%n",
+                    step,
+                    patience,
+                    state.bestMaxF(),
+                    state.bestStep());
+            run.logEarlyStop(step, state.bestMaxF(), state.bestStep());
+        }
+        return state;
     }
 
     private void writeFinalWeights(TrainCheckpoint checkpoint, String uri) throws Exception {

@@ -67,7 +67,9 @@ public final class TrainingRun {
             values.put("loss", log.loss());
             double[] outputs = log.outputLosses();
             for (int output = 0; output < outputs.length; output++) {
-                values.put("loss_d" + output, outputs[output]);
+                if (!Double.isNaN(outputs[output])) { // IS-Net has no fused output d0
+                    values.put("loss_d" + output, outputs[output]);
+                }
             }
             values.put("lr", log.learningRate());
             values.put("images_per_s", log.imagesPerSecond());
@@ -84,6 +86,16 @@ public final class TrainingRun {
         values.put("val_Sm", result.sMeasure());
         values.put("val_wF", result.weightedF());
         tracker.logMetrics(values, step);
+        tracker.flush();
+    }
+
+    /**
+     * Logs an early stop: {@code early_stop_step} (the step the training stopped at) and {@code best_val_maxF} at the
+     * best checkpoint's step.
+     */
+    public void logEarlyStop(long stoppedAt, double bestMaxF, long bestStep) {
+        tracker.logMetric("early_stop_step", stoppedAt, stoppedAt);
+        tracker.logMetric("best_val_maxF", bestMaxF, bestStep);
         tracker.flush();
     }
 

@@ -25,8 +25,15 @@ import org.junit.jupiter.api.Test;
 class ResumeRulesTest {
 
     /** Every key of the params JSON that is not one of {@link ResumeCheck#KEYS}: these change freely. */
-    private static final List<String> FREE_KEYS =
-            List.of("workers", "batch", "epochs", "max_steps", "checkpoint_interval", "eval_interval", "log_interval");
+    private static final List<String> FREE_KEYS = List.of(
+            "workers",
+            "batch",
+            "epochs",
+            "max_steps",
+            "checkpoint_interval",
+            "eval_interval",
+            "early_stopping",
+            "log_interval");
 
     @Test
     void everyTrainingParameterIsRefusedUnlessNamedAndTheFixedOnesCannotBeNamed() {
@@ -90,9 +97,9 @@ class ResumeRulesTest {
 
     private static TrainSettings settings(int workers, int batch) {
         return new TrainSettings(
-                new TrainRecipe(Arch.U2NETP, 1, 10, batch, 40, 32, FlipMode.VERTICAL, BatchNormMode.FROZEN, 1),
+                new TrainRecipe(Arch.U2NETP, 1, 10, batch, 40, 32, FlipMode.VERTICAL, BatchNormMode.FROZEN, 1, null),
                 new AdamSettings(1e-3, 0.9, 0.999, 1e-8, 0),
-                new TrainData("file:/tmp/table", List.of("DUTS-TR"), null, 0),
+                new TrainData("file:/tmp/table", List.of("DUTS-TR"), null, 0, 0),
                 policy(Set.of()),
                 workers,
                 "file:/tmp/run",

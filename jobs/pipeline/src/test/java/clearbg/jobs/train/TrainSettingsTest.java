@@ -16,9 +16,10 @@ class TrainSettingsTest {
     @Test
     void theParamsWrittenToParamsJsonCheckpointsAndMlflowCarryNoCredential() {
         TrainSettings settings = new TrainSettings(
-                new TrainRecipe(Arch.U2NETP, 1, 10, 2, 40, 32, FlipMode.VERTICAL, BatchNormMode.BATCH_STATISTICS, 1),
+                new TrainRecipe(
+                        Arch.U2NETP, 1, 10, 2, 40, 32, FlipMode.VERTICAL, BatchNormMode.BATCH_STATISTICS, 1, null),
                 new AdamSettings(1e-3, 0.9, 0.999, 1e-8, 0),
-                new TrainData("s3a://AKIA:PLANTED-SECRET@bucket/table?sig=PLANTED-SIG", List.of("DUTS-TR"), null, 0),
+                new TrainData("s3a://AKIA:PLANTED-SECRET@bucket/table?sig=PLANTED-SIG", List.of("DUTS-TR"), null, 0, 0),
                 new CheckpointPolicy(
                         "s3a://bucket/run/checkpoints",
                         10,
