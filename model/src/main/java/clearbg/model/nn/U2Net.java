@@ -174,14 +174,13 @@ public final class U2Net extends AbstractBlock {
     }
 
     /**
-     * The sigmoid in float32 for a half-precision network's logits (bf16, fp16), else in the logits' own type (float32;
-     * float64 for reference computations, where a conversion would also cut the autograd graph: DJL's type conversion
-     * is not recorded).
+     * The sigmoid in float32 (a no-op conversion for a float32 network; DJL reports bf16 logits as UNKNOWN), except for
+     * a float64 network's logits, kept in float64 for reference computations, where a conversion would also cut the
+     * autograd graph (DJL's type conversion is not recorded).
      */
     private static NDArray sigmoidFp32(NDArray logit) {
-        DataType type = logit.getDataType();
-        boolean half = type == DataType.BFLOAT16 || type == DataType.FLOAT16;
-        return Activation.sigmoid(half ? logit.toType(DataType.FLOAT32, false) : logit);
+        boolean float64 = logit.getDataType() == DataType.FLOAT64;
+        return Activation.sigmoid(float64 ? logit : logit.toType(DataType.FLOAT32, false));
     }
 
     private void requireInputShape(Shape shape) {
